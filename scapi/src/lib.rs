@@ -1,0 +1,16 @@
+//! The Service Client API (SCAPI) model, independent of any browser.
+//!
+//! * [`capture`]: the raw capture format the page hook produces for each delivered message.
+//! * [`message`]: decoding one message payload into a typed [`message::Message`].
+//! * [`record`]: the record the content script sends on, with the panel's one-line views of it.
+//! * [`buffer`]: the bounded per-frame buffer that replays history to a panel that connects late.
+
+pub mod buffer;
+pub mod capture;
+pub mod message;
+pub mod record;
+
+pub use buffer::FrameBuffer;
+pub use capture::{CaptureError, HookRecord, SourceRelation};
+pub use message::{decode, Decoded, Direction, Envelope, Message};
+pub use record::{Batch, FrameInfo, Record};

@@ -1,0 +1,115 @@
+//! What the content script sends on: decoded records in per-frame batches (see `docs/formats.md`).
+
+use crate::capture::SourceRelation;
+use crate::message::Decoded;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The frame (one document instance) that received the messages of a batch.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FrameInfo {
+    /// A random id per document instance: with `seq` it names a record uniquely in a tab.
+    pub key: String,
+    pub url: String,
+    pub origin: String,
+    pub is_top: bool,
+    /// The browser's frame id (0 for the top frame), stamped by the background from the port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser_frame_id: Option<i64>,
+}
+
+/// One captured message: when and how it arrived, decoded, and the raw data it carried.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+    /// Position in this frame's capture, from 0, without gaps.
+    pub seq: u64,
+    /// High-resolution delivery time, epoch milliseconds.
+    pub time: f64,
+    /// Wall-clock delivery time, epoch milliseconds.
+    pub wall: f64,
+    /// `event.origin` of the message.
+    pub origin: String,
+    pub source: SourceRelation,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_index: Option<u32>,
+    pub ports: u32,
+    pub decoded: Decoded,
+    /// The message data exactly as captured (placeholders for what JSON cannot carry).
+    pub raw: Value,
+}
+
+impl Record {
+    pub fn summary(&self) -> String {
+        self.decoded.message.summary(&self.raw)
+    }
+}
+
+/// Records of one frame, sent from the content script to the background and on to panels.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Batch {
+    pub frame: FrameInfo,
+    /// Total records of this frame lost so far (buffer overflow or the hook's early queue).
+    pub dropped: u64,
+    /// True when this batch replays the whole buffer to a panel that just connected.
+    #[serde(default)]
+    pub replay: bool,
+    pub records: Vec<Record>,
+}
+
+impl Batch {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a batch always serializes")
+    }
+
+    pub fn from_json(text: &str) -> Result<Batch, String> {
+        serde_json::from_str(text).map_err(|e| format!("not a record batch: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::decode;
+    use serde_json::json;
+
+    #[test]
+    fn batch_round_trips_through_json() {
+        let raw = json!({"event": "agent", "data": {"eventType": "STATE_CHANGED", "mediaState": "READY"}});
+        let batch = Batch {
+            frame: FrameInfo {
+                key: "abc".into(),
+                url: "http://localhost:1/app.html".into(),
+                origin: "http://localhost:1".into(),
+                is_top: false,
+                browser_frame_id: Some(4),
+            },
+            dropped: 0,
+            replay: false,
+            records: vec![Record {
+                seq: 0,
+                time: 10.5,
+                wall: 10.0,
+                origin: "http://127.0.0.1:1".into(),
+                source: SourceRelation::Parent,
+                child_index: None,
+                ports: 0,
+                decoded: decode(&raw),
+                raw,
+            }],
+        };
+        let text = batch.to_json();
+        assert!(text.contains("\"browserFrameId\":4"));
+        assert_eq!(Batch::from_json(&text).unwrap(), batch);
+        assert_eq!(batch.records[0].summary(), "{\"mediaState\":\"READY\"}");
+    }
+
+    #[test]
+    fn bad_batch_text_names_the_problem() {
+        assert!(Batch::from_json("{}")
+            .unwrap_err()
+            .contains("missing field"));
+    }
+}
