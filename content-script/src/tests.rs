@@ -1,0 +1,97 @@
+//! Run in headless Chromium by `cargo xtask test` (wasm-bindgen-test), and natively by `cargo test`.
+
+use super::*;
+use scapi::Batch;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn hook(data: &str) -> String {
+    format!(
+        r#"{{"v":1,"time":1700000000000.5,"wall":1700000000000,"frameUrl":"http://localhost:9/app.html",
+        "frameOrigin":"http://localhost:9","isTop":false,"origin":"http://127.0.0.1:9","source":"parent",
+        "ports":0,"data":{data}}}"#
+    )
+}
+
+fn script(capacity: usize) -> ContentScript {
+    ContentScript::new(
+        "key-1".into(),
+        "http://localhost:9/app.html".into(),
+        "http://localhost:9".into(),
+        false,
+        capacity,
+    )
+}
+
+#[wasm_bindgen_test]
+#[test]
+fn ingested_messages_come_out_decoded_in_one_batch() {
+    let mut script = script(0);
+    script
+        .ingest(&hook(
+            r#"{"frameId":1,"userAgent":"WWE Server","protocolVersion":2}"#,
+        ))
+        .unwrap();
+    script
+        .ingest(&hook(
+            r#"{"event":"agent","data":{"eventType":"STATE_CHANGED","mediaState":"READY"},"userAgent":"WWE Server","protocolVersion":2}"#,
+        ))
+        .unwrap();
+    assert!(script.has_new());
+    let batch = Batch::from_json(&script.take_new().unwrap()).unwrap();
+    assert_eq!(batch.frame.key, "key-1");
+    let kinds: Vec<_> = batch
+        .records
+        .iter()
+        .map(|r| r.decoded.message.kind())
+        .collect();
+    assert_eq!(kinds, ["frame-id", "event"]);
+    assert_eq!(batch.records[1].raw["data"]["mediaState"], "READY");
+    assert!(script.take_new().is_none());
+}
+
+#[wasm_bindgen_test]
+#[test]
+fn replay_returns_everything_and_marks_it_sent() {
+    let mut script = script(0);
+    for id in 0..3 {
+        script
+            .ingest(&hook(&format!(
+                r#"{{"referenceId":"{id}","data":{{}},"userAgent":"WWE Server"}}"#
+            )))
+            .unwrap();
+    }
+    let _ = script.take_new();
+    script
+        .ingest(&hook(
+            r#"{"referenceId":"3","data":{},"userAgent":"WWE Server"}"#,
+        ))
+        .unwrap();
+    let replay = Batch::from_json(&script.replay()).unwrap();
+    assert!(replay.replay);
+    assert_eq!(replay.records.len(), 4);
+    assert!(!script.has_new());
+}
+
+#[wasm_bindgen_test]
+#[test]
+fn overflow_is_counted() {
+    let mut script = script(2);
+    for _ in 0..5 {
+        script.ingest(&hook(r#"{"type":"widget-ping"}"#)).unwrap();
+    }
+    script.count_dropped(3);
+    assert_eq!(script.len(), 2);
+    assert_eq!(script.dropped(), 6.0);
+    assert_eq!(Batch::from_json(&script.replay()).unwrap().dropped, 6);
+}
+
+// JsError can only be built inside a wasm runtime, so this one runs in the browser only.
+#[wasm_bindgen_test]
+fn unreadable_hook_strings_are_counted_as_dropped() {
+    let mut script = script(0);
+    assert!(script.ingest("{not json").is_err());
+    assert_eq!(script.unreadable(), 1.0);
+    assert_eq!(script.dropped(), 1.0);
+}
