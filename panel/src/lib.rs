@@ -1,0 +1,25 @@
+//! The DevTools panel: a live list of the inspected tab's SCAPI traffic, in Yew.
+//!
+//! * [`store`]: the records received so far, deduplicated and in time order (no browser types).
+//! * [`bridge`]: the port to the background and the DevTools environment (`js/port.js`).
+//! * [`app`] and [`view`]: the components.
+
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod bridge;
+pub mod store;
+pub mod view;
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    let root = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.body())
+        .expect("panel.html has a body");
+    let props = app::AppProps {
+        connect: true,
+        initial_batches: Vec::new(),
+    };
+    yew::Renderer::<app::App>::with_root_and_props(root.into(), props).render();
+}

@@ -1,0 +1,33 @@
+//! One line of the record list.
+
+use crate::store::{Frame, Row};
+use crate::view::{clock, frame_label};
+use yew::prelude::*;
+
+pub fn row(row: &Row, frame: &Frame, selected: bool, onclick: Callback<MouseEvent>) -> Html {
+    let record = &row.record;
+    let message = &record.decoded.message;
+    let direction = message.direction();
+    let kind = message.kind();
+    let name = message.name();
+    let class = classes!(
+        "row",
+        format!("kind-{kind}"),
+        selected.then_some("selected")
+    );
+    html! {
+        <div role="row" class={class} data-testid="record-row" aria-selected={selected.to_string()}
+            data-kind={kind} data-direction={direction.label()} data-name={name.clone()}
+            data-reference-id={message.reference_id().map(str::to_owned)}
+            data-frame-url={frame.info.url.clone()} data-frame-origin={frame.info.origin.clone()}
+            data-frame-key={frame.info.key.clone()} data-seq={record.seq.to_string()}
+            data-source={record.source.label()} {onclick}>
+            <span role="gridcell" class="cell time">{ clock(record.wall) }</span>
+            <span role="gridcell" class={classes!("cell", "direction", direction.label())}>{ direction.arrow() }</span>
+            <span role="gridcell" class="cell frame" title={frame.info.url.clone()}>{ frame_label(&frame.info.url) }</span>
+            <span role="gridcell" class="cell kind">{ kind }</span>
+            <span role="gridcell" class="cell name">{ name }</span>
+            <span role="gridcell" class="cell summary">{ record.summary() }</span>
+        </div>
+    }
+}
