@@ -1,0 +1,52 @@
+//! `cargo xtask <command>`: the project's build, test and benchmark entry points.
+//! Every command installs what it needs first (see `setup.rs`), so a fresh machine needs nothing
+//! but Rust, Node.js and apt.
+
+mod bench;
+mod dist;
+mod process;
+mod setup;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  dist    build the extension: dist/chrome/, dist/firefox/ and a zip of each
+  test    run every test: Rust (native and in headless Chromium), end-to-end, Firefox lint
+  bench   measure the page overhead of the extension (round trips with and without it)
+  setup   install the tools the other commands need (wasm target, wasm-bindgen CLI, npm, Chromium)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dist") => setup::for_build().and_then(|_| dist::run().map(|_| ())),
+        Some("test") => test::run(),
+        Some("bench") => bench::run(),
+        Some("setup") => setup::for_build().and_then(|_| setup::browser()),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
