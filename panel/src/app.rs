@@ -215,3 +215,6 @@ fn start(
 ) {
     connection.set(Connection::Failed("not running in a browser".to_owned()));
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;

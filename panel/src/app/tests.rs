@@ -1,0 +1,192 @@
+//! The panel component rendered in headless Chromium (wasm-bindgen-test).
+
+use super::*;
+use scapi::{decode, Batch, FrameInfo, Record, SourceRelation};
+use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn record(seq: u64, time: f64, raw: Value) -> Record {
+    Record {
+        seq,
+        time,
+        wall: 1_700_000_000_000.0 + time,
+        origin: "http://127.0.0.1:1".into(),
+        source: SourceRelation::Child,
+        child_index: Some(0),
+        ports: 0,
+        decoded: decode(&raw),
+        raw,
+    }
+}
+
+fn batch(key: &str, url: &str, records: Vec<Record>, dropped: u64) -> String {
+    Batch {
+        frame: FrameInfo {
+            key: key.into(),
+            url: url.into(),
+            origin: "http://127.0.0.1:1".into(),
+            is_top: true,
+            browser_frame_id: None,
+        },
+        dropped,
+        replay: false,
+        records,
+    }
+    .to_json()
+}
+
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn mount(batches: Vec<String>) -> web_sys::Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            connect: false,
+            initial_batches: batches,
+        },
+    )
+    .render();
+    root
+}
+
+fn rows(root: &web_sys::Element) -> Vec<web_sys::Element> {
+    let list = root.query_selector_all("[data-testid=record-row]").unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into().unwrap())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn rows_show_kind_direction_frame_and_name() {
+    let top = batch(
+        "top",
+        "http://127.0.0.1:1/workspace.html",
+        vec![record(
+            0,
+            1.0,
+            json!({"request": "interaction.setUserData", "parameters": ["1", {"MyKEY1": "MyValue1"}],
+                "referenceId": "7", "userAgent": "WWE Client", "protocolVersion": 2}),
+        )],
+        0,
+    );
+    let app = batch(
+        "app",
+        "http://localhost:1/app.html",
+        vec![record(
+            0,
+            2.0,
+            json!({"referenceId": "7", "data": {}, "userAgent": "WWE Server", "protocolVersion": 2}),
+        )],
+        3,
+    );
+    let root = mount(vec![app, top]);
+    settle().await;
+    let rows = rows(&root);
+    assert_eq!(rows.len(), 2);
+    // Time order, whatever order the batches came in.
+    assert_eq!(rows[0].get_attribute("data-kind").unwrap(), "request");
+    assert_eq!(
+        rows[0].get_attribute("data-direction").unwrap(),
+        "to-workspace"
+    );
+    assert_eq!(
+        rows[0].get_attribute("data-name").unwrap(),
+        "interaction.setUserData"
+    );
+    assert_eq!(rows[0].get_attribute("data-reference-id").unwrap(), "7");
+    assert_eq!(
+        rows[0].get_attribute("data-frame-url").unwrap(),
+        "http://127.0.0.1:1/workspace.html"
+    );
+    assert_eq!(rows[1].get_attribute("data-kind").unwrap(), "response");
+    assert_eq!(rows[1].get_attribute("data-direction").unwrap(), "to-app");
+    let text = rows[0].text_content().unwrap();
+    assert!(text.contains("app → WWE"), "{text}");
+    assert!(text.contains("MyKEY1"), "{text}");
+    let count = root
+        .query_selector("[data-testid=record-count]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(count.text_content().unwrap(), "2 records");
+    let dropped = root
+        .query_selector("[data-testid=dropped-count]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(dropped.text_content().unwrap(), "3 dropped");
+}
+
+#[wasm_bindgen_test]
+async fn selecting_a_row_shows_decoded_and_raw_json() {
+    let root = mount(vec![batch(
+        "app",
+        "http://localhost:1/app.html",
+        vec![record(
+            0,
+            1.0,
+            json!({"event": "agent", "data": {"eventType": "STATE_CHANGED", "mediaState": "READY"},
+                "userAgent": "WWE Server", "protocolVersion": 2}),
+        )],
+        0,
+    )]);
+    settle().await;
+    assert!(root
+        .query_selector("[data-testid=record-details]")
+        .unwrap()
+        .is_none());
+    let row: web_sys::HtmlElement = rows(&root)[0].clone().dyn_into().unwrap();
+    row.click();
+    settle().await;
+    assert_eq!(
+        rows(&root)[0].get_attribute("aria-selected").unwrap(),
+        "true"
+    );
+    let raw = root
+        .query_selector("[data-testid=raw-json]")
+        .unwrap()
+        .unwrap();
+    let raw: Value = serde_json::from_str(&raw.text_content().unwrap()).unwrap();
+    assert_eq!(raw["data"]["mediaState"], "READY");
+    let decoded = root
+        .query_selector("[data-testid=decoded-json]")
+        .unwrap()
+        .unwrap();
+    let decoded: Value = serde_json::from_str(&decoded.text_content().unwrap()).unwrap();
+    assert_eq!(decoded["kind"], "event");
+    assert_eq!(decoded["eventType"], "STATE_CHANGED");
+}
+
+#[wasm_bindgen_test]
+async fn clear_empties_the_list() {
+    let root = mount(vec![batch(
+        "app",
+        "http://localhost:1/app.html",
+        vec![record(0, 1.0, json!({"type": "widget-ping"}))],
+        0,
+    )]);
+    settle().await;
+    assert_eq!(rows(&root).len(), 1);
+    let clear: web_sys::HtmlElement = root
+        .query_selector(".toolbar button")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    clear.click();
+    settle().await;
+    assert!(rows(&root).is_empty());
+    assert!(root.text_content().unwrap().contains("No SCAPI traffic"));
+}
