@@ -6,10 +6,22 @@
 // the page.
 (() => {
   'use strict';
+  // Built-ins are taken now, before any page script runs, so a page that patches them later
+  // neither breaks the hook nor sees it call them.
   const win = window;
   const dispatch = EventTarget.prototype.dispatchEvent;
+  const addListener = EventTarget.prototype.addEventListener;
+  const Custom = CustomEvent;
   const toJson = JSON.stringify;
-  const tagOf = (v) => Object.prototype.toString.call(v).slice(8, -1);
+  const keysOf = Object.keys;
+  const isArray = Array.isArray;
+  const arrayFrom = Array.from;
+  const isView = ArrayBuffer.isView;
+  const toText = Object.prototype.toString;
+  const perf = performance;
+  const perfNow = performance.now;
+  const dateNow = Date.now;
+  const tagOf = (v) => toText.call(v).slice(8, -1);
   const MAX_STRING = 1 << 20; // longer strings keep their head and length
   const MAX_NODES = 100000; // values per message before the rest is summarised
   const MAX_DEPTH = 200;
@@ -17,7 +29,7 @@
   let queue = [];
   let dropped = 0;
 
-  const send = (type, detail) => dispatch.call(win, new CustomEvent(type, { detail }));
+  const send = (type, detail) => dispatch.call(win, new Custom(type, { detail }));
   const flush = () => {
     if (!queue) return;
     const held = queue;
@@ -25,7 +37,7 @@
     for (const detail of held) send('scapi-inspector:record', detail);
     if (dropped) send('scapi-inspector:dropped', String(dropped));
   };
-  win.addEventListener('scapi-inspector:ready', flush);
+  addListener.call(win, 'scapi-inspector:ready', flush);
   send('scapi-inspector:hello', '');
 
   const relation = (source) => {
@@ -65,12 +77,12 @@
     const inner = (v) => safe(v, ancestors, budget);
     ancestors.push(value);
     try {
-      if (Array.isArray(value)) return Array.from(value, inner);
+      if (isArray(value)) return arrayFrom(value, inner);
       const tag = tagOf(value);
       switch (tag) {
         case 'Object': {
           const out = {};
-          for (const key of Object.keys(value)) out[key] = inner(value[key]);
+          for (const key of keysOf(value)) out[key] = inner(value[key]);
           return out;
         }
         case 'Date':
@@ -78,9 +90,9 @@
         case 'RegExp':
           return { __unserializable: 'RegExp', value: String(value) };
         case 'Map':
-          return { __unserializable: 'Map', size: value.size, entries: Array.from(value, ([k, v]) => [inner(k), inner(v)]) };
+          return { __unserializable: 'Map', size: value.size, entries: arrayFrom(value, ([k, v]) => [inner(k), inner(v)]) };
         case 'Set':
-          return { __unserializable: 'Set', size: value.size, values: Array.from(value, inner) };
+          return { __unserializable: 'Set', size: value.size, values: arrayFrom(value, inner) };
         case 'ArrayBuffer':
         case 'SharedArrayBuffer':
           return { __unserializable: tag, byteLength: value.byteLength };
@@ -95,7 +107,7 @@
         case 'String':
           return { __unserializable: tag, value: inner(value.valueOf()) };
         default:
-          return ArrayBuffer.isView(value)
+          return isView(value)
             ? { __unserializable: tag, length: value.length, byteLength: value.byteLength }
             : { __unserializable: tag };
       }
@@ -104,9 +116,9 @@
     }
   };
 
-  win.addEventListener('message', (event) => {
+  addListener.call(win, 'message', (event) => {
     try {
-      const time = performance.timeOrigin + performance.now();
+      const time = perf.timeOrigin + perfNow.call(perf);
       const [source, childIndex] = relation(event.source);
       let data;
       try {
@@ -115,7 +127,7 @@
         data = { __unserializable: 'HookError', message: String(error) };
       }
       const detail = toJson({
-        v: 1, time, wall: Date.now(), frameUrl: location.href, frameOrigin: self.origin,
+        v: 1, time, wall: dateNow(), frameUrl: location.href, frameOrigin: self.origin,
         isTop: win === win.top, origin: event.origin, source, childIndex,
         ports: event.ports ? event.ports.length : 0, data,
       });
