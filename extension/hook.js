@@ -24,7 +24,7 @@
   const tagOf = (v) => toText.call(v).slice(8, -1);
   const MAX_STRING = 1 << 20; // longer strings keep their head and length
   const MAX_NODES = 100000; // values per message before the rest is summarised
-  const MAX_DEPTH = 200;
+  const MAX_DEPTH = 100; // the decoder (serde_json) reads at most 128 levels, envelope included
   const MAX_QUEUE = 5000; // records held until the content script answers
   let queue = [];
   let dropped = 0;
@@ -135,7 +135,11 @@
       else if (queue.length < MAX_QUEUE) queue.push(detail);
       else dropped++;
     } catch (_) {
-      // Never disturb the page; a record lost here is the price of not throwing.
+      // Never disturb the page; a message the hook could not record is still counted.
+      try {
+        if (queue) dropped++;
+        else send('scapi-inspector:dropped', '1');
+      } catch (_) { /* nothing more can be done without throwing */ }
     }
   }, true);
 })();

@@ -3,6 +3,7 @@
 //! but Rust, Node.js and apt.
 
 mod bench;
+mod demo;
 mod dist;
 mod process;
 mod setup;
@@ -15,6 +16,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
+  demo    build the extension and show it capturing a Workspace-like page (headless: screenshots)
   dist    build the extension: dist/chrome/, dist/firefox/ and a zip of each
   test    run every test: Rust (native and in headless Chromium), end-to-end, Firefox lint
   bench   measure the page overhead of the extension (round trips with and without it)
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dist") => setup::for_build().and_then(|_| dist::run().map(|_| ())),
+        Some("demo") => demo::run(),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
         Some("setup") => setup::for_build().and_then(|_| setup::browser()),

@@ -1,0 +1,60 @@
+// The page hook turns what JSON cannot carry into described placeholders (docs/formats.md), keeps
+// the rest as sent, and never throws into the page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, stop } from '../support/server.mjs';
+import { launch, requireDist, tabIdFor, openPanel, waitForRows } from '../support/browser.mjs';
+
+async function rawOf(panel, label) {
+  await panel.locator(`[data-testid="record-row"]:has-text('"label":"${label}"')`).first().click();
+  return JSON.parse(await panel.locator('[data-testid="raw-json"]').textContent());
+}
+
+test('structured-clone values become placeholders and the page sees no error', async () => {
+  const server = await start();
+  const browser = await launch({ extension: await requireDist() });
+  try {
+    const page = await browser.context.newPage();
+    const url = server.urlA('placeholders.html');
+    await page.goto(url);
+    const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+    await page.evaluate(() => window.postAll());
+    const rows = await waitForRows(panel, 3);
+    assert.deepEqual(rows.map((row) => [row.kind, row.source]), [['foreign', 'self'], ['foreign', 'self'], ['foreign', 'self']]);
+
+    const values = await rawOf(panel, 'values');
+    assert.deepEqual(values.map, { __unserializable: 'Map', size: 1, entries: [['k', 1]] });
+    assert.deepEqual(values.set, { __unserializable: 'Set', size: 2, values: ['a', 'b'] });
+    assert.deepEqual(values.date, { __unserializable: 'Date', value: '2020-04-14T13:26:51.846Z' });
+    assert.deepEqual(values.regexp, { __unserializable: 'RegExp', value: '/a+/g' });
+    assert.deepEqual(values.buffer, { __unserializable: 'ArrayBuffer', byteLength: 16 });
+    assert.deepEqual(values.bytes, { __unserializable: 'Uint8Array', length: 4, byteLength: 4 });
+    assert.deepEqual(values.blob, { __unserializable: 'Blob', size: 3, type: 'text/plain' });
+    assert.deepEqual(values.file, { __unserializable: 'File', name: 'notes.txt', size: 1, type: 'text/plain' });
+    assert.deepEqual(values.big, { __unserializable: 'BigInt', value: '12345678901234567890' });
+    assert.deepEqual(values.nothing, { __unserializable: 'undefined' });
+    assert.deepEqual(values.nan, { __unserializable: 'Number', value: 'NaN' });
+    assert.deepEqual(values.error, { __unserializable: 'Error', name: 'TypeError', message: 'boom' });
+    assert.deepEqual(values.boxed, { __unserializable: 'String', value: 'boxed' });
+    assert.deepEqual(values.cycle, { name: 'cycle', self: { __unserializable: 'Cycle' } });
+    const details = await panel.locator('[data-testid="record-details"]').textContent();
+    assert.match(details, /Ports transferred\s*1/);
+
+    const long = await rawOf(panel, 'long');
+    assert.equal(long.text.__unserializable, 'LongString');
+    assert.equal(long.text.length, 2 * 1024 * 1024);
+    assert.equal(long.text.head, 'x'.repeat(4096));
+
+    let deep = (await rawOf(panel, 'deep')).deep;
+    let depth = 1;
+    while (deep.deep) { deep = deep.deep; depth++; }
+    assert.deepEqual(deep, { __unserializable: 'TooDeep' });
+    assert.ok(depth >= 90 && depth <= 100, `cut at depth ${depth}`);
+
+    assert.deepEqual(await page.evaluate(() => window.pageErrors), []);
+    assert.equal(await page.evaluate(() => window.received), 3, 'the page still received every message');
+  } finally {
+    await browser.close();
+    await stop(server);
+  }
+});
