@@ -1,23 +1,27 @@
 // SCAPI Inspector page hook: MAIN world, every frame, document_start.
 // It only listens (capture phase, registered before any page script) and never wraps postMessage,
-// which would change event.source for same-origin callers. Each delivered message becomes a raw
-// capture record (docs/formats.md) handed to the content script as a CustomEvent with a string
-// detail, so the bridge itself never shows up as postMessage traffic. Nothing here may throw into
-// the page.
+// which would change event.source for same-origin callers. While the page handles a message the
+// hook only stamps it and copies its data; describing and handing it to the content script
+// (CustomEvent with a string detail, never postMessage) happens in a task of its own, so the page's
+// own message handling is not slowed. Nothing here may throw into the page.
 (() => {
   'use strict';
   // Built-ins are taken now, before any page script runs, so a page that patches them later
   // neither breaks the hook nor sees it call them.
   const win = window;
+  const doc = document;
   const dispatch = EventTarget.prototype.dispatchEvent;
   const addListener = EventTarget.prototype.addEventListener;
   const Custom = CustomEvent;
+  const Observer = MutationObserver;
   const toJson = JSON.stringify;
   const keysOf = Object.keys;
   const isArray = Array.isArray;
   const arrayFrom = Array.from;
   const isView = ArrayBuffer.isView;
   const toText = Object.prototype.toString;
+  const copy = typeof structuredClone === 'function' ? structuredClone : null;
+  const later = setTimeout;
   const perf = performance;
   const perfNow = performance.now;
   const dateNow = Date.now;
@@ -25,20 +29,23 @@
   const MAX_STRING = 1 << 20; // longer strings keep their head and length
   const MAX_NODES = 100000; // values per message before the rest is summarised
   const MAX_DEPTH = 100; // the decoder (serde_json) reads at most 128 levels, envelope included
-  const MAX_QUEUE = 5000; // records held until the content script answers
-  let queue = [];
+  const MAX_HELD = 5000; // records held until the content script answers
+  const DESCRIBE_MS = 40; // stamped messages are described and handed on in batches
+  const isTop = win === win.top;
+  let frameOrigin = self.origin; // read again when document.open() replaces the document
+  let captured = []; // stamped messages waiting to be described
+  let scheduled = false;
+  let held = []; // described records waiting for the content script; null once it listens
   let dropped = 0;
 
   const send = (type, detail) => dispatch.call(win, new Custom(type, { detail }));
-  const flush = () => {
-    if (!queue) return;
-    const held = queue;
-    queue = null;
-    for (const detail of held) send('scapi-inspector:record', detail);
+  const onReady = () => {
+    if (!held) return;
+    const records = held;
+    held = null;
+    if (records.length) send('scapi-inspector:records', records.join('\n'));
     if (dropped) send('scapi-inspector:dropped', String(dropped));
   };
-  addListener.call(win, 'scapi-inspector:ready', flush);
-  send('scapi-inspector:hello', '');
 
   const relation = (source) => {
     if (source === null || source === undefined) return ['none'];
@@ -116,30 +123,63 @@
     }
   };
 
-  addListener.call(win, 'message', (event) => {
+  const describe = (entry, frameUrl) => {
+    entry.frameUrl = frameUrl;
+    try {
+      entry.data = safe(entry.data, [], { nodes: MAX_NODES });
+    } catch (error) {
+      entry.data = { __unserializable: 'HookError', message: String(error) };
+    }
+    return toJson(entry);
+  };
+
+  const drain = () => {
+    scheduled = false;
+    const entries = captured;
+    captured = [];
+    // Reading location is costly: once per batch (a same-document URL change within one batch
+    // is credited to its end).
+    const frameUrl = location.href;
+    const records = [];
+    for (const entry of entries) {
+      try { records.push(describe(entry, frameUrl)); } catch (_) { dropped++; }
+    }
+    if (!held) {
+      if (records.length) send('scapi-inspector:records', records.join('\n'));
+      if (dropped) { send('scapi-inspector:dropped', String(dropped)); dropped = 0; }
+    } else {
+      for (const record of records) {
+        if (held.length < MAX_HELD) held.push(record); else dropped++;
+      }
+    }
+  };
+
+  const onMessage = (event) => {
     try {
       const time = perf.timeOrigin + perfNow.call(perf);
       const [source, childIndex] = relation(event.source);
-      let data;
-      try {
-        data = safe(event.data, [], { nodes: MAX_NODES });
-      } catch (error) {
-        data = { __unserializable: 'HookError', message: String(error) };
+      let data = event.data;
+      // A copy now, because the page may change the object after its listeners ran.
+      if (copy && data !== null && typeof data === 'object') {
+        try { data = copy(data); } catch (_) { /* described as it is later */ }
       }
-      const detail = toJson({
-        v: 1, time, wall: dateNow(), frameUrl: location.href, frameOrigin: self.origin,
-        isTop: win === win.top, origin: event.origin, source, childIndex,
-        ports: event.ports ? event.ports.length : 0, data,
+      captured.push({
+        v: 1, time, wall: dateNow(), frameUrl: '', frameOrigin, isTop,
+        origin: event.origin, source, childIndex, ports: event.ports ? event.ports.length : 0, data,
       });
-      if (!queue) send('scapi-inspector:record', detail);
-      else if (queue.length < MAX_QUEUE) queue.push(detail);
-      else dropped++;
+      if (!scheduled) { scheduled = true; later(drain, DESCRIBE_MS); }
     } catch (_) {
-      // Never disturb the page; a message the hook could not record is still counted.
-      try {
-        if (queue) dropped++;
-        else send('scapi-inspector:dropped', '1');
-      } catch (_) { /* nothing more can be done without throwing */ }
+      dropped++; // never disturb the page; a message the hook could not record is still counted
     }
-  }, true);
+  };
+
+  // document.open() erases every listener on the window: arm again when the document is replaced.
+  const arm = () => {
+    try { frameOrigin = self.origin; } catch (_) { /* keep the last one */ }
+    addListener.call(win, 'message', onMessage, true);
+    addListener.call(win, 'scapi-inspector:ready', onReady);
+  };
+  arm();
+  try { new Observer(arm).observe(doc, { childList: true }); } catch (_) { /* no document yet */ }
+  send('scapi-inspector:hello', '');
 })();

@@ -1,16 +1,14 @@
-//! The content script's wasm half. The loader (`extension/content/loader.js`) hands it each string
-//! the page hook dispatched; it decodes them with the core crate into the frame's bounded buffer and
-//! gives the loader JSON batches to post to the background.
+//! The content script's wasm half. The loader (`extension/content/loader.js`) hands it the lines
+//! the page hook dispatched; it keeps them in the frame's bounded buffer and, when a panel listens,
+//! decodes them with the core crate into JSON batches for the background.
 
 use scapi::buffer::DEFAULT_FRAME_CAPACITY;
-use scapi::{FrameBuffer, FrameInfo, HookRecord};
+use scapi::{FrameBuffer, FrameInfo};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 pub struct ContentScript {
     buffer: FrameBuffer,
-    /// Hook strings that were not raw capture records (should never happen; counted, not hidden).
-    unreadable: u64,
 }
 
 #[wasm_bindgen]
@@ -38,23 +36,14 @@ impl ContentScript {
         };
         ContentScript {
             buffer: FrameBuffer::new(frame, capacity),
-            unreadable: 0,
         }
     }
 
-    /// Takes one record string from the page hook. Returns an error text for a string that is not
-    /// a raw capture record; that message is then counted as dropped.
-    pub fn ingest(&mut self, detail: &str) -> Result<(), JsError> {
-        match HookRecord::parse(detail) {
-            Ok(hook) => {
-                self.buffer.push(hook);
-                Ok(())
-            }
-            Err(error) => {
-                self.unreadable += 1;
-                self.buffer.count_dropped(1);
-                Err(JsError::new(&format!("page hook record dropped: {error}")))
-            }
+    /// Keeps the hook's raw capture records, one per line (the hook batches them).
+    #[wasm_bindgen(js_name = ingestLines)]
+    pub fn ingest_lines(&mut self, lines: &str) {
+        for line in lines.split('\n').filter(|line| !line.is_empty()) {
+            self.buffer.push_line(line.to_owned());
         }
     }
 
@@ -78,9 +67,13 @@ impl ContentScript {
 
     /// Everything still buffered, as one JSON batch marked as a replay.
     pub fn replay(&mut self) -> String {
-        // Replayed records count as sent: a panel that connects gets each record once from here.
-        let _ = self.buffer.take_new();
         self.buffer.replay().to_json()
+    }
+
+    /// Why a hook line could not be read (once), for the console.
+    #[wasm_bindgen(js_name = takeError)]
+    pub fn take_error(&mut self) -> Option<String> {
+        self.buffer.take_error()
     }
 
     pub fn len(&self) -> usize {
@@ -94,10 +87,6 @@ impl ContentScript {
 
     pub fn dropped(&self) -> f64 {
         self.buffer.dropped() as f64
-    }
-
-    pub fn unreadable(&self) -> f64 {
-        self.unreadable as f64
     }
 }
 

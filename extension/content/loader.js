@@ -3,8 +3,8 @@
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
-  const FLUSH_MS = 50; // batch to keep the page's own message handling fast
-  const MAX_PENDING = 20000; // strings held while the wasm loads
+  const SEND_MS = 50; // batches to the background at most this often
+  const MAX_PENDING = 20000; // records held while the wasm loads
   const pending = [];
   let script = null;
   let lost = 0;
@@ -14,16 +14,33 @@
   let replayWanted = false; // a panel connected: send it everything buffered
   let port = null;
 
-  const schedule = () => { if (!timer) timer = setTimeout(flush, FLUSH_MS); };
-  window.addEventListener('scapi-inspector:record', (event) => {
+  const onRecords = (event) => {
     if (typeof event.detail !== 'string') return;
-    if (pending.length < MAX_PENDING) pending.push(event.detail); else lost++;
-    schedule();
-  });
-  window.addEventListener('scapi-inspector:dropped', (event) => { lost += Number(event.detail) || 0; schedule(); });
+    if (script) {
+      script.ingestLines(event.detail); // stored as is; decoded only for a panel
+      if (live || !greeted) schedule();
+    } else if (pending.length < MAX_PENDING) {
+      pending.push(event.detail);
+    } else {
+      lost += event.detail.split('\n').length;
+    }
+  };
+  const onDropped = (event) => {
+    lost += Number(event.detail) || 0;
+    if (script) schedule();
+  };
   const ready = () => window.dispatchEvent(new CustomEvent('scapi-inspector:ready', { detail: '' }));
-  window.addEventListener('scapi-inspector:hello', ready);
+  // document.open() erases every listener on the window: arm again when the document is replaced.
+  const arm = () => {
+    window.addEventListener('scapi-inspector:records', onRecords);
+    window.addEventListener('scapi-inspector:dropped', onDropped);
+    window.addEventListener('scapi-inspector:hello', ready);
+  };
+  arm();
+  new MutationObserver(arm).observe(document, { childList: true });
   ready();
+
+  const schedule = () => { if (!timer) timer = setTimeout(flush, SEND_MS); };
 
   const post = (message) => {
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -41,19 +58,12 @@
     }
   };
 
-  function ingestPending() {
-    if (!script) return;
-    for (const detail of pending) {
-      try { script.ingest(detail); } catch (error) { console.warn('SCAPI Inspector:', error); }
-    }
-    pending.length = 0;
-    if (lost) { script.count_dropped(lost); lost = 0; }
-  }
-
   function flush() {
     timer = 0;
     if (!script) return;
-    ingestPending();
+    for (const lines of pending) script.ingestLines(lines);
+    pending.length = 0;
+    if (lost) { script.count_dropped(lost); lost = 0; }
     if (replayWanted) {
       replayWanted = false;
       if (!script.isEmpty() || script.dropped() > 0) post({ type: 'batch', batch: script.replay() });
@@ -64,6 +74,8 @@
       greeted = true; // ask once whether a panel already listens for this tab
       post({ type: 'hello' });
     }
+    const error = script.takeError();
+    if (error) console.warn('SCAPI Inspector: a captured message could not be read:', error);
   }
 
   function control(message) {

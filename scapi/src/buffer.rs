@@ -1,6 +1,10 @@
 //! The bounded buffer each frame's content script keeps, so that what was captured before a panel
 //! connected (or while the background was stopped) can be replayed to it, and what overflowed is
 //! counted rather than silently lost.
+//!
+//! It stores the hook's raw capture lines and decodes them only when they are handed out: while no
+//! panel listens (DevTools closed, the common case on an agent's desktop) capturing costs the page
+//! no decoding at all.
 
 use crate::capture::HookRecord;
 use crate::message::decode;
@@ -11,55 +15,52 @@ use std::collections::VecDeque;
 pub const DEFAULT_FRAME_CAPACITY: usize = 10_000;
 
 #[derive(Debug, Clone)]
+struct Line {
+    seq: u64,
+    text: String,
+}
+
+#[derive(Debug, Clone)]
 pub struct FrameBuffer {
     frame: FrameInfo,
-    records: VecDeque<Record>,
+    lines: VecDeque<Line>,
     capacity: usize,
     next_seq: u64,
-    /// Records evicted from the buffer, plus those the page hook dropped before the buffer existed.
+    /// Messages lost: evicted, unreadable, or dropped before they reached the buffer.
     dropped: u64,
-    /// How many of the newest records have not been handed out by [`FrameBuffer::take_new`].
+    /// How many of the newest lines have not been handed out by [`FrameBuffer::take_new`].
     unsent: usize,
+    /// The first reason a line could not be read, for the console.
+    first_error: Option<String>,
 }
 
 impl FrameBuffer {
     pub fn new(frame: FrameInfo, capacity: usize) -> FrameBuffer {
         FrameBuffer {
             frame,
-            records: VecDeque::new(),
+            lines: VecDeque::new(),
             capacity: capacity.max(1),
             next_seq: 0,
             dropped: 0,
             unsent: 0,
+            first_error: None,
         }
     }
 
-    /// Decodes a captured message and keeps it, evicting the oldest record when full.
-    pub fn push(&mut self, hook: HookRecord) -> &Record {
-        self.dropped += hook.hook_dropped;
-        // The frame's URL can change after load (history.pushState); batches carry the latest.
-        self.frame.url.clone_from(&hook.frame_url);
-        self.frame.origin.clone_from(&hook.frame_origin);
-        let record = Record {
+    /// Keeps one raw capture line (decoded later), evicting the oldest when full.
+    pub fn push_line(&mut self, text: String) {
+        let line = Line {
             seq: self.next_seq,
-            time: hook.time,
-            wall: hook.wall,
-            origin: hook.origin,
-            source: hook.source,
-            child_index: hook.child_index,
-            ports: hook.ports,
-            decoded: decode(&hook.data),
-            raw: hook.data,
+            text,
         };
         self.next_seq += 1;
-        if self.records.len() == self.capacity {
-            self.records.pop_front();
+        if self.lines.len() == self.capacity {
+            self.lines.pop_front();
             self.dropped += 1;
-            self.unsent = self.unsent.min(self.records.len());
+            self.unsent = self.unsent.min(self.lines.len());
         }
-        self.records.push_back(record);
+        self.lines.push_back(line);
         self.unsent += 1;
-        self.records.back().expect("just pushed")
     }
 
     /// Adds messages lost before they reached this buffer (the hook's own queue overflowed).
@@ -73,23 +74,24 @@ impl FrameBuffer {
 
     /// The records not yet handed out, oldest first; afterwards they count as sent.
     pub fn take_new(&mut self) -> Batch {
-        let start = self.records.len() - self.unsent;
+        let start = self.lines.len() - self.unsent;
         self.unsent = 0;
         self.batch(start, false)
     }
 
-    /// Everything still held, for a panel that just connected. Receivers drop records they already
-    /// have by (frame key, seq).
-    pub fn replay(&self) -> Batch {
+    /// Everything still held, for a panel that just connected; it also counts as sent. Receivers
+    /// drop records they already have by (frame key, seq).
+    pub fn replay(&mut self) -> Batch {
+        self.unsent = 0;
         self.batch(0, true)
     }
 
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.lines.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.lines.is_empty()
     }
 
     pub fn dropped(&self) -> u64 {
@@ -100,13 +102,54 @@ impl FrameBuffer {
         &self.frame
     }
 
-    fn batch(&self, start: usize, replay: bool) -> Batch {
+    /// Why the first unreadable line could not be read, once.
+    pub fn take_error(&mut self) -> Option<String> {
+        self.first_error.take()
+    }
+
+    fn batch(&mut self, start: usize, replay: bool) -> Batch {
+        let mut records = Vec::with_capacity(self.lines.len() - start);
+        let mut unreadable = Vec::new();
+        for line in self.lines.range(start..) {
+            match HookRecord::parse(&line.text) {
+                Ok(hook) => {
+                    self.dropped += hook.hook_dropped;
+                    // The frame's URL can change after load (history.pushState, document.open).
+                    self.frame.url.clone_from(&hook.frame_url);
+                    self.frame.origin.clone_from(&hook.frame_origin);
+                    records.push(record(line.seq, hook));
+                }
+                Err(error) => {
+                    self.first_error.get_or_insert(error.0);
+                    unreadable.push(line.seq);
+                }
+            }
+        }
+        if !unreadable.is_empty() {
+            // An unreadable line is lost for good: count it once and stop holding it.
+            self.dropped += unreadable.len() as u64;
+            self.lines.retain(|line| !unreadable.contains(&line.seq));
+        }
         Batch {
             frame: self.frame.clone(),
             dropped: self.dropped,
             replay,
-            records: self.records.range(start..).cloned().collect(),
+            records,
         }
+    }
+}
+
+fn record(seq: u64, hook: HookRecord) -> Record {
+    Record {
+        seq,
+        time: hook.time,
+        wall: hook.wall,
+        origin: hook.origin,
+        source: hook.source,
+        child_index: hook.child_index,
+        ports: hook.ports,
+        decoded: decode(&hook.data),
+        raw: hook.data,
     }
 }
 
@@ -126,8 +169,8 @@ mod tests {
         }
     }
 
-    fn hook(reference_id: u32) -> HookRecord {
-        HookRecord {
+    fn line(reference_id: u32, hook_dropped: u64) -> String {
+        serde_json::to_string(&HookRecord {
             v: 1,
             time: 1.0 + reference_id as f64,
             wall: 1.0,
@@ -138,32 +181,33 @@ mod tests {
             source: SourceRelation::Parent,
             child_index: None,
             ports: 0,
-            hook_dropped: 0,
+            hook_dropped,
             data: json!({"referenceId": reference_id.to_string(), "data": {},
                 "userAgent": "WWE Server", "protocolVersion": 2}),
-        }
+        })
+        .unwrap()
+    }
+
+    fn seqs(batch: &Batch) -> Vec<u64> {
+        batch.records.iter().map(|r| r.seq).collect()
     }
 
     #[test]
     fn new_records_are_handed_out_once_and_replayed_always() {
         let mut buffer = FrameBuffer::new(frame(), 10);
-        buffer.push(hook(0));
-        buffer.push(hook(1));
+        buffer.push_line(line(0, 0));
+        buffer.push_line(line(1, 0));
         let first = buffer.take_new();
-        assert_eq!(
-            first.records.iter().map(|r| r.seq).collect::<Vec<_>>(),
-            [0, 1]
-        );
+        assert_eq!(seqs(&first), [0, 1]);
         assert!(!first.replay);
         assert!(!buffer.has_new());
-        buffer.push(hook(2));
+        buffer.push_line(line(2, 0));
         assert_eq!(buffer.take_new().records.len(), 1);
+        buffer.push_line(line(3, 0));
         let replay = buffer.replay();
         assert!(replay.replay);
-        assert_eq!(
-            replay.records.iter().map(|r| r.seq).collect::<Vec<_>>(),
-            [0, 1, 2]
-        );
+        assert_eq!(seqs(&replay), [0, 1, 2, 3]);
+        assert!(!buffer.has_new(), "a replay counts as sent");
         assert_eq!(replay.frame.url, "https://app.example/#later");
     }
 
@@ -171,32 +215,45 @@ mod tests {
     fn overflow_evicts_the_oldest_and_counts_them() {
         let mut buffer = FrameBuffer::new(frame(), 3);
         for id in 0..5 {
-            buffer.push(hook(id));
+            buffer.push_line(line(id, 0));
         }
         assert_eq!(buffer.len(), 3);
         assert_eq!(buffer.dropped(), 2);
         let batch = buffer.take_new();
         assert_eq!(batch.dropped, 2);
-        assert_eq!(
-            batch.records.iter().map(|r| r.seq).collect::<Vec<_>>(),
-            [2, 3, 4]
-        );
+        assert_eq!(seqs(&batch), [2, 3, 4]);
     }
 
     #[test]
     fn hook_drops_are_counted() {
         let mut buffer = FrameBuffer::new(frame(), 3);
-        let mut first = hook(0);
-        first.hook_dropped = 7;
-        buffer.push(first);
+        buffer.push_line(line(0, 7));
         buffer.count_dropped(2);
         assert_eq!(buffer.take_new().dropped, 9);
     }
 
     #[test]
+    fn unreadable_lines_are_counted_once_and_reported() {
+        let mut buffer = FrameBuffer::new(frame(), 10);
+        buffer.push_line(line(0, 0));
+        buffer.push_line("{not a record".to_owned());
+        buffer.push_line(line(2, 0));
+        let batch = buffer.take_new();
+        assert_eq!(seqs(&batch), [0, 2]);
+        assert_eq!(batch.dropped, 1);
+        assert!(buffer
+            .take_error()
+            .unwrap()
+            .contains("not a raw capture record"));
+        assert_eq!(buffer.replay().dropped, 1, "counted once");
+        assert_eq!(buffer.len(), 2);
+    }
+
+    #[test]
     fn records_keep_raw_and_decoded() {
         let mut buffer = FrameBuffer::new(frame(), 3);
-        let record = buffer.push(hook(4)).clone();
+        buffer.push_line(line(4, 0));
+        let record = buffer.take_new().records.remove(0);
         assert_eq!(record.raw["referenceId"], "4");
         assert_eq!(record.decoded.message.reference_id(), Some("4"));
     }

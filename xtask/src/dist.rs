@@ -121,7 +121,8 @@ pub fn run() -> Result<Vec<WasmSize>, String> {
 }
 
 /// One manifest source, two browsers: Chrome before 121 rejects `background.scripts`, and Chrome
-/// warns about `browser_specific_settings`; Firefox runs `background.scripts` as an event page.
+/// warns about `browser_specific_settings`; Firefox runs `background.scripts` as an event page and
+/// warns that it ignores `service_worker`.
 pub fn for_browser(source: &Value, browser: &str) -> Value {
     let mut manifest = source.clone();
     let object = manifest.as_object_mut().expect("manifest is an object");
@@ -134,6 +135,9 @@ pub fn for_browser(source: &Value, browser: &str) -> Value {
         }
         _ => {
             object.remove("minimum_chrome_version");
+            if let Some(background) = object.get_mut("background").and_then(Value::as_object_mut) {
+                background.remove("service_worker");
+            }
         }
     }
     manifest
@@ -256,6 +260,7 @@ mod tests {
         assert!(chrome.get("browser_specific_settings").is_none());
         let firefox = for_browser(&source(), "firefox");
         assert_eq!(firefox["background"]["scripts"][0], "background.js");
+        assert!(firefox["background"].get("service_worker").is_none());
         assert!(firefox["browser_specific_settings"]["gecko"]["id"].is_string());
         assert!(firefox.get("minimum_chrome_version").is_none());
     }
