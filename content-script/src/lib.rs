@@ -3,7 +3,7 @@
 //! decodes them with the core crate into JSON batches for the background.
 
 use scapi::buffer::DEFAULT_FRAME_CAPACITY;
-use scapi::{FrameBuffer, FrameInfo};
+use scapi::{FrameBuffer, FrameInfo, FramePlacement};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -13,13 +13,18 @@ pub struct ContentScript {
 
 #[wasm_bindgen]
 impl ContentScript {
-    /// `frame_key` names this document instance; `capacity` 0 means the default bound.
+    /// `frame_key` names this document instance; `depth` counts its ancestors,
+    /// `index_in_parent` is its index in `parent.frames` (negative for none); `capacity` 0 means
+    /// the default bound.
     #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         frame_key: String,
         url: String,
         origin: String,
-        is_top: bool,
+        depth: u32,
+        index_in_parent: i32,
+        has_opener: bool,
         capacity: usize,
     ) -> ContentScript {
         let capacity = if capacity == 0 {
@@ -31,7 +36,12 @@ impl ContentScript {
             key: frame_key,
             url,
             origin,
-            is_top,
+            is_top: depth == 0,
+            placement: FramePlacement {
+                depth,
+                index_in_parent: u32::try_from(index_in_parent).ok(),
+                has_opener,
+            },
             browser_frame_id: None,
         };
         ContentScript {

@@ -17,6 +17,8 @@ fn script(capacity: usize) -> ContentScript {
         "key-1".into(),
         "http://localhost:9/app.html".into(),
         "http://localhost:9".into(),
+        1,
+        0,
         false,
         capacity,
     )
@@ -37,6 +39,9 @@ fn lines_of_one_hook_batch_come_out_decoded_in_order() {
     assert!(script.has_new());
     let batch = Batch::from_json(&script.take_new().unwrap()).unwrap();
     assert_eq!(batch.frame.key, "key-1");
+    assert_eq!(batch.frame.placement.depth, 1);
+    assert_eq!(batch.frame.placement.index_in_parent, Some(0));
+    assert!(!batch.frame.is_top);
     let kinds: Vec<_> = batch
         .records
         .iter()

@@ -91,8 +91,20 @@
   }
   api.runtime.onMessage.addListener((message) => { control(message); });
 
+  // Where this frame sits, so a request Workspace got from "child k" can be paired with it.
+  const placement = () => {
+    let depth = 0;
+    for (let w = window; w !== w.parent; w = w.parent) depth++;
+    let index = -1;
+    if (window !== window.parent) {
+      for (let i = 0; i < window.parent.frames.length; i++) if (window.parent.frames[i] === window) index = i;
+    }
+    return [depth, index, Boolean(window.opener)];
+  };
+
   wasm_bindgen({ module_or_path: api.runtime.getURL('content/content_script_bg.wasm') }).then(() => {
-    script = new wasm_bindgen.ContentScript(crypto.randomUUID(), location.href, self.origin, window === window.top, 0);
+    const [depth, index, hasOpener] = placement();
+    script = new wasm_bindgen.ContentScript(crypto.randomUUID(), location.href, self.origin, depth, index, hasOpener, 0);
     flush();
   }, (error) => console.warn('SCAPI Inspector: content script failed to load', error));
 })();

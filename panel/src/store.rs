@@ -130,6 +130,7 @@ mod tests {
                 origin: "http://localhost:1".into(),
                 is_top: false,
                 browser_frame_id: None,
+                ..Default::default()
             },
             dropped,
             replay: false,

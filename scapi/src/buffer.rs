@@ -166,6 +166,7 @@ mod tests {
             origin: "https://app.example".into(),
             is_top: false,
             browser_frame_id: None,
+            ..Default::default()
         }
     }
 

@@ -13,4 +13,4 @@ pub mod record;
 pub use buffer::FrameBuffer;
 pub use capture::{CaptureError, HookRecord, SourceRelation};
 pub use message::{decode, Decoded, Direction, Envelope, Message};
-pub use record::{Batch, FrameInfo, Record};
+pub use record::{Batch, FrameInfo, FramePlacement, Record};

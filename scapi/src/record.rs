@@ -5,8 +5,23 @@ use crate::message::Decoded;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// Where a frame sits in its tab: what pairs a request Workspace received from "child k" with the
+/// frame that sent it.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct FramePlacement {
+    /// Number of ancestors: 0 for the top frame.
+    pub depth: u32,
+    /// This frame's index in its parent's `window.frames`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_in_parent: Option<u32>,
+    /// The window was opened by another (a popup).
+    #[serde(default)]
+    pub has_opener: bool,
+}
+
 /// The frame (one document instance) that received the messages of a batch.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct FrameInfo {
     /// A random id per document instance: with `seq` it names a record uniquely in a tab.
@@ -14,6 +29,8 @@ pub struct FrameInfo {
     pub url: String,
     pub origin: String,
     pub is_top: bool,
+    #[serde(default)]
+    pub placement: FramePlacement,
     /// The browser's frame id (0 for the top frame), stamped by the background from the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_frame_id: Option<i64>,
@@ -84,6 +101,11 @@ mod tests {
                 url: "http://localhost:1/app.html".into(),
                 origin: "http://localhost:1".into(),
                 is_top: false,
+                placement: FramePlacement {
+                    depth: 1,
+                    index_in_parent: Some(0),
+                    has_opener: false,
+                },
                 browser_frame_id: Some(4),
             },
             dropped: 0,

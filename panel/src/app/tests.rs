@@ -30,6 +30,7 @@ fn batch(key: &str, url: &str, records: Vec<Record>, dropped: u64) -> String {
             origin: "http://127.0.0.1:1".into(),
             is_top: true,
             browser_frame_id: None,
+            ..Default::default()
         },
         dropped,
         replay: false,
