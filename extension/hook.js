@@ -1,9 +1,10 @@
 // SCAPI Inspector page hook: MAIN world, every frame, document_start.
 // It only listens (capture phase, registered before any page script) and never wraps postMessage,
 // which would change event.source for same-origin callers. While the page handles a message the
-// hook only stamps it and copies its data; describing and handing it to the content script
-// (CustomEvent with a string detail, never postMessage) happens in a task of its own, so the page's
-// own message handling is not slowed. Nothing here may throw into the page.
+// hook only stamps it and snapshots its data (the page may change the object afterwards): as JSON
+// text when it is plain JSON, as a structured clone otherwise; describing and handing it to the content script (CustomEvent with a
+// string detail, never postMessage) happens in a task of its own, so the page's own message
+// handling is not slowed. Nothing here may throw into the page.
 (() => {
   'use strict';
   // Built-ins are taken now, before any page script runs, so a page that patches them later
@@ -22,15 +23,15 @@
   const toText = Object.prototype.toString;
   const copy = typeof structuredClone === 'function' ? structuredClone : null;
   const later = setTimeout;
-  const perf = performance;
-  const perfNow = performance.now;
+  // event.timeStamp is a high-resolution time relative to this document's time origin.
+  const timeOrigin = performance.timeOrigin;
   const dateNow = Date.now;
   const tagOf = (v) => toText.call(v).slice(8, -1);
   const MAX_STRING = 1 << 20; // longer strings keep their head and length
   const MAX_NODES = 100000; // values per message before the rest is summarised
   const MAX_DEPTH = 100; // the decoder (serde_json) reads at most 128 levels, envelope included
   const MAX_HELD = 5000; // records held until the content script answers
-  const DESCRIBE_MS = 40; // stamped messages are described and handed on in batches
+  const DESCRIBE_MS = 10; // snapshots are described and handed on in batches
   const isTop = win === win.top;
   let frameOrigin = self.origin; // read again when document.open() replaces the document
   let captured = []; // stamped messages waiting to be described
@@ -123,14 +124,46 @@
     }
   };
 
-  const describe = (entry, frameUrl) => {
-    entry.frameUrl = frameUrl;
-    try {
-      entry.data = safe(entry.data, [], { nodes: MAX_NODES });
-    } catch (error) {
-      entry.data = { __unserializable: 'HookError', message: String(error) };
+  // True when JSON text of the value is exact: only strings, finite numbers, booleans, null,
+  // arrays without holes or undefined, and plain objects, within the depth and string limits.
+  const plainJson = (value, depth) => {
+    switch (typeof value) {
+      case 'string': return value.length <= MAX_STRING;
+      case 'number': return Number.isFinite(value);
+      case 'boolean': return true;
+      case 'object': break;
+      default: return false;
     }
-    return toJson(entry);
+    if (value === null) return true;
+    if (depth >= MAX_DEPTH) return false;
+    if (isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (!plainJson(value[i], depth + 1)) return false;
+      return true;
+    }
+    if (tagOf(value) !== 'Object') return false;
+    for (const key of keysOf(value)) if (!plainJson(value[key], depth + 1)) return false;
+    return true;
+  };
+
+  // The record's JSON text (docs/formats.md). Plain JSON keeps the text taken on delivery; other
+  // data is described with placeholders, from its copy when one was taken.
+  const describe = ({ event, wall, snapshot, copied }, frameUrl) => {
+    const [source, childIndex] = relation(event.source);
+    const record = {
+      v: 1, time: timeOrigin + event.timeStamp, wall, frameUrl, frameOrigin, isTop,
+      origin: event.origin, source, childIndex, ports: event.ports ? event.ports.length : 0,
+      data: null,
+    };
+    const data = copied !== undefined ? copied : event.data;
+    if (snapshot !== undefined && plainJson(data, 0)) {
+      return toJson(record).slice(0, -'null}'.length) + snapshot + '}';
+    }
+    try {
+      record.data = safe(data, [], { nodes: MAX_NODES });
+    } catch (error) {
+      record.data = { __unserializable: 'HookError', message: String(error) };
+    }
+    return toJson(record);
   };
 
   const drain = () => {
@@ -156,17 +189,17 @@
 
   const onMessage = (event) => {
     try {
-      const time = perf.timeOrigin + perfNow.call(perf);
-      const [source, childIndex] = relation(event.source);
-      let data = event.data;
-      // A copy now, because the page may change the object after its listeners ran.
-      if (copy && data !== null && typeof data === 'object') {
-        try { data = copy(data); } catch (_) { /* described as it is later */ }
+      // Only what must be taken now: the wall clock, and the data's JSON text, since the page may
+      // change the object once its listeners ran (a value JSON cannot carry is copied instead).
+      // Everything else is read from the event when the batch is described.
+      const wall = dateNow();
+      let snapshot;
+      let copied;
+      try { snapshot = toJson(event.data); } catch (_) { /* a cycle or a BigInt */ }
+      if (snapshot === undefined && copy) {
+        try { copied = copy(event.data); } catch (_) { /* described as it is later */ }
       }
-      captured.push({
-        v: 1, time, wall: dateNow(), frameUrl: '', frameOrigin, isTop,
-        origin: event.origin, source, childIndex, ports: event.ports ? event.ports.length : 0, data,
-      });
+      captured.push({ event, wall, snapshot, copied });
       if (!scheduled) { scheduled = true; later(drain, DESCRIBE_MS); }
     } catch (_) {
       dropped++; // never disturb the page; a message the hook could not record is still counted

@@ -58,3 +58,21 @@ test('structured-clone values become placeholders and the page sees no error', a
     await stop(server);
   }
 });
+
+test('the capture shows the data as delivered, even when the page changes it afterwards', async () => {
+  const server = await start();
+  const browser = await launch({ extension: await requireDist() });
+  try {
+    const page = await browser.context.newPage();
+    const url = server.urlA('placeholders.html');
+    await page.goto(url);
+    const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+    await page.evaluate(() => window.postMutated());
+    await waitForRows(panel, 1);
+    assert.deepEqual(await rawOf(panel, 'mutated'), { label: 'mutated', keep: 'me', nested: { value: 'original' } });
+    assert.equal(await page.evaluate(() => window.received), 1);
+  } finally {
+    await browser.close();
+    await stop(server);
+  }
+});
