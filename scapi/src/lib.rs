@@ -7,8 +7,17 @@
 
 pub mod buffer;
 pub mod capture;
+pub mod correlate;
+pub mod events;
+pub mod findings;
+pub mod interaction;
 pub mod message;
+pub mod rate_limit;
 pub mod record;
+pub mod requests;
+pub mod results;
+#[cfg(test)]
+mod test_capture;
 
 pub use buffer::FrameBuffer;
 pub use capture::{CaptureError, HookRecord, SourceRelation};

@@ -5,6 +5,9 @@
 //! [`Message::Malformed`] naming the problem. The raw value is always kept beside the decoded one
 //! by the caller ([`crate::record::Record`]).
 
+use crate::events::{decode_event, TypedEvent};
+use crate::rate_limit::{parse_rate_limit, RateLimitError};
+use crate::requests::{decode_call, TypedCall};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -39,6 +42,9 @@ pub enum Outcome {
         error_message: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         request: Option<String>,
+        /// The rate-limit error text read into request name and quarantine.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rate_limit: Option<RateLimitError>,
     },
 }
 
@@ -57,6 +63,8 @@ pub enum Message {
         parameters: Option<Value>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reference_id: Option<String>,
+        /// The parameters read against the request catalog: named, typed, with problems.
+        typed: Box<TypedCall>,
     },
     /// Service → client: carries the request's `referenceId` and no `event`. A failure may come
     /// without `referenceId` (the seed's rate-limit example has none).
@@ -84,7 +92,8 @@ pub enum Message {
         topic: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         event_type: Option<String>,
-        data: Value,
+        /// `data` typed by topic and eventType (the raw data stays in the record's `raw`).
+        typed: Box<TypedEvent>,
     },
     /// Service → client: the frameId handshake, `{frameId}` with neither `event` nor `referenceId`.
     FrameId { frame_id: Value },
@@ -234,13 +243,15 @@ fn decode_object(object: &Map<String, Value>) -> Result<Message, String> {
     let reference_id = reference_id(object)?;
     // A failure names the refused request in `request` too, so `errorMessage` is checked first.
     if let Some(error) = object.get("errorMessage") {
+        let error_message = match error {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
         return Ok(Message::Response {
             reference_id,
             outcome: Outcome::Failure {
-                error_message: match error {
-                    Value::String(text) => text.clone(),
-                    other => other.to_string(),
-                },
+                rate_limit: parse_rate_limit(&error_message),
+                error_message,
                 request: object
                     .get("request")
                     .and_then(Value::as_str)
@@ -253,9 +264,11 @@ fn decode_object(object: &Map<String, Value>) -> Result<Message, String> {
         let request = request
             .as_str()
             .ok_or_else(|| format!("`request` is {}, not a string", type_name(request)))?;
+        let parameters = object.get("parameters").cloned();
         return Ok(Message::Request {
+            typed: Box::new(decode_call(request, parameters.as_ref())),
             request: request.to_owned(),
-            parameters: object.get("parameters").cloned(),
+            parameters,
             reference_id,
         });
     }
@@ -279,7 +292,7 @@ fn decode_object(object: &Map<String, Value>) -> Result<Message, String> {
                     .get("eventType")
                     .and_then(Value::as_str)
                     .map(str::to_owned),
-                data,
+                typed: Box::new(decode_event(topic, &data)),
             }),
         };
     }
@@ -445,8 +458,8 @@ impl Message {
             Message::Unsubscribe {
                 subscription_id, ..
             } => format!("subscriptionId {}", compact(subscription_id)),
-            Message::Event { data, .. } => {
-                let mut rest = data.clone();
+            Message::Event { .. } => {
+                let mut rest = raw.get("data").cloned().unwrap_or(Value::Null);
                 if let Value::Object(fields) = &mut rest {
                     fields.remove("eventType");
                 }

@@ -18,14 +18,24 @@ fn request_from_the_seed() {
         "protocolVersion": 2,
         "frameId": 3
     }));
-    assert_eq!(
-        decoded.message,
+    match &decoded.message {
         Message::Request {
-            request: "interaction.setUserData".into(),
-            parameters: Some(json!(["1", {"MyKEY1": "MyValue1"}])),
-            reference_id: Some("7".into()),
+            request,
+            parameters,
+            reference_id,
+            typed,
+        } => {
+            assert_eq!(request, "interaction.setUserData");
+            assert_eq!(parameters, &Some(json!(["1", {"MyKEY1": "MyValue1"}])));
+            assert_eq!(reference_id.as_deref(), Some("7"));
+            assert!(typed.is_known() && typed.problems.is_empty());
+            let call = serde_json::to_value(&typed.call).unwrap();
+            assert_eq!(call["call"], "setUserData");
+            assert_eq!(call["interactionId"], "1");
+            assert_eq!(call["userData"]["MyKEY1"], "MyValue1");
         }
-    );
+        other => panic!("not a request: {other:?}"),
+    }
     assert_eq!(decoded.envelope.user_agent.as_deref(), Some("WWE Client"));
     assert_eq!(decoded.envelope.protocol_version, Some(json!(2)));
     assert_eq!(decoded.envelope.frame_id, Some(json!(3)));
@@ -71,11 +81,17 @@ fn rate_limit_failure_from_the_seed_keeps_both_request_names() {
                 Outcome::Failure {
                     error_message,
                     request,
+                    rate_limit,
                 },
             ..
         } => {
             assert!(error_message.contains("'voice.dial'"));
             assert_eq!(request.as_deref(), Some("agent.getState"));
+            let rate_limit = rate_limit
+                .as_ref()
+                .expect("the seed's text is a rate-limit error");
+            assert_eq!(rate_limit.request, "voice.dial");
+            assert_eq!(rate_limit.quarantine_seconds, Some(30));
         }
         other => panic!("not a failure: {other:?}"),
     }
@@ -131,13 +147,19 @@ fn unsubscribe() {
 
 #[test]
 fn agent_state_changed_with_reason_from_the_seed() {
+    let raw = json!({"event": "agent", "data": {"eventType": "STATE_CHANGED",
+        "mediaState": "NOT_READY_ACTION_CODE", "reason": "Break", "reasonCode": "1511"}});
     let message = kind_of(
         json!({"event": "agent", "data": {"eventType": "STATE_CHANGED",
         "mediaState": "NOT_READY_ACTION_CODE", "reason": "Break", "reasonCode": "1511"}}),
     );
     assert_eq!(message.name(), "agent:STATE_CHANGED");
+    match &message {
+        Message::Event { typed, .. } => assert!(typed.known(), "{typed:?}"),
+        other => panic!("not an event: {other:?}"),
+    }
     assert_eq!(message.direction(), Direction::ToApp);
-    let summary = message.summary(&Value::Null);
+    let summary = message.summary(&raw);
     assert!(summary.contains("\"reason\":\"Break\""), "{summary}");
     assert!(!summary.contains("eventType"), "{summary}");
 }
@@ -273,11 +295,9 @@ fn decoded_json_names_kind_and_fields_in_camel_case() {
 
 #[test]
 fn long_summaries_are_cut_on_a_char_boundary() {
-    let message = kind_of(
-        json!({"event": "interaction", "data": {"eventType": "ADDED",
-        "text": "é".repeat(500)}, "userAgent": "WWE Server"}),
-    );
-    let summary = message.summary(&Value::Null);
+    let raw = json!({"event": "interaction", "data": {"eventType": "ADDED",
+        "text": "é".repeat(500)}, "userAgent": "WWE Server"});
+    let summary = decode(&raw).message.summary(&raw);
     assert_eq!(summary.chars().count(), SUMMARY_CHARS + 1);
     assert!(summary.ends_with('…'));
 }

@@ -1,0 +1,496 @@
+//! Pairs each response with its request, per client frame, and follows subscriptions.
+//!
+//! A request is captured in the frame that received it (Workspace), its response in the frame that
+//! sent the request (the client app). referenceIds restart at "0" in every client page, so pairs
+//! are keyed by (client, referenceId), where the client is found from the request's `frameId`
+//! (after the service assigned one) or from where the sender sits (child k of the receiver, with
+//! the sender's origin).
+
+use crate::message::{Message, Outcome};
+use crate::record::{FrameInfo, Record};
+use crate::SourceRelation;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// How long the vendor's client waits for an answer before it reports "Request timeout".
+pub const CLIENT_TIMEOUT_MS: f64 = 10_000.0;
+
+/// Clock skew tolerated between two frames' timestamps (separate processes).
+const SKEW_MS: f64 = 50.0;
+
+/// One record of a capture, named by its frame (document instance) and position.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordRef {
+    pub frame: String,
+    pub seq: u64,
+}
+
+/// The app that sent a request.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
+#[serde(tag = "by", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+pub enum Client {
+    /// A captured frame (its key).
+    Frame { frame: String },
+    /// Not captured, or not told apart: described from the receiver's side.
+    Unresolved {
+        receiver: String,
+        origin: String,
+        source: SourceRelation,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        child_index: Option<u32>,
+    },
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExchangeState {
+    /// Sent less than 10 s ago (at the end of the capture) and not answered.
+    Pending,
+    /// Answered with success within 10 s.
+    Answered,
+    /// Answered with `errorMessage` within 10 s.
+    Failed,
+    /// No answer within 10 s: the client reported "Request timeout".
+    TimedOut,
+    /// Answered after 10 s: the client had given up and ignored it.
+    Late,
+    /// A response no captured request matches.
+    Orphan,
+}
+
+impl ExchangeState {
+    pub fn label(self) -> &'static str {
+        match self {
+            ExchangeState::Pending => "pending",
+            ExchangeState::Answered => "answered",
+            ExchangeState::Failed => "failed",
+            ExchangeState::TimedOut => "timed-out",
+            ExchangeState::Late => "late",
+            ExchangeState::Orphan => "orphan",
+        }
+    }
+}
+
+/// A request (or subscribe/unsubscribe) with its answers.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Exchange {
+    pub client: Client,
+    pub reference_id: String,
+    /// The request name, `subscribe` or `unsubscribe`; `None` for an orphan response.
+    pub name: Option<String>,
+    pub request: Option<RecordRef>,
+    pub requested_at: Option<f64>,
+    /// The first answer is the one the client used; any further one is a duplicate.
+    pub responses: Vec<RecordRef>,
+    pub answered_at: Option<f64>,
+    pub state: ExchangeState,
+    /// Milliseconds from request to first answer.
+    pub latency_ms: Option<f64>,
+    /// The failure text of the first answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+}
+
+/// A subscription as the client holds it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    pub client: Client,
+    pub topics: Vec<String>,
+    pub subscription_id: Option<Value>,
+    pub subscribe: RecordRef,
+    pub unsubscribe: Option<RecordRef>,
+}
+
+/// Something about subscriptions worth a finding.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(
+    tag = "problem",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum SubscriptionIssue {
+    /// A client subscribed to a topic it already had (the client library keeps only the last
+    /// callback; the seed says to subscribe once).
+    SubscribedTwice {
+        client: Client,
+        topic: String,
+        first: RecordRef,
+        again: RecordRef,
+    },
+    /// A client received events of a topic it never subscribed to in this capture.
+    EventWithoutSubscription {
+        client: Client,
+        topic: String,
+        events: Vec<RecordRef>,
+    },
+    /// An unsubscribe named an id no subscribe response gave.
+    UnknownSubscriptionId {
+        client: Client,
+        subscription_id: Value,
+        unsubscribe: RecordRef,
+    },
+}
+
+/// The result of pairing a whole capture.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Correlation {
+    pub exchanges: Vec<Exchange>,
+    pub subscriptions: Vec<Subscription>,
+    pub subscription_issues: Vec<SubscriptionIssue>,
+    /// frameId the service assigned to each frame (by frame key).
+    pub frame_ids: HashMap<String, Value>,
+}
+
+impl Correlation {
+    /// The exchange a record belongs to (as its request or one of its answers).
+    pub fn exchange_of(&self, record: &RecordRef) -> Option<&Exchange> {
+        self.exchanges.iter().find(|exchange| {
+            exchange.request.as_ref() == Some(record) || exchange.responses.contains(record)
+        })
+    }
+}
+
+/// Pairs a capture. `records` are (frame index into `frames`, record); any order. `now` is the end
+/// of the capture (epoch ms), which decides between pending and timed out.
+pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -> Correlation {
+    let mut sorted: Vec<&(usize, &Record)> = records.iter().collect();
+    sorted.sort_by(|a, b| a.1.time.total_cmp(&b.1.time));
+    let mut correlation = Correlation::default();
+    for (frame, record) in sorted.iter().copied() {
+        if let Message::FrameId { frame_id } = &record.decoded.message {
+            correlation
+                .frame_ids
+                .insert(frames[*frame].key.clone(), frame_id.clone());
+        }
+    }
+
+    // First the requests, then the answers: two frames' clocks may disagree by a little.
+    let mut by_key: HashMap<(Client, String), Vec<usize>> = HashMap::new();
+    for (frame, record) in sorted.iter().copied() {
+        let (name, reference_id) = match &record.decoded.message {
+            Message::Request {
+                request,
+                reference_id,
+                ..
+            } => (request.clone(), reference_id),
+            Message::Subscribe { reference_id, .. } => ("subscribe".to_owned(), reference_id),
+            Message::Unsubscribe { reference_id, .. } => ("unsubscribe".to_owned(), reference_id),
+            _ => continue,
+        };
+        let Some(reference_id) = reference_id.clone() else {
+            continue;
+        };
+        let client = client_of(frames, *frame, record, &correlation.frame_ids);
+        by_key
+            .entry((client.clone(), reference_id.clone()))
+            .or_default()
+            .push(correlation.exchanges.len());
+        correlation.exchanges.push(Exchange {
+            client,
+            reference_id,
+            name: Some(name),
+            request: Some(reference(frames, *frame, record)),
+            requested_at: Some(record.time),
+            responses: Vec::new(),
+            answered_at: None,
+            state: ExchangeState::Pending,
+            latency_ms: None,
+            error_message: None,
+        });
+    }
+
+    for (frame, record) in sorted.iter().copied() {
+        let Message::Response {
+            reference_id: Some(reference_id),
+            outcome,
+            ..
+        } = &record.decoded.message
+        else {
+            continue;
+        };
+        let client = Client::Frame {
+            frame: frames[*frame].key.clone(),
+        };
+        let candidates = by_key
+            .get(&(client.clone(), reference_id.clone()))
+            .cloned()
+            .or_else(|| {
+                unresolved_candidates(&correlation, &by_key, &frames[*frame], reference_id)
+            });
+        let this = reference(frames, *frame, record);
+        // The latest request sent before this answer (a reloaded client starts again at "0").
+        let chosen = candidates.and_then(|indexes| {
+            indexes.into_iter().rev().find(|&index| {
+                correlation.exchanges[index]
+                    .requested_at
+                    .is_some_and(|at| at <= record.time + SKEW_MS)
+            })
+        });
+        match chosen {
+            Some(index) => {
+                let exchange = &mut correlation.exchanges[index];
+                if exchange.responses.is_empty() {
+                    exchange.answered_at = Some(record.time);
+                    exchange.error_message = match outcome {
+                        Outcome::Failure { error_message, .. } => Some(error_message.clone()),
+                        Outcome::Success { .. } => None,
+                    };
+                }
+                exchange.responses.push(this);
+            }
+            None => correlation.exchanges.push(Exchange {
+                client,
+                reference_id: reference_id.clone(),
+                name: None,
+                request: None,
+                requested_at: None,
+                responses: vec![this],
+                answered_at: Some(record.time),
+                state: ExchangeState::Orphan,
+                latency_ms: None,
+                error_message: match outcome {
+                    Outcome::Failure { error_message, .. } => Some(error_message.clone()),
+                    Outcome::Success { .. } => None,
+                },
+            }),
+        }
+    }
+
+    for exchange in &mut correlation.exchanges {
+        settle(exchange, now);
+    }
+    follow_subscriptions(frames, &sorted, &mut correlation);
+    correlation
+}
+
+fn reference(frames: &[FrameInfo], frame: usize, record: &Record) -> RecordRef {
+    RecordRef {
+        frame: frames[frame].key.clone(),
+        seq: record.seq,
+    }
+}
+
+/// The client frame that sent a request captured in `receiver`.
+fn client_of(
+    frames: &[FrameInfo],
+    receiver: usize,
+    record: &Record,
+    frame_ids: &HashMap<String, Value>,
+) -> Client {
+    let receiver_info = &frames[receiver];
+    let unique = |matches: Vec<&FrameInfo>| match matches.as_slice() {
+        [only] => Some(Client::Frame {
+            frame: only.key.clone(),
+        }),
+        _ => None,
+    };
+    // The frameId the service assigned is the protocol's own identity.
+    if let Some(frame_id) = &record.decoded.envelope.frame_id {
+        let found = unique(
+            frames
+                .iter()
+                .filter(|f| frame_ids.get(&f.key) == Some(frame_id) && f.origin == record.origin)
+                .collect(),
+        );
+        if let Some(client) = found {
+            return client;
+        }
+    }
+    let depth = receiver_info.placement.depth;
+    let found = match record.source {
+        SourceRelation::SelfWindow => Some(Client::Frame {
+            frame: receiver_info.key.clone(),
+        }),
+        SourceRelation::Child => unique(
+            frames
+                .iter()
+                .filter(|f| {
+                    f.placement.depth == depth + 1
+                        && f.placement.index_in_parent == record.child_index
+                        && f.origin == record.origin
+                })
+                .collect(),
+        ),
+        // The reverse layout: Workspace itself is embedded and its parent is the client.
+        SourceRelation::Parent if depth > 0 => unique(
+            frames
+                .iter()
+                .filter(|f| f.placement.depth == depth - 1 && f.origin == record.origin)
+                .collect(),
+        ),
+        _ => None,
+    };
+    found.unwrap_or_else(|| Client::Unresolved {
+        receiver: receiver_info.key.clone(),
+        origin: record.origin.clone(),
+        source: record.source,
+        child_index: record.child_index,
+    })
+}
+
+/// For an answer in a frame no request resolved to: requests of an unresolved sender with the
+/// frame's origin and the same referenceId.
+fn unresolved_candidates(
+    correlation: &Correlation,
+    by_key: &HashMap<(Client, String), Vec<usize>>,
+    frame: &FrameInfo,
+    reference_id: &str,
+) -> Option<Vec<usize>> {
+    let mut indexes: Vec<usize> = by_key
+        .iter()
+        .filter(|((client, id), _)| {
+            id == reference_id
+                && matches!(client, Client::Unresolved { origin, .. } if *origin == frame.origin)
+        })
+        .flat_map(|(_, indexes)| indexes.iter().copied())
+        .filter(|&index| correlation.exchanges[index].responses.is_empty())
+        .collect();
+    indexes.sort_unstable();
+    (!indexes.is_empty()).then_some(indexes)
+}
+
+fn settle(exchange: &mut Exchange, now: f64) {
+    if exchange.state == ExchangeState::Orphan {
+        return;
+    }
+    let Some(requested_at) = exchange.requested_at else {
+        return;
+    };
+    exchange.state = match exchange.answered_at {
+        Some(answered_at) => {
+            let latency = (answered_at - requested_at).max(0.0);
+            exchange.latency_ms = Some(latency);
+            if latency > CLIENT_TIMEOUT_MS {
+                ExchangeState::Late
+            } else if exchange.error_message.is_some() {
+                ExchangeState::Failed
+            } else {
+                ExchangeState::Answered
+            }
+        }
+        None if now - requested_at > CLIENT_TIMEOUT_MS => ExchangeState::TimedOut,
+        None => ExchangeState::Pending,
+    };
+}
+
+fn follow_subscriptions(
+    frames: &[FrameInfo],
+    sorted: &[&(usize, &Record)],
+    correlation: &mut Correlation,
+) {
+    // Subscribe responses carry the subscriptionId.
+    let subscription_ids: HashMap<RecordRef, Value> = sorted
+        .iter()
+        .filter_map(|(frame, record)| match &record.decoded.message {
+            Message::Response {
+                subscription_id: Some(id),
+                ..
+            } => Some((reference(frames, *frame, record), id.clone())),
+            _ => None,
+        })
+        .collect();
+    let exchange_by_request: HashMap<RecordRef, usize> = correlation
+        .exchanges
+        .iter()
+        .enumerate()
+        .filter_map(|(index, exchange)| exchange.request.clone().map(|r| (r, index)))
+        .collect();
+
+    let mut subscriptions: Vec<Subscription> = Vec::new();
+    let mut issues = Vec::new();
+    let mut unsubscribed_topics: HashMap<(Client, String), Vec<RecordRef>> = HashMap::new();
+    for (frame, record) in sorted.iter().copied() {
+        let this = reference(frames, *frame, record);
+        match &record.decoded.message {
+            Message::Subscribe { topics, .. } => {
+                let Some(&index) = exchange_by_request.get(&this) else {
+                    continue;
+                };
+                let exchange = &correlation.exchanges[index];
+                let client = exchange.client.clone();
+                for topic in topics {
+                    let earlier = subscriptions.iter().find(|s| {
+                        s.client == client && s.unsubscribe.is_none() && s.topics.contains(topic)
+                    });
+                    if let Some(earlier) = earlier {
+                        issues.push(SubscriptionIssue::SubscribedTwice {
+                            client: client.clone(),
+                            topic: topic.clone(),
+                            first: earlier.subscribe.clone(),
+                            again: this.clone(),
+                        });
+                    }
+                }
+                let subscription_id = exchange
+                    .responses
+                    .first()
+                    .and_then(|response| subscription_ids.get(response))
+                    .cloned();
+                subscriptions.push(Subscription {
+                    client,
+                    topics: topics.clone(),
+                    subscription_id,
+                    subscribe: this,
+                    unsubscribe: None,
+                });
+            }
+            Message::Unsubscribe {
+                subscription_id, ..
+            } => {
+                let client = exchange_by_request
+                    .get(&this)
+                    .map(|&index| correlation.exchanges[index].client.clone())
+                    .unwrap_or_else(|| client_of(frames, *frame, record, &correlation.frame_ids));
+                let active = subscriptions.iter_mut().find(|s| {
+                    s.client == client
+                        && s.unsubscribe.is_none()
+                        && s.subscription_id.as_ref() == Some(subscription_id)
+                });
+                match active {
+                    Some(subscription) => subscription.unsubscribe = Some(this),
+                    None => issues.push(SubscriptionIssue::UnknownSubscriptionId {
+                        client,
+                        subscription_id: subscription_id.clone(),
+                        unsubscribe: this,
+                    }),
+                }
+            }
+            Message::Event { topic, .. } => {
+                let client = Client::Frame {
+                    frame: frames[*frame].key.clone(),
+                };
+                // Judge only clients whose subscribing this capture saw.
+                let saw_any = subscriptions.iter().any(|s| s.client == client);
+                let covered = subscriptions.iter().any(|s| {
+                    s.client == client && s.unsubscribe.is_none() && s.topics.contains(topic)
+                });
+                if saw_any && !covered {
+                    unsubscribed_topics
+                        .entry((client, topic.clone()))
+                        .or_default()
+                        .push(this);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut unsubscribed: Vec<_> = unsubscribed_topics.into_iter().collect();
+    unsubscribed.sort_by(|a, b| a.1[0].cmp(&b.1[0]));
+    for ((client, topic), events) in unsubscribed {
+        issues.push(SubscriptionIssue::EventWithoutSubscription {
+            client,
+            topic,
+            events,
+        });
+    }
+    correlation.subscriptions = subscriptions;
+    correlation.subscription_issues = issues;
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,353 @@
+//! Protocol checks: what is wrong in a capture, which records show it, and what to do.
+
+use crate::correlate::{Client, Correlation, ExchangeState, RecordRef, SubscriptionIssue};
+use crate::message::Message;
+use crate::rate_limit::parse_rate_limit;
+use crate::record::{FrameInfo, Record};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// What kind of problem a finding is, for filters and tests.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingCode {
+    UnknownRequest,
+    BadParameters,
+    MissingUserAgent,
+    MissingProtocolVersion,
+    UnexpectedProtocolVersion,
+    Malformed,
+    UnknownEventType,
+    RequestFailed,
+    RateLimited,
+    TimedOut,
+    LateAnswer,
+    OrphanResponse,
+    DuplicateAnswer,
+    SubscribedTwice,
+    EventWithoutSubscription,
+    UnknownSubscriptionId,
+    NoWorkspace,
+}
+
+/// One problem: the records that show it, what is wrong, and what to do about it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub code: FindingCode,
+    pub severity: Severity,
+    /// One line for a list.
+    pub title: String,
+    pub records: Vec<RecordRef>,
+    pub problem: String,
+    pub advice: String,
+}
+
+/// Every finding of a capture, most severe first, then in capture order.
+pub fn find(
+    frames: &[FrameInfo],
+    records: &[(usize, &Record)],
+    correlation: &Correlation,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let reference = |frame: usize, record: &Record| RecordRef {
+        frame: frames[frame].key.clone(),
+        seq: record.seq,
+    };
+    let mut envelope: BTreeMap<(FindingCode, String), Vec<RecordRef>> = BTreeMap::new();
+    let mut malformed: BTreeMap<String, Vec<RecordRef>> = BTreeMap::new();
+    let mut unknown_events: BTreeMap<String, Vec<RecordRef>> = BTreeMap::new();
+    let mut requests = Vec::new();
+    let mut heard_workspace = false;
+
+    for &(frame, record) in records {
+        let this = reference(frame, record);
+        let message = &record.decoded.message;
+        let from_workspace = matches!(
+            message,
+            Message::Response { .. } | Message::Event { .. } | Message::FrameId { .. }
+        );
+        heard_workspace |= from_workspace;
+        match message {
+            Message::Request {
+                request,
+                typed: call,
+                ..
+            } => {
+                requests.push(this.clone());
+                if !call.is_known() {
+                    let advice = match &call.suggestion {
+                        Some(meant) => format!("Did you mean `{meant}`? Call genesys.wwe.service.{meant}(…)."),
+                        None => "No such request exists in the Service Client API; check the namespace reference. The vendor client has no helper for it, so it was sent with sendMessage.".to_owned(),
+                    };
+                    findings.push(Finding {
+                        code: FindingCode::UnknownRequest,
+                        severity: Severity::Error,
+                        title: format!("Unknown request `{request}`"),
+                        records: vec![this.clone()],
+                        problem: format!("`{request}` is not a Service Client API request; Workspace will not carry it out."),
+                        advice,
+                    });
+                } else if !call.problems.is_empty() {
+                    let problems: Vec<&str> =
+                        call.problems.iter().map(|p| p.message.as_str()).collect();
+                    findings.push(Finding {
+                        code: FindingCode::BadParameters,
+                        severity: Severity::Error,
+                        title: format!("Wrong parameters for `{request}`"),
+                        records: vec![this.clone()],
+                        problem: problems.join("; "),
+                        advice: format!("Pass the parameters `{request}` expects, in order (see its reference page); a missing optional one is sent as null."),
+                    });
+                }
+            }
+            Message::Subscribe { .. } | Message::Unsubscribe { .. } => requests.push(this.clone()),
+            Message::Event { topic, typed, .. } if !typed.known() => {
+                let name = match &typed.event_type {
+                    Some(event_type) => format!("{topic}:{event_type}"),
+                    None => topic.clone(),
+                };
+                unknown_events.entry(name).or_default().push(this.clone());
+            }
+            Message::Malformed { problem } => malformed
+                .entry(problem.clone())
+                .or_default()
+                .push(this.clone()),
+            _ => {}
+        }
+        if !matches!(
+            message,
+            Message::Foreign | Message::Legacy { .. } | Message::Malformed { .. }
+        ) {
+            let side = if from_workspace {
+                "Workspace"
+            } else {
+                "client"
+            };
+            let envelope_of = &record.decoded.envelope;
+            if envelope_of.user_agent.is_none() {
+                envelope
+                    .entry((FindingCode::MissingUserAgent, side.to_owned()))
+                    .or_default()
+                    .push(this.clone());
+            }
+            match &envelope_of.protocol_version {
+                None => envelope
+                    .entry((FindingCode::MissingProtocolVersion, side.to_owned()))
+                    .or_default()
+                    .push(this.clone()),
+                Some(version) if version.as_i64() != Some(2) => envelope
+                    .entry((
+                        FindingCode::UnexpectedProtocolVersion,
+                        format!("{side}\u{1f}{version}"),
+                    ))
+                    .or_default()
+                    .push(this.clone()),
+                Some(_) => {}
+            }
+        }
+    }
+
+    for ((code, detail), records) in envelope {
+        let (side, version) = detail.split_once('\u{1f}').unwrap_or((detail.as_str(), ""));
+        let count = records.len();
+        let (title, problem, advice, severity) = match code {
+            FindingCode::MissingUserAgent if side == "Workspace" => (
+                format!("{count} message(s) from Workspace without userAgent"),
+                "The client library only accepts messages whose userAgent contains \"WWE\": it ignores these.".to_owned(),
+                "Workspace's own messages always carry userAgent \"WWE Server\"; whatever sent these is not Workspace, or a proxy stripped the field.".to_owned(),
+                Severity::Error,
+            ),
+            FindingCode::MissingUserAgent => (
+                format!("{count} client message(s) without userAgent"),
+                "SCAPI requests carry userAgent \"WWE Client\"; these were built by hand.".to_owned(),
+                "Send requests through wwe-service-client-api.js (genesys.wwe.service.…), or add userAgent and protocolVersion 2.".to_owned(),
+                Severity::Warning,
+            ),
+            FindingCode::MissingProtocolVersion => (
+                format!("{count} {side} message(s) without protocolVersion"),
+                "Every SCAPI message carries protocolVersion 2.".to_owned(),
+                "Use the vendor's client library, or add protocolVersion: 2 to hand-built messages.".to_owned(),
+                Severity::Warning,
+            ),
+            _ => (
+                format!("{count} {side} message(s) with protocolVersion {version}"),
+                format!("protocolVersion is {version}; every client from 2014 to 2023 sends 2."),
+                "Use the current wwe-service-client-api.js; an old or home-made client may not be understood.".to_owned(),
+                Severity::Warning,
+            ),
+        };
+        findings.push(Finding {
+            code,
+            severity,
+            title,
+            records,
+            problem,
+            advice,
+        });
+    }
+    for (problem, records) in malformed {
+        findings.push(Finding {
+            code: FindingCode::Malformed,
+            severity: Severity::Error,
+            title: format!("Malformed SCAPI message: {problem}"),
+            records,
+            problem: format!(
+                "The message looks like SCAPI but {problem}; neither side can act on it."
+            ),
+            advice: "Build messages with the vendor's client library, or fix the field named."
+                .to_owned(),
+        });
+    }
+    for (name, records) in unknown_events {
+        findings.push(Finding {
+            code: FindingCode::UnknownEventType,
+            severity: Severity::Info,
+            title: format!("Undocumented event `{name}`"),
+            records,
+            problem: format!("`{name}` is in none of the documented event types; it is shown typed as far as the envelope goes."),
+            advice: "Check the Workspace version's release notes; handle unknown event types without failing.".to_owned(),
+        });
+    }
+
+    exchange_findings(correlation, &mut findings);
+    subscription_findings(correlation, &mut findings);
+
+    if !heard_workspace && !requests.is_empty() {
+        findings.push(Finding {
+            code: FindingCode::NoWorkspace,
+            severity: Severity::Error,
+            title: format!("{} request(s) and nothing ever came back from Workspace", requests.len()),
+            records: requests,
+            problem: "No response, event or frameId assignment from Workspace was captured in this tab.".to_owned(),
+            advice: "Workspace ignores apps whose origin is not in service-client-api.accepted-web-content-origins (empty by default): add this app's origin. Also check that the app posts to the Workspace window (window.parent, window.opener, or targetWWEWindow).".to_owned(),
+        });
+    }
+    findings.sort_by_key(|finding| finding.severity);
+    findings
+}
+
+fn exchange_findings(correlation: &Correlation, findings: &mut Vec<Finding>) {
+    for exchange in &correlation.exchanges {
+        let name = exchange
+            .name
+            .clone()
+            .unwrap_or_else(|| "an unknown request".to_owned());
+        let mut records: Vec<RecordRef> = exchange.request.iter().cloned().collect();
+        records.extend(exchange.responses.iter().take(1).cloned());
+        match exchange.state {
+            ExchangeState::Failed => {
+                let error = exchange.error_message.clone().unwrap_or_default();
+                match parse_rate_limit(&error) {
+                    Some(limit) => {
+                        let ignored = match (limit.forever, limit.quarantine_seconds) {
+                            (true, _) => "until Workspace is reloaded".to_owned(),
+                            (false, Some(seconds)) => format!("for {seconds} s"),
+                            (false, None) => "for the quarantine delay".to_owned(),
+                        };
+                        findings.push(Finding {
+                            code: FindingCode::RateLimited,
+                            severity: Severity::Error,
+                            title: format!("Rate limit reached for `{}`", limit.request),
+                            records,
+                            problem: format!("Workspace refused `{name}`: the per-minute limit for `{}` was reached, and further `{}` requests are ignored {ignored} (no answer at all, so the client times out).", limit.request, limit.request),
+                            advice: format!("Send fewer `{}` requests per minute (the window is a fixed minute), or raise service-client-api.rate-limit.{} / service-client-api.rate-limit.", limit.request, limit.request),
+                        });
+                    }
+                    None => findings.push(Finding {
+                        code: FindingCode::RequestFailed,
+                        severity: Severity::Error,
+                        title: format!("`{name}` failed"),
+                        records,
+                        problem: format!("Workspace answered with errorMessage: {}", error.replace('\n', " ")),
+                        advice: "Read the error; check the parameters and that the agent's state allows the action.".to_owned(),
+                    }),
+                }
+            }
+            ExchangeState::TimedOut => findings.push(Finding {
+                code: FindingCode::TimedOut,
+                severity: Severity::Error,
+                title: format!("`{name}` got no answer within 10 s"),
+                records,
+                problem: "The client gave up after 10 s and reported \"Request timeout\".".to_owned(),
+                advice: "Workspace ignores a request without answering when the app's origin is not accepted, when the request is outside the origin's filter (auth.getJwtToken must be named explicitly), or during a rate-limit quarantine. Check service-client-api.accepted-web-content-origins and the rate-limit options.".to_owned(),
+            }),
+            ExchangeState::Late => findings.push(Finding {
+                code: FindingCode::LateAnswer,
+                severity: Severity::Warning,
+                title: format!("`{name}` answered after {:.1} s", exchange.latency_ms.unwrap_or(0.0) / 1000.0),
+                records,
+                problem: "The answer came after the client's 10 s timeout: the client had already reported \"Request timeout\" and ignored it.".to_owned(),
+                advice: "Find what slows Workspace down (server round trips, a busy agent desktop); the client's timeout cannot be changed.".to_owned(),
+            }),
+            ExchangeState::Orphan => findings.push(Finding {
+                code: FindingCode::OrphanResponse,
+                severity: Severity::Warning,
+                title: format!("Response to referenceId {} matches no request", exchange.reference_id),
+                records: exchange.responses.clone(),
+                problem: "No captured request of this frame has this referenceId.".to_owned(),
+                advice: "If the capture started after the request, ignore this; otherwise another window sent it, or the app reloaded (referenceIds restart at \"0\").".to_owned(),
+            }),
+            _ => {}
+        }
+        if exchange.responses.len() > 1 {
+            findings.push(Finding {
+                code: FindingCode::DuplicateAnswer,
+                severity: Severity::Warning,
+                title: format!("`{name}` answered {} times", exchange.responses.len()),
+                records: exchange.request.iter().cloned().chain(exchange.responses.iter().cloned()).collect(),
+                problem: "The client uses the first answer and ignores the rest.".to_owned(),
+                advice: "Two Workspace windows may be answering (several tabs), or the request was sent to two targets.".to_owned(),
+            });
+        }
+    }
+}
+
+fn client_label(client: &Client) -> String {
+    match client {
+        Client::Frame { frame } => format!("frame {frame}"),
+        Client::Unresolved { origin, .. } => origin.clone(),
+    }
+}
+
+fn subscription_findings(correlation: &Correlation, findings: &mut Vec<Finding>) {
+    for issue in &correlation.subscription_issues {
+        findings.push(match issue {
+            SubscriptionIssue::SubscribedTwice { client, topic, first, again } => Finding {
+                code: FindingCode::SubscribedTwice,
+                severity: Severity::Warning,
+                title: format!("Subscribed twice to `{topic}`"),
+                records: vec![first.clone(), again.clone()],
+                problem: format!("{} subscribed to `{topic}` again; the client library keeps only the last callback, so the first handler stops receiving events.", client_label(client)),
+                advice: "Call genesys.wwe.service.subscribe once, with every topic in one list.".to_owned(),
+            },
+            SubscriptionIssue::EventWithoutSubscription { client, topic, events } => Finding {
+                code: FindingCode::EventWithoutSubscription,
+                severity: Severity::Info,
+                title: format!("{} `{topic}` event(s) without a subscription", events.len()),
+                records: events.clone(),
+                problem: format!("{} received `{topic}` events but never subscribed to `{topic}` (or had unsubscribed).", client_label(client)),
+                advice: format!("Add \"{topic}\" to the subscribe call if the app needs these events."),
+            },
+            SubscriptionIssue::UnknownSubscriptionId { client, subscription_id, unsubscribe } => Finding {
+                code: FindingCode::UnknownSubscriptionId,
+                severity: Severity::Warning,
+                title: format!("Unsubscribe of unknown id {subscription_id}"),
+                records: vec![unsubscribe.clone()],
+                problem: format!("{} unsubscribed {subscription_id}, which no subscribe answer gave (or it was already unsubscribed).", client_label(client)),
+                advice: "Unsubscribe with the subscriptionId the subscribe call returned.".to_owned(),
+            },
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;
