@@ -1,14 +1,22 @@
-//! The panel's root component: connects to the background, keeps the store, renders the list and
-//! the selected record.
+//! The panel's root component: connects to the background, keeps the store, renders the list, the
+//! selected record and the findings.
 
-use crate::store::Store;
-use crate::view::{details::details, row::row, toolbar::toolbar, toolbar::Connection};
+use crate::analysis::{state_text, Analysis};
+use crate::store::{Row, Store};
+use crate::view::details::details;
+use crate::view::findings::findings;
+use crate::view::row::{row, Status};
+use crate::view::toolbar::{toolbar, Connection, ToolbarProps};
+use scapi::correlate::RecordRef;
+use scapi::findings::Severity;
+use scapi::Message;
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// Bumped whenever the store changes, so that the component renders again.
 #[derive(Default, PartialEq)]
-struct Version(u64);
+pub struct Version(u64);
 
 impl Reducible for Version {
     type Action = ();
@@ -20,6 +28,9 @@ impl Reducible for Version {
 /// A record's identity that survives inserts before it: (frame index, seq).
 type RecordId = (usize, u64);
 
+/// The analysis and the store version it was made for.
+type AnalysisCache = Rc<RefCell<Option<(u64, Analysis)>>>;
+
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     /// Connect to the background on mount (off in component tests, which feed the store directly).
@@ -28,6 +39,44 @@ pub struct AppProps {
     /// Batches to show at start, as JSON (used by tests).
     #[prop_or_default]
     pub initial_batches: Vec<String>,
+}
+
+/// The time states are judged at: now in the browser, the last record's time elsewhere.
+fn now(store: &Store) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = store;
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        store.rows().last().map_or(0.0, |row| row.record.time)
+    }
+}
+
+fn refresh(cache: &AnalysisCache, store: &Store, version: u64) {
+    let at = now(store);
+    let mut cache = cache.borrow_mut();
+    let current = matches!(&*cache, Some((v, analysis)) if *v == version && !analysis.stale_at(at));
+    if !current {
+        *cache = Some((version, Analysis::of(store, at)));
+    }
+}
+
+fn status(analysis: &Analysis, row: &Row, frame_key: &str) -> Status {
+    let exchange = analysis.exchange(frame_key, row.record.seq)?;
+    let text = state_text(exchange);
+    let text = match &row.record.decoded.message {
+        Message::Response { .. } => match &exchange.name {
+            Some(name) => format!(
+                "↩ {name} {}",
+                text.split_once(' ').map_or("", |(_, rest)| rest)
+            ),
+            None => text,
+        },
+        _ => text,
+    };
+    Some((text.trim_end().to_owned(), exchange.state.label()))
 }
 
 #[function_component(App)]
@@ -44,6 +93,8 @@ pub fn app(props: &AppProps) -> Html {
     let version = use_reducer(Version::default);
     let connection = use_state(|| Connection::Connecting);
     let selected = use_state(|| None::<RecordId>);
+    let findings_open = use_state(|| false);
+    let cache: AnalysisCache = use_mut_ref(|| None);
     let list_ref = use_node_ref();
     let follow = use_mut_ref(|| true);
 
@@ -51,10 +102,11 @@ pub fn app(props: &AppProps) -> Html {
         let store = store.clone();
         let bump = version.dispatcher();
         let connection = connection.setter();
+        let cache = cache.clone();
         let connect = props.connect;
         use_effect_with((), move |_| {
             if connect {
-                start(store, bump, connection);
+                start(store, bump, connection, cache);
             }
         });
     }
@@ -71,8 +123,12 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    refresh(&cache, &store.borrow(), version.0);
+    let cache_ref = cache.borrow();
+    let analysis = &cache_ref.as_ref().expect("refreshed above").1;
     let store_ref = store.borrow();
     let rows = store_ref.rows();
+
     let on_clear = {
         let store = store.clone();
         let bump = version.dispatcher();
@@ -81,6 +137,33 @@ pub fn app(props: &AppProps) -> Html {
             store.borrow_mut().clear();
             selected.set(None);
             bump.dispatch(());
+        })
+    };
+    let on_findings = {
+        let findings_open = findings_open.clone();
+        Callback::from(move |_| findings_open.set(!*findings_open))
+    };
+    // Select a record named by frame key and seq, show it in the details and scroll to it.
+    let select_ref = {
+        let store = store.clone();
+        let selected = selected.clone();
+        let findings_open = findings_open.clone();
+        let follow = follow.clone();
+        Callback::from(move |target: RecordRef| {
+            if let Some(frame) = store.borrow().frame_position(&target.frame) {
+                *follow.borrow_mut() = false;
+                selected.set(Some((frame, target.seq)));
+                findings_open.set(false);
+                scroll_to(&target);
+            }
+        })
+    };
+    let on_show = {
+        let select_ref = select_ref.clone();
+        Callback::from(move |records: Vec<RecordRef>| {
+            if let Some(first) = records.into_iter().next() {
+                select_ref.emit(first);
+            }
         })
     };
     let onscroll = {
@@ -122,18 +205,46 @@ pub fn app(props: &AppProps) -> Html {
                 let selected = selected.clone();
                 Callback::from(move |_| selected.set(Some(id)))
             };
-            row(r, store_ref.frame(r.frame), *selected == Some(id), select)
+            let frame = store_ref.frame(r.frame);
+            let status = status(analysis, r, &frame.info.key);
+            row(r, frame, *selected == Some(id), status, select)
         })
         .collect();
-    let detail = position
-        .map(|at| details(&rows[at], store_ref.frame(rows[at].frame)))
-        .unwrap_or_else(|| html! {
-            <section class="details empty" data-testid="record-details-empty">{ "Select a record to see it in full." }</section>
-        });
+    let side = if *findings_open {
+        findings(&analysis.findings, on_show)
+    } else {
+        match position {
+            Some(at) => {
+                let frame = store_ref.frame(rows[at].frame);
+                let exchange = analysis
+                    .exchange(&frame.info.key, rows[at].record.seq)
+                    .map(|exchange| (exchange, select_ref.clone()));
+                details(&rows[at], frame, exchange)
+            }
+            None => html! {
+                <section class="details empty" data-testid="record-details-empty">{ "Select a record to see it in full." }</section>
+            },
+        }
+    };
+    let count = |severity: Severity| {
+        analysis
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    };
 
     html! {
         <div class="app">
-            { toolbar(&connection, rows.len(), store_ref.dropped(), on_clear) }
+            { toolbar(ToolbarProps {
+                connection: &connection,
+                records: rows.len(),
+                dropped: store_ref.dropped(),
+                findings: (count(Severity::Error), count(Severity::Warning), count(Severity::Info)),
+                findings_open: *findings_open,
+                on_clear,
+                on_findings,
+            }) }
             <main class="split">
                 <div class="list" role="grid" aria-label="Captured SCAPI messages" tabindex="0"
                     ref={list_ref} {onscroll} {onkeydown}>
@@ -143,6 +254,7 @@ pub fn app(props: &AppProps) -> Html {
                         <span role="columnheader" class="cell frame">{ "Frame" }</span>
                         <span role="columnheader" class="cell kind">{ "Kind" }</span>
                         <span role="columnheader" class="cell name">{ "Name" }</span>
+                        <span role="columnheader" class="cell status">{ "Status" }</span>
                         <span role="columnheader" class="cell summary">{ "Summary" }</span>
                     </div>
                     { list }
@@ -150,20 +262,52 @@ pub fn app(props: &AppProps) -> Html {
                         <p class="placeholder">{ "No SCAPI traffic captured in this tab yet." }</p>
                     }
                 </div>
-                { detail }
+                { side }
             </main>
         </div>
     }
 }
 
+/// Brings a record's row into view (after the render that selects it).
+fn scroll_to(target: &RecordRef) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let selector = format!(
+            "[data-testid=record-row][data-frame-key=\"{}\"][data-seq=\"{}\"]",
+            target.frame, target.seq
+        );
+        let scroll = move || {
+            if let Some(row) = web_sys::window()
+                .and_then(|window| window.document())
+                .and_then(|document| document.query_selector(&selector).ok().flatten())
+            {
+                row.scroll_into_view_with_bool(false);
+            }
+        };
+        let callback = wasm_bindgen::closure::Closure::once_into_js(scroll);
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(callback.unchecked_ref());
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = target;
+}
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen::JsCast;
+
 #[cfg(target_arch = "wasm32")]
 fn start(
-    store: Rc<std::cell::RefCell<Store>>,
+    store: Rc<RefCell<Store>>,
     bump: UseReducerDispatcher<Version>,
     connection: UseStateSetter<Connection>,
+    cache: AnalysisCache,
 ) {
     use crate::bridge;
-    if let Some(element) = gloo_utils_document_element() {
+    if let Some(element) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element())
+    {
         let theme = match bridge::devtools_theme().as_deref() {
             Some("dark") => "dark",
             Some(_) => "light",
@@ -178,6 +322,26 @@ fn start(
             return;
         }
     };
+    // A pending request turns "timed out" 10 s after it was sent, with or without new records.
+    {
+        let bump = bump.clone();
+        let tick = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            let stale = cache
+                .borrow()
+                .as_ref()
+                .is_some_and(|(_, analysis)| analysis.stale_at(js_sys::Date::now()));
+            if stale {
+                bump.dispatch(());
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+                tick.as_ref().unchecked_ref(),
+                1000,
+            );
+        }
+        tick.forget(); // lives as long as the panel
+    }
     let on_state = {
         let connection = connection.clone();
         move |state: String, detail: String| {
@@ -202,16 +366,12 @@ fn start(
     );
 }
 
-#[cfg(target_arch = "wasm32")]
-fn gloo_utils_document_element() -> Option<web_sys::Element> {
-    web_sys::window()?.document()?.document_element()
-}
-
 #[cfg(not(target_arch = "wasm32"))]
 fn start(
-    _: Rc<std::cell::RefCell<Store>>,
+    _: Rc<RefCell<Store>>,
     _: UseReducerDispatcher<Version>,
     connection: UseStateSetter<Connection>,
+    _: AnalysisCache,
 ) {
     connection.set(Connection::Failed("not running in a browser".to_owned()));
 }

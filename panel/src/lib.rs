@@ -1,9 +1,11 @@
 //! The DevTools panel: a live list of the inspected tab's SCAPI traffic, in Yew.
 //!
 //! * [`store`]: the records received so far, deduplicated and in time order (no browser types).
+//! * [`analysis`]: pairs, subscriptions and findings of the core crate over the store.
 //! * [`bridge`]: the port to the background and the DevTools environment (`js/port.js`).
 //! * [`app`] and [`view`]: the components.
 
+pub mod analysis;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;

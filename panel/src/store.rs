@@ -91,6 +91,11 @@ impl Store {
         &self.frames
     }
 
+    /// The index of the frame with this key.
+    pub fn frame_position(&self, key: &str) -> Option<usize> {
+        self.frame_index.get(key).copied()
+    }
+
     pub fn frame(&self, index: usize) -> &Frame {
         &self.frames[index]
     }

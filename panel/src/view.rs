@@ -1,6 +1,7 @@
 //! The panel's pieces of markup, one file each.
 
 pub mod details;
+pub mod findings;
 pub mod row;
 pub mod toolbar;
 

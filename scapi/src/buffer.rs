@@ -250,6 +250,42 @@ mod tests {
         assert_eq!(buffer.len(), 2);
     }
 
+    fn any_json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>()
+                .prop_filter("JSON numbers are finite", |f| f.is_finite())
+                .prop_map(|f| json!(f)),
+            ".{0,12}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                prop::collection::vec((".{0,8}", inner), 0..6)
+                    .prop_map(|pairs| serde_json::Value::Object(pairs.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Whatever the data, the record keeps it exactly (key order included) beside the decode.
+        #[test]
+        fn the_raw_value_survives_unchanged(data in any_json()) {
+            let mut buffer = FrameBuffer::new(frame(), 3);
+            let mut hook: HookRecord = serde_json::from_str(&line(0, 0)).unwrap();
+            hook.data = data.clone();
+            buffer.push_line(serde_json::to_string(&hook).unwrap());
+            let record = buffer.take_new().records.remove(0);
+            proptest::prop_assert_eq!(
+                serde_json::to_string(&record.raw).unwrap(),
+                serde_json::to_string(&data).unwrap()
+            );
+        }
+    }
+
     #[test]
     fn records_keep_raw_and_decoded() {
         let mut buffer = FrameBuffer::new(frame(), 3);

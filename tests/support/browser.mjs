@@ -136,6 +136,7 @@ const ROW_ATTRS = [
   'data-frame-key',
   'data-seq',
   'data-source',
+  'data-exchange-state',
   'aria-selected',
 ];
 

@@ -8,12 +8,13 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A record as Workspace (top) receives it from its child 0, an app on localhost.
 fn record(seq: u64, time: f64, raw: Value) -> Record {
     Record {
         seq,
         time,
         wall: 1_700_000_000_000.0 + time,
-        origin: "http://127.0.0.1:1".into(),
+        origin: "http://localhost:1".into(),
         source: SourceRelation::Child,
         child_index: Some(0),
         ports: 0,
@@ -23,14 +24,24 @@ fn record(seq: u64, time: f64, raw: Value) -> Record {
 }
 
 fn batch(key: &str, url: &str, records: Vec<Record>, dropped: u64) -> String {
+    let is_top = key != "app";
     Batch {
         frame: FrameInfo {
             key: key.into(),
             url: url.into(),
-            origin: "http://127.0.0.1:1".into(),
-            is_top: true,
+            origin: if is_top {
+                "http://127.0.0.1:1"
+            } else {
+                "http://localhost:1"
+            }
+            .into(),
+            is_top,
+            placement: scapi::FramePlacement {
+                depth: u32::from(!is_top),
+                index_in_parent: (!is_top).then_some(0),
+                has_opener: false,
+            },
             browser_frame_id: None,
-            ..Default::default()
         },
         dropped,
         replay: false,
@@ -190,4 +201,166 @@ async fn clear_empties_the_list() {
     settle().await;
     assert!(rows(&root).is_empty());
     assert!(root.text_content().unwrap().contains("No SCAPI traffic"));
+}
+
+/// The app's view: what it receives from its parent, Workspace.
+fn received(seq: u64, time: f64, raw: Value) -> Record {
+    Record {
+        origin: "http://127.0.0.1:1".into(),
+        source: SourceRelation::Parent,
+        child_index: None,
+        ..record(seq, time, raw)
+    }
+}
+
+fn text_of(root: &web_sys::Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .text_content()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn requests_show_their_answer_and_findings_lead_to_records() {
+    let top = batch(
+        "top",
+        "http://127.0.0.1:1/workspace.html",
+        vec![
+            record(
+                0,
+                1.0,
+                json!({"request": "voice.dial", "parameters": ["5001", null], "referenceId": "0", "userAgent": "WWE Client", "protocolVersion": 2}),
+            ),
+            record(
+                1,
+                2.0,
+                json!({"request": "voice.pauseRecording", "parameters": ["1"], "referenceId": "1", "userAgent": "WWE Client", "protocolVersion": 2}),
+            ),
+        ],
+        0,
+    );
+    let app = batch(
+        "app",
+        "http://localhost:1/app.html",
+        vec![received(
+            0,
+            9.0,
+            json!({"referenceId": "0", "errorMessage": "The rate limit for the request 'voice.dial' has been reached.\nFurther requests of the same type will be ignored for 30 seconds.", "userAgent": "WWE Server", "protocolVersion": 2}),
+        )],
+        0,
+    );
+    let root = mount(vec![top, app]);
+    settle().await;
+    let rows = rows(&root);
+    assert_eq!(
+        rows[0].get_attribute("data-exchange-state").unwrap(),
+        "failed"
+    );
+    assert!(rows[0].text_content().unwrap().contains("failed 8 ms"));
+    assert_eq!(
+        rows[2].get_attribute("data-exchange-state").unwrap(),
+        "failed"
+    );
+    assert!(rows[2].text_content().unwrap().contains("↩ voice.dial"));
+
+    let toggle: web_sys::HtmlElement = root
+        .query_selector("[data-testid=findings-toggle]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(toggle.text_content().unwrap().starts_with("Findings ("));
+    toggle.click();
+    settle().await;
+    let codes: Vec<String> = {
+        let list = root.query_selector_all("[data-testid=finding]").unwrap();
+        (0..list.length())
+            .map(|i| {
+                list.item(i)
+                    .unwrap()
+                    .dyn_into::<web_sys::Element>()
+                    .unwrap()
+                    .get_attribute("data-code")
+                    .unwrap()
+            })
+            .collect()
+    };
+    assert!(codes.contains(&"rate-limited".to_owned()), "{codes:?}");
+    assert!(codes.contains(&"unknown-request".to_owned()), "{codes:?}");
+    let unknown: web_sys::Element = root
+        .query_selector("[data-testid=finding][data-code=unknown-request]")
+        .unwrap()
+        .unwrap();
+    assert!(unknown
+        .text_content()
+        .unwrap()
+        .contains("voice.pauseCallRecording"));
+    let show: web_sys::HtmlElement = unknown
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    show.click();
+    settle().await;
+    // The finding's record is selected and shown in full.
+    let selected = root
+        .query_selector("[data-testid=record-row][aria-selected=true]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        selected.get_attribute("data-name").unwrap(),
+        "voice.pauseRecording"
+    );
+    assert!(text_of(&root, "[data-testid=record-details]").contains("voice.pauseRecording"));
+    // Sent long before now (the records' clock starts at 0) and never answered.
+    assert_eq!(text_of(&root, "[data-testid=exchange-state]"), "timed out");
+}
+
+#[wasm_bindgen_test]
+async fn the_details_link_to_the_paired_answer() {
+    let top = batch(
+        "top",
+        "http://127.0.0.1:1/workspace.html",
+        vec![record(
+            0,
+            1.0,
+            json!({"request": "agent.getState", "referenceId": "0", "userAgent": "WWE Client", "protocolVersion": 2}),
+        )],
+        0,
+    );
+    let app = batch(
+        "app",
+        "http://localhost:1/app.html",
+        vec![received(
+            0,
+            4.0,
+            json!({"referenceId": "0", "data": {"operationName": "Ready"}, "userAgent": "WWE Server", "protocolVersion": 2}),
+        )],
+        0,
+    );
+    let root = mount(vec![top, app]);
+    settle().await;
+    let first: web_sys::HtmlElement = rows(&root)[0].clone().dyn_into().unwrap();
+    first.click();
+    settle().await;
+    assert_eq!(
+        text_of(&root, "[data-testid=exchange-state]"),
+        "answered 3 ms"
+    );
+    let link: web_sys::HtmlElement = root
+        .query_selector("[data-testid=partner-link]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(link.text_content().unwrap(), "answer");
+    link.click();
+    settle().await;
+    let selected = root
+        .query_selector("[data-testid=record-row][aria-selected=true]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(selected.get_attribute("data-kind").unwrap(), "response");
 }

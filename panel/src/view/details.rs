@@ -1,14 +1,21 @@
 //! The selected record in full: labelled fields, the decoded record and the raw data.
 
+use crate::analysis::state_text;
 use crate::store::{Frame, Row};
 use crate::view::clock;
+use scapi::correlate::{Exchange, RecordRef};
 use yew::prelude::*;
 
 fn pretty(value: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
-pub fn details(row: &Row, frame: &Frame) -> Html {
+/// `exchange` is the pair the record belongs to, with a way to select its partner records.
+pub fn details(
+    row: &Row,
+    frame: &Frame,
+    exchange: Option<(&Exchange, Callback<RecordRef>)>,
+) -> Html {
     let record = &row.record;
     let message = &record.decoded.message;
     let field = |label: &str, value: String| {
@@ -31,11 +38,64 @@ pub fn details(row: &Row, frame: &Frame) -> Html {
                 { field("Sequence", record.seq.to_string()) }
                 { message.reference_id().map(|id| field("referenceId", id.to_owned())).unwrap_or_default() }
                 { field("Ports transferred", record.ports.to_string()) }
+                { exchange.map(|(exchange, select)| exchange_fields(exchange, row, frame, select)).unwrap_or_default() }
             </dl>
             <h3>{ "Decoded" }</h3>
             <pre data-testid="decoded-json">{ pretty(&record.decoded) }</pre>
             <h3>{ "Raw" }</h3>
             <pre data-testid="raw-json">{ pretty(&record.raw) }</pre>
         </section>
+    }
+}
+
+/// The pair's state and links to the other side (request ↔ answers).
+fn exchange_fields(
+    exchange: &Exchange,
+    row: &Row,
+    frame: &Frame,
+    select: Callback<RecordRef>,
+) -> Html {
+    let this = RecordRef {
+        frame: frame.info.key.clone(),
+        seq: row.record.seq,
+    };
+    let link = |label: String, target: RecordRef| {
+        let select = select.clone();
+        html! {
+            <button type="button" class="link" data-testid="partner-link"
+                onclick={Callback::from(move |_| select.emit(target.clone()))}>{ label }</button>
+        }
+    };
+    let request = exchange
+        .request
+        .iter()
+        .filter(|request| **request != this)
+        .map(|request| {
+            link(
+                format!("request {}", exchange.name.as_deref().unwrap_or("?")),
+                request.clone(),
+            )
+        });
+    let answers = exchange
+        .responses
+        .iter()
+        .enumerate()
+        .filter(|(_, response)| **response != this)
+        .map(|(index, response)| {
+            let label = if index == 0 {
+                "answer".to_owned()
+            } else {
+                format!("duplicate answer {index}")
+            };
+            link(label, response.clone())
+        });
+    let partners: Html = request.chain(answers).collect();
+    html! {
+        <>
+            <dt>{ "Exchange" }</dt>
+            <dd data-testid="exchange-state">{ state_text(exchange) }</dd>
+            <dt>{ "Paired with" }</dt>
+            <dd>{ partners }</dd>
+        </>
     }
 }

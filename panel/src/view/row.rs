@@ -4,7 +4,17 @@ use crate::store::{Frame, Row};
 use crate::view::{clock, frame_label};
 use yew::prelude::*;
 
-pub fn row(row: &Row, frame: &Frame, selected: bool, onclick: Callback<MouseEvent>) -> Html {
+/// How a row's request or response fared, from the pairing: `(text, state)`, e.g.
+/// `("answered 12 ms", "answered")`, or for a response `("↩ agent.get 12 ms", "answered")`.
+pub type Status = Option<(String, &'static str)>;
+
+pub fn row(
+    row: &Row,
+    frame: &Frame,
+    selected: bool,
+    status: Status,
+    onclick: Callback<MouseEvent>,
+) -> Html {
     let record = &row.record;
     let message = &record.decoded.message;
     let direction = message.direction();
@@ -15,18 +25,23 @@ pub fn row(row: &Row, frame: &Frame, selected: bool, onclick: Callback<MouseEven
         format!("kind-{kind}"),
         selected.then_some("selected")
     );
+    let (status_text, state) = match status {
+        Some((text, state)) => (text, Some(state)),
+        None => (String::new(), None),
+    };
     html! {
         <div role="row" class={class} data-testid="record-row" aria-selected={selected.to_string()}
             data-kind={kind} data-direction={direction.label()} data-name={name.clone()}
             data-reference-id={message.reference_id().map(str::to_owned)}
             data-frame-url={frame.info.url.clone()} data-frame-origin={frame.info.origin.clone()}
             data-frame-key={frame.info.key.clone()} data-seq={record.seq.to_string()}
-            data-source={record.source.label()} {onclick}>
+            data-source={record.source.label()} data-exchange-state={state} {onclick}>
             <span role="gridcell" class="cell time">{ clock(record.wall) }</span>
             <span role="gridcell" class={classes!("cell", "direction", direction.label())}>{ direction.arrow() }</span>
             <span role="gridcell" class="cell frame" title={frame.info.url.clone()}>{ frame_label(&frame.info.url) }</span>
             <span role="gridcell" class="cell kind">{ kind }</span>
             <span role="gridcell" class="cell name">{ name }</span>
+            <span role="gridcell" class={classes!("cell", "status", state)}>{ status_text }</span>
             <span role="gridcell" class="cell summary">{ record.summary() }</span>
         </div>
     }
