@@ -16,14 +16,19 @@ pub fn clock(wall_ms: f64) -> String {
         .unwrap_or_else(|| format!("{wall_ms} ms"))
 }
 
-/// A frame's short label: host and path, without the scheme.
+/// A frame's short label: the page's file name and query (what tells embedded apps apart), or
+/// the host for a site root, without the scheme and fragment.
 pub fn frame_label(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
-    if rest.is_empty() {
-        url.to_owned()
+    let Some((_, rest)) = url.split_once("://") else {
+        return url.to_owned(); // about:blank, about:srcdoc
+    };
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let last = path.rsplit('/').next().unwrap_or(path);
+    if last.is_empty() || last.starts_with('?') {
+        format!("{host}/{last}").trim_end_matches('/').to_owned()
     } else {
-        rest.to_owned()
+        last.to_owned()
     }
 }
 
@@ -32,10 +37,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn frame_labels_drop_scheme_query_and_fragment() {
+    fn frame_labels_keep_the_file_and_query() {
         assert_eq!(
-            frame_label("http://localhost:8080/app.html?x=1#y"),
-            "localhost:8080/app.html"
+            frame_label("http://localhost:8080/apps/app.html?x=1#y"),
+            "app.html?x=1"
+        );
+        assert_eq!(frame_label("https://wwe.example/"), "wwe.example");
+        assert_eq!(
+            frame_label("https://wwe.example/?tab=2"),
+            "wwe.example/?tab=2"
         );
         assert_eq!(frame_label("about:blank"), "about:blank");
     }

@@ -34,7 +34,8 @@ pub fn details(
                 { field("Received by", frame_text) }
                 { field("Sender origin", record.origin.clone()) }
                 { field("Sender is", record.source.label().to_owned()) }
-                { field("Time", clock(record.wall)) }
+                { field("Time", clock(record.time)) }
+                { field("Wall clock", clock(record.wall)) }
                 { field("Sequence", record.seq.to_string()) }
                 { message.reference_id().map(|id| field("referenceId", id.to_owned())).unwrap_or_default() }
                 { field("Ports transferred", record.ports.to_string()) }

@@ -36,7 +36,7 @@ pub fn row(
             data-frame-url={frame.info.url.clone()} data-frame-origin={frame.info.origin.clone()}
             data-frame-key={frame.info.key.clone()} data-seq={record.seq.to_string()}
             data-source={record.source.label()} data-exchange-state={state} {onclick}>
-            <span role="gridcell" class="cell time">{ clock(record.wall) }</span>
+            <span role="gridcell" class="cell time">{ clock(record.time) }</span>
             <span role="gridcell" class={classes!("cell", "direction", direction.label())}>{ direction.arrow() }</span>
             <span role="gridcell" class="cell frame" title={frame.info.url.clone()}>{ frame_label(&frame.info.url) }</span>
             <span role="gridcell" class="cell kind">{ kind }</span>
