@@ -8,6 +8,7 @@
 
 use crate::message::{Message, Outcome};
 use crate::record::{FrameInfo, Record};
+use crate::results::{decode_result, TypedResult};
 use crate::SourceRelation;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -92,6 +93,9 @@ pub struct Exchange {
     /// The failure text of the first answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+    /// The first successful answer's `data`, typed for the request it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Box<TypedResult>>,
 }
 
 /// A subscription as the client holds it.
@@ -201,6 +205,7 @@ pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -
             state: ExchangeState::Pending,
             latency_ms: None,
             error_message: None,
+            result: None,
         });
     }
 
@@ -236,10 +241,19 @@ pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -
                 let exchange = &mut correlation.exchanges[index];
                 if exchange.responses.is_empty() {
                     exchange.answered_at = Some(record.time);
-                    exchange.error_message = match outcome {
-                        Outcome::Failure { error_message, .. } => Some(error_message.clone()),
-                        Outcome::Success { .. } => None,
-                    };
+                    match outcome {
+                        Outcome::Failure { error_message, .. } => {
+                            exchange.error_message = Some(error_message.clone());
+                        }
+                        Outcome::Success { data } => {
+                            // subscribe/unsubscribe answers carry no result to type.
+                            if let Some(name) = exchange.name.as_deref().filter(|n| n.contains('.'))
+                            {
+                                let data = data.clone().unwrap_or(Value::Null);
+                                exchange.result = Some(Box::new(decode_result(name, &data)));
+                            }
+                        }
+                    }
                 }
                 exchange.responses.push(this);
             }
@@ -257,6 +271,7 @@ pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -
                     Outcome::Failure { error_message, .. } => Some(error_message.clone()),
                     Outcome::Success { .. } => None,
                 },
+                result: None,
             }),
         }
     }

@@ -363,4 +363,9 @@ async fn the_details_link_to_the_paired_answer() {
         .unwrap()
         .unwrap();
     assert_eq!(selected.get_attribute("data-kind").unwrap(), "response");
+    // The answer's data, typed as what agent.getState returns.
+    let result: Value =
+        serde_json::from_str(&text_of(&root, "[data-testid=typed-result]")).unwrap();
+    assert_eq!(result["shape"], "mediaState");
+    assert_eq!(result["state"]["operationName"], "Ready");
 }

@@ -4,6 +4,7 @@ use crate::analysis::state_text;
 use crate::store::{Frame, Row};
 use crate::view::clock;
 use scapi::correlate::{Exchange, RecordRef};
+use scapi::results::TypedResult;
 use yew::prelude::*;
 
 fn pretty(value: &impl serde::Serialize) -> String {
@@ -18,6 +19,7 @@ pub fn details(
 ) -> Html {
     let record = &row.record;
     let message = &record.decoded.message;
+    let typed_result = exchange_result(&exchange);
     let field = |label: &str, value: String| {
         html! { <><dt>{ label.to_owned() }</dt><dd>{ value }</dd></> }
     };
@@ -41,6 +43,7 @@ pub fn details(
                 { field("Ports transferred", record.ports.to_string()) }
                 { exchange.map(|(exchange, select)| exchange_fields(exchange, row, frame, select)).unwrap_or_default() }
             </dl>
+            { result_section(record, typed_result) }
             <h3>{ "Decoded" }</h3>
             <pre data-testid="decoded-json">{ pretty(&record.decoded) }</pre>
             <h3>{ "Raw" }</h3>
@@ -98,5 +101,30 @@ fn exchange_fields(
             <dt>{ "Paired with" }</dt>
             <dd>{ partners }</dd>
         </>
+    }
+}
+
+fn exchange_result<'a>(
+    exchange: &Option<(&'a Exchange, Callback<RecordRef>)>,
+) -> Option<&'a TypedResult> {
+    exchange
+        .as_ref()
+        .and_then(|(exchange, _)| exchange.result.as_deref())
+}
+
+/// For a successful answer: its data typed as what the request returns.
+fn result_section(record: &scapi::Record, result: Option<&TypedResult>) -> Html {
+    let is_answer = matches!(record.decoded.message, scapi::Message::Response { .. });
+    match result {
+        Some(result) if is_answer => html! {
+            <>
+                <h3>{ "Result" }</h3>
+                if let Some(problem) = &result.shape_problem {
+                    <p class="shape-problem">{ problem.clone() }</p>
+                }
+                <pre data-testid="typed-result">{ pretty(&result.result) }</pre>
+            </>
+        },
+        _ => Html::default(),
     }
 }

@@ -20,6 +20,13 @@ fn colliding_reference_ids_of_two_apps_pair_with_their_own_requests() {
     assert_eq!(cross.responses, [cross_answer]);
     assert_eq!(cross.state, ExchangeState::Answered);
     assert_eq!(cross.latency_ms, Some(30.0));
+    // The answer's data typed as what agent.getState returns.
+    let result = serde_json::to_value(cross.result.as_ref().unwrap()).unwrap();
+    assert_eq!(result["result"]["shape"], "mediaState", "{result}");
+    assert_eq!(
+        result["result"]["state"]["operationName"], "Ready",
+        "{result}"
+    );
     let same = correlation.exchange_of(&same_request).unwrap();
     assert_eq!(same.client, client("same"));
     assert_eq!(same.responses, [same_answer]);
