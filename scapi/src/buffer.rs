@@ -7,7 +7,6 @@
 //! no decoding at all.
 
 use crate::capture::HookRecord;
-use crate::message::decode;
 use crate::record::{Batch, FrameInfo, Record};
 use std::collections::VecDeque;
 
@@ -117,7 +116,7 @@ impl FrameBuffer {
                     // The frame's URL can change after load (history.pushState, document.open).
                     self.frame.url.clone_from(&hook.frame_url);
                     self.frame.origin.clone_from(&hook.frame_origin);
-                    records.push(record(line.seq, hook));
+                    records.push(Record::from_hook(line.seq, hook));
                 }
                 Err(error) => {
                     self.first_error.get_or_insert(error.0);
@@ -136,20 +135,6 @@ impl FrameBuffer {
             replay,
             records,
         }
-    }
-}
-
-fn record(seq: u64, hook: HookRecord) -> Record {
-    Record {
-        seq,
-        time: hook.time,
-        wall: hook.wall,
-        origin: hook.origin,
-        source: hook.source,
-        child_index: hook.child_index,
-        ports: hook.ports,
-        decoded: decode(&hook.data),
-        raw: hook.data,
     }
 }
 

@@ -1,7 +1,7 @@
 //! What the content script sends on: decoded records in per-frame batches (see `docs/formats.md`).
 
-use crate::capture::SourceRelation;
-use crate::message::Decoded;
+use crate::capture::{HookRecord, SourceRelation};
+use crate::message::{decode, Decoded};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -58,6 +58,22 @@ pub struct Record {
 }
 
 impl Record {
+    /// The record of a captured message: its delivery facts, decoded, with the raw data kept.
+    /// (The frame facts of the hook record go to the batch's [`FrameInfo`].)
+    pub fn from_hook(seq: u64, hook: HookRecord) -> Record {
+        Record {
+            seq,
+            time: hook.time,
+            wall: hook.wall,
+            origin: hook.origin,
+            source: hook.source,
+            child_index: hook.child_index,
+            ports: hook.ports,
+            decoded: decode(&hook.data),
+            raw: hook.data,
+        }
+    }
+
     pub fn summary(&self) -> String {
         self.decoded.message.summary(&self.raw)
     }
@@ -89,7 +105,6 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message::decode;
     use serde_json::json;
 
     #[test]

@@ -2,18 +2,11 @@
 // from "0"), shows each request's fate, and names what went wrong as findings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, stop } from '../support/server.mjs';
-import { launch, requireDist, tabIdFor, openPanel, loadWorkspace, runPhase2, readRows, formatRows, SCENARIO_COUNTS } from '../support/browser.mjs';
+import { withWorkspaceAndPanel, runPhase2, readRows, formatRows, SCENARIO_COUNTS } from '../support/browser.mjs';
 
 const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
 
-test('requests pair with their own client\'s answers and the rate limit is a finding', async () => {
-  const server = await start();
-  const browser = await launch({ extension: await requireDist() });
-  try {
-    const page = await browser.context.newPage();
-    const url = await loadWorkspace(page, server);
-    const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+test('requests pair with their own client\'s answers and the rate limit is a finding', () => withWorkspaceAndPanel(async ({ page, panel }) => {
     await runPhase2(page);
     await panel.waitForFunction((n) => document.querySelectorAll('[data-testid="record-row"]').length === n,
       total(SCENARIO_COUNTS.phase2));
@@ -54,8 +47,4 @@ test('requests pair with their own client\'s answers and the rate limit is a fin
     assert.match(limited[0].text, /voice\.dial/);
     assert.match(limited[0].text, /30 s/);
     assert.deepEqual([...new Set(findings.map((f) => f.code))], ['rate-limited'], JSON.stringify(findings, null, 1));
-  } finally {
-    await browser.close();
-    await stop(server);
-  }
-});
+}));

@@ -5,12 +5,8 @@ import assert from 'node:assert/strict';
 import { start, stop } from '../support/server.mjs';
 import { launch, requireDist, tabIdFor, openPanel, waitForRows } from '../support/browser.mjs';
 
-async function rawOf(panel, label) {
-  await panel.locator(`[data-testid="record-row"]:has-text('"label":"${label}"')`).first().click();
-  return JSON.parse(await panel.locator('[data-testid="raw-json"]').textContent());
-}
-
-test('structured-clone values become placeholders and the page sees no error', async () => {
+// Opens placeholders.html with the panel beside it, runs `check`, and cleans up.
+async function withPlaceholdersPage(check) {
   const server = await start();
   const browser = await launch({ extension: await requireDist() });
   try {
@@ -18,6 +14,19 @@ test('structured-clone values become placeholders and the page sees no error', a
     const url = server.urlA('placeholders.html');
     await page.goto(url);
     const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+    await check(page, panel);
+  } finally {
+    await browser.close();
+    await stop(server);
+  }
+}
+
+async function rawOf(panel, label) {
+  await panel.locator(`[data-testid="record-row"]:has-text('"label":"${label}"')`).first().click();
+  return JSON.parse(await panel.locator('[data-testid="raw-json"]').textContent());
+}
+
+test('structured-clone values become placeholders and the page sees no error', () => withPlaceholdersPage(async (page, panel) => {
     await page.evaluate(() => window.postAll());
     const rows = await waitForRows(panel, 3);
     assert.deepEqual(rows.map((row) => [row.kind, row.source]), [['foreign', 'self'], ['foreign', 'self'], ['foreign', 'self']]);
@@ -53,26 +62,11 @@ test('structured-clone values become placeholders and the page sees no error', a
 
     assert.deepEqual(await page.evaluate(() => window.pageErrors), []);
     assert.equal(await page.evaluate(() => window.received), 3, 'the page still received every message');
-  } finally {
-    await browser.close();
-    await stop(server);
-  }
-});
+}));
 
-test('the capture shows the data as delivered, even when the page changes it afterwards', async () => {
-  const server = await start();
-  const browser = await launch({ extension: await requireDist() });
-  try {
-    const page = await browser.context.newPage();
-    const url = server.urlA('placeholders.html');
-    await page.goto(url);
-    const panel = await openPanel(browser, await tabIdFor(browser, url, page));
-    await page.evaluate(() => window.postMutated());
-    await waitForRows(panel, 1);
-    assert.deepEqual(await rawOf(panel, 'mutated'), { label: 'mutated', keep: 'me', nested: { value: 'original' } });
-    assert.equal(await page.evaluate(() => window.received), 1);
-  } finally {
-    await browser.close();
-    await stop(server);
-  }
-});
+test('the capture shows the data as delivered, even when the page changes it afterwards', () => withPlaceholdersPage(async (page, panel) => {
+  await page.evaluate(() => window.postMutated());
+  await waitForRows(panel, 1);
+  assert.deepEqual(await rawOf(panel, 'mutated'), { label: 'mutated', keep: 'me', nested: { value: 'original' } });
+  assert.equal(await page.evaluate(() => window.received), 1);
+}));

@@ -2,20 +2,11 @@
 // service worker, the panel reconnects and every message (before, during and after) is shown once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, stop } from '../support/server.mjs';
-import {
-  launch, requireDist, tabIdFor, openPanel, loadWorkspace, runPhase2, readRows, formatRows, SCENARIO_COUNTS,
-} from '../support/browser.mjs';
+import { withWorkspaceAndPanel, runPhase2, readRows, formatRows, SCENARIO_COUNTS } from '../support/browser.mjs';
 
 const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
 
-test('the panel keeps working after the service worker is stopped', async () => {
-  const server = await start();
-  const browser = await launch({ extension: await requireDist() });
-  try {
-    const page = await browser.context.newPage();
-    const url = await loadWorkspace(page, server);
-    const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+test('the panel keeps working after the service worker is stopped', () => withWorkspaceAndPanel(async ({ browser, page, panel }) => {
     await panel.waitForFunction((n) => document.querySelectorAll('[data-testid="record-row"]').length === n,
       total(SCENARIO_COUNTS.phase1));
 
@@ -43,8 +34,4 @@ test('the panel keeps working after the service worker is stopped', async () => 
     assert.equal(rows.length, expected, `rows after the restart:\n${formatRows(rows)}`);
     const ids = new Set(rows.map((row) => `${row['frame-key']}#${row.seq}`));
     assert.equal(ids.size, rows.length, 'a record is shown twice');
-  } finally {
-    await browser.close();
-    await stop(server);
-  }
-});
+}));

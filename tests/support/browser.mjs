@@ -247,3 +247,23 @@ export async function collectLogs(page) {
   for (const [name, f] of Object.entries(frames)) out[name] = await f.evaluate(() => window.testLog.snapshot());
   return out;
 }
+
+/**
+ * The Workspace scenario with the extension: a fresh browser and server, the workspace page after
+ * its on-load traffic, and the panel connected to its tab. Runs `check({ server, browser, page,
+ * panel, url })` and always cleans up.
+ */
+export async function withWorkspaceAndPanel(check) {
+  const { start } = await import('./server.mjs');
+  const server = await start();
+  const browser = await launch({ extension: await requireDist() });
+  try {
+    const page = await browser.context.newPage();
+    const url = await loadWorkspace(page, server);
+    const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+    await check({ server, browser, page, panel, url });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
