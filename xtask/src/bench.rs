@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: the page overhead of the extension, measured by `tests/bench/roundtrip.mjs`
-//! in one run that alternates a browser without and one with the extension.
+//! in one run that alternates a browser without and one with the extension; then the core
+//! crate's decoding throughput (`scapi/benches/decode.rs`, criterion) against plain JSON parsing.
 
 use crate::process;
 use crate::{dist, root, setup};
@@ -12,5 +13,46 @@ pub fn run() -> Result<(), String> {
     let mut node = Command::new("node");
     node.arg("tests/bench/roundtrip.mjs")
         .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
-    process::run(node)
+    let (roundtrip, roundtrip_lines) = process::run_capturing(node);
+    let mut decode = Command::new("cargo");
+    decode.args(["bench", "-p", "scapi", "--bench", "decode"]);
+    let (decode, decode_lines) = process::run_capturing(decode);
+    // Criterion's report comes after the round-trip figures: repeat both benchmarks' figures
+    // last, so the end of the output says what was measured.
+    println!();
+    for line in figure_lines(roundtrip_lines.iter().chain(&decode_lines)) {
+        println!("{line}");
+    }
+    roundtrip.and(decode)
+}
+
+/// The lines that carry a benchmark's result, as each benchmark prints them.
+fn figure_lines<'a>(lines: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
+    const PREFIXES: [&str; 2] = ["roundtrip ", "decode throughput:"];
+    lines
+        .map(String::as_str)
+        .filter(|line| PREFIXES.iter().any(|prefix| line.starts_with(prefix)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figure_lines_are_those_of_both_benchmarks_in_order() {
+        let output: Vec<String> = [
+            "$ node tests/bench/roundtrip.mjs",
+            "roundtrip samples: 40 + 40 chunks of 50 (…)",
+            "roundtrip median: without 61.2 µs, with 63.0 µs, ratio 1.029 (goal ≤ 1.10)",
+            "decode/plain            time:   [664.67 µs 670.44 µs 676.01 µs]",
+            "decode throughput: plain serde_json 190.0 MB/s, typed decode 81.0 MB/s, ratio 0.43 (goal ≥ 0.50)",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            figure_lines(output.iter()),
+            [output[1].as_str(), output[2].as_str(), output[4].as_str()]
+        );
+    }
 }

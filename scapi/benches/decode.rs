@@ -1,0 +1,162 @@
+//! Decoding throughput: what typed decoding costs on top of reading the JSON at all.
+//!
+//! The corpus is every fixture message of `tests/fixtures/` (requests, request problems, events,
+//! results and the seed's examples), each twice: as a bare payload line and wrapped in a raw
+//! capture record, the line the content script actually receives from the page hook. Both
+//! benchmarks read the same bytes:
+//!
+//! * `plain`: `serde_json::from_slice::<Value>` of each line, the floor any decoder pays;
+//! * `typed`: what the content script does: a payload line parsed and `scapi::decode`d, a raw
+//!   capture line read with `HookRecord::parse` and made a `Record` (which decodes its data).
+//!
+//! The last line printed gives both throughputs and their ratio (goal: typed at least half as
+//! fast as plain parsing).
+
+use criterion::{Criterion, Throughput};
+use scapi::{decode, HookRecord, Record};
+use serde_json::{json, Value};
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const FIXTURE_DIRS: [&str; 5] = ["requests", "request-problems", "events", "results", "seed"];
+
+/// The corpus, one message per line as it would arrive.
+struct Corpus {
+    payload_lines: Vec<Vec<u8>>,
+    capture_lines: Vec<Vec<u8>>,
+}
+
+impl Corpus {
+    fn load() -> Corpus {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut messages = Vec::new();
+        for dir in FIXTURE_DIRS {
+            let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+                .unwrap_or_else(|e| panic!("{dir}: {e}"))
+                .map(|entry| entry.unwrap().path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let fixture: Value =
+                    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+                let message = fixture
+                    .get("message")
+                    .unwrap_or_else(|| panic!("{}: no `message`", path.display()));
+                messages.push(message.clone());
+            }
+        }
+        let capture = |(index, message): (usize, &Value)| {
+            let time = 1_732_467_255_123.25 + index as f64;
+            serde_json::to_vec(&json!({
+                "v": 1, "time": time, "wall": time.floor(),
+                "frameUrl": "https://wwe.example/ui/ad/v1/index.html",
+                "frameOrigin": "https://wwe.example", "isTop": true,
+                "origin": "https://app.example", "source": "child", "childIndex": 0, "ports": 0,
+                "data": message,
+            }))
+            .unwrap()
+        };
+        Corpus {
+            payload_lines: messages
+                .iter()
+                .map(|message| serde_json::to_vec(message).unwrap())
+                .collect(),
+            capture_lines: messages.iter().enumerate().map(capture).collect(),
+        }
+    }
+
+    fn bytes(&self) -> u64 {
+        self.lines().map(|line| line.len() as u64).sum()
+    }
+
+    fn lines(&self) -> impl Iterator<Item = &Vec<u8>> {
+        self.payload_lines.iter().chain(&self.capture_lines)
+    }
+}
+
+/// One pass over the corpus.
+type Workload = fn(&Corpus);
+
+fn plain(corpus: &Corpus) {
+    for line in corpus.lines() {
+        black_box(serde_json::from_slice::<Value>(line).unwrap());
+    }
+}
+
+fn typed(corpus: &Corpus) {
+    for line in &corpus.payload_lines {
+        let payload: Value = serde_json::from_slice(line).unwrap();
+        black_box(decode(&payload));
+    }
+    for (seq, line) in corpus.capture_lines.iter().enumerate() {
+        let text = std::str::from_utf8(line).unwrap();
+        let hook = HookRecord::parse(text).unwrap();
+        black_box(Record::from_hook(seq as u64, hook));
+    }
+}
+
+/// Every timed run of one benchmark, added up, for the closing line.
+#[derive(Default)]
+struct Tally {
+    runs: u64,
+    elapsed: Duration,
+}
+
+impl Tally {
+    fn megabytes_per_second(&self, bytes: u64) -> Option<f64> {
+        (self.runs > 0 && !self.elapsed.is_zero())
+            .then(|| (bytes * self.runs) as f64 / self.elapsed.as_secs_f64() / 1e6)
+    }
+}
+
+fn main() {
+    let corpus = Corpus::load();
+    let bytes = corpus.bytes();
+    println!(
+        "decode corpus: {} fixture messages, each as a payload line and as a raw capture line: {} lines, {bytes} bytes",
+        corpus.payload_lines.len(),
+        corpus.payload_lines.len() + corpus.capture_lines.len(),
+    );
+    // Short runs: the figures settle within a second on this corpus, and `cargo xtask bench`
+    // runs it after the browser benchmark.
+    let mut criterion = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    let mut tallies = [Tally::default(), Tally::default()];
+    {
+        let mut group = criterion.benchmark_group("decode");
+        // Decimal megabytes, so criterion's lines and the closing line use the same unit.
+        group.throughput(Throughput::BytesDecimal(bytes));
+        let benchmarks: [(&str, Workload); 2] = [("plain", plain), ("typed", typed)];
+        for ((name, work), tally) in benchmarks.into_iter().zip(&mut tallies) {
+            group.bench_function(name, |bencher| {
+                bencher.iter_custom(|runs| {
+                    let start = Instant::now();
+                    for _ in 0..runs {
+                        work(&corpus);
+                    }
+                    let elapsed = start.elapsed();
+                    tally.runs += runs;
+                    tally.elapsed += elapsed;
+                    elapsed
+                });
+            });
+        }
+        group.finish();
+    }
+    criterion.final_summary();
+
+    let [plain, typed] = tallies.map(|tally| tally.megabytes_per_second(bytes));
+    match (plain, typed) {
+        (Some(plain), Some(typed)) => println!(
+            "decode throughput: plain serde_json {plain:.1} MB/s, typed decode {typed:.1} MB/s, ratio {:.2} (goal ≥ 0.50)",
+            typed / plain
+        ),
+        // A filter on the command line ran only one of them.
+        _ => println!("decode throughput: run both `plain` and `typed` for the ratio"),
+    }
+}
