@@ -621,7 +621,8 @@ pub fn decode_event(topic: &str, data: &Value) -> TypedEvent {
         };
     };
     let mut fields = Fields {
-        rest: object.clone(),
+        data: object,
+        typed: Vec::new(),
         problems,
     };
     let event_type = fields.text("eventType");
@@ -639,7 +640,7 @@ pub fn decode_event(topic: &str, data: &Value) -> TypedEvent {
         }
     }
     let is_frame_state =
-        topic == "system" && event_type.is_none() && fields.rest.contains_key(FRAME_STATE);
+        topic == "system" && event_type.is_none() && fields.get(FRAME_STATE).is_some();
     let spec = if is_frame_state {
         event_type_spec(topic, FRAME_STATE)
     } else {
@@ -673,20 +674,29 @@ pub fn decode_event(topic: &str, data: &Value) -> TypedEvent {
     }
 }
 
-/// The fields of an event's `data` not yet typed, and the problems found reading them.
-struct Fields {
-    rest: Map<String, Value>,
+/// An event's `data`, the fields typed so far, and the problems found reading them. The data is
+/// borrowed: a field is cloned once, into its typed place or into `otherFields`.
+struct Fields<'a> {
+    data: &'a Map<String, Value>,
+    typed: Vec<&'static str>,
     problems: Vec<String>,
 }
 
-impl Fields {
-    /// Takes a string field; another type stays in `rest` and is reported.
-    fn text(&mut self, key: &str) -> Option<String> {
-        match self.rest.get(key)? {
+impl<'a> Fields<'a> {
+    /// A field not typed yet.
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        if self.typed.contains(&key) {
+            return None;
+        }
+        self.data.get(key)
+    }
+
+    /// Takes a string field; another type stays in the rest and is reported.
+    fn text(&mut self, key: &'static str) -> Option<String> {
+        match self.get(key)? {
             Value::String(text) => {
-                let text = text.clone();
-                self.rest.shift_remove(key);
-                Some(text)
+                self.typed.push(key);
+                Some(text.clone())
             }
             Value::Null => None,
             other => {
@@ -701,7 +711,7 @@ impl Fields {
 
     /// Takes a string field and checks it against the documented values (an unknown value is
     /// kept and reported).
-    fn one_of(&mut self, key: &str, documented: &[&str]) -> Option<String> {
+    fn one_of(&mut self, key: &'static str, documented: &[&str]) -> Option<String> {
         let text = self.text(key)?;
         if !documented.contains(&text.as_str()) {
             self.problems.push(format!(
@@ -714,7 +724,7 @@ impl Fields {
     }
 
     fn interaction_object(&mut self) -> Option<Interaction> {
-        match self.rest.get("interaction")? {
+        match self.get("interaction")? {
             Value::Null => None,
             value @ Value::Object(_) => {
                 let interaction = Interaction::read(value)?;
@@ -724,7 +734,7 @@ impl Fields {
                         .into_iter()
                         .map(|problem| format!("interaction: {problem}")),
                 );
-                self.rest.shift_remove("interaction");
+                self.typed.push("interaction");
                 Some(interaction)
             }
             other => {
@@ -739,7 +749,11 @@ impl Fields {
 
     /// Everything not typed, for `otherFields`.
     fn take_rest(&mut self) -> Map<String, Value> {
-        std::mem::take(&mut self.rest)
+        self.data
+            .iter()
+            .filter(|(key, _)| !self.typed.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect()
     }
 
     fn frame_state(&mut self) -> EventBody {
@@ -751,11 +765,10 @@ impl Fields {
 
     fn toast_button_click(&mut self) -> EventBody {
         let custom_toast_id = self.text("customToastId");
-        let button_index = match self.rest.get("buttonIndex") {
+        let button_index = match self.get("buttonIndex") {
             Some(Value::Number(number)) if number.as_i64().is_some() => {
-                let index = number.as_i64();
-                self.rest.shift_remove("buttonIndex");
-                index
+                self.typed.push("buttonIndex");
+                number.as_i64()
             }
             Some(Value::Null) | None => None,
             Some(other) => {
@@ -825,8 +838,11 @@ impl Fields {
     }
 
     fn media(&mut self) -> EventBody {
-        let state = match self.rest.get("state") {
-            Some(state) if !state.is_null() => self.rest.shift_remove("state"),
+        let state = match self.get("state") {
+            Some(state) if !state.is_null() => {
+                self.typed.push("state");
+                Some(state.clone())
+            }
             _ => None,
         };
         EventBody::Media {

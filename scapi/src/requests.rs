@@ -498,7 +498,11 @@ fn closest(
         4..=6 => 1,
         _ => 2,
     };
+    let wanted_length = wanted.chars().count();
     candidates
+        // The distance is at least the difference in length: most names are ruled out without
+        // computing it (this runs on every unknown name a page sends).
+        .filter(|spec| key(spec).chars().count().abs_diff(wanted_length) <= allowed)
         .map(|spec| (edit_distance(&key(spec).to_lowercase(), wanted), spec))
         .filter(|(distance, _)| *distance <= allowed)
         .min_by_key(|(distance, _)| *distance)
@@ -509,13 +513,15 @@ fn closest(
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = Vec::with_capacity(b.len() + 1);
     for (i, a_char) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
+        current.clear();
+        current.push(i + 1);
         for (j, b_char) in b.iter().enumerate() {
             let substitution = previous[j] + usize::from(a_char != *b_char);
             current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
         }
-        previous = current;
+        std::mem::swap(&mut previous, &mut current);
     }
     previous[b.len()]
 }

@@ -38,9 +38,14 @@ macro_rules! wire_struct {
         }
 
         impl From<serde_json::Map<String, serde_json::Value>> for $name {
-            fn from(mut fields: serde_json::Map<String, serde_json::Value>) -> Self {
-                $( let $field = $crate::interaction::wire::take(&mut fields, $key); )*
-                Self { $($field,)* extra: fields }
+            fn from(fields: serde_json::Map<String, serde_json::Value>) -> Self {
+                let mut this = Self::default();
+                for (key, value) in fields {
+                    if !this.take_known(&key, &value) {
+                        this.extra.insert(key, value);
+                    }
+                }
+                this
             }
         }
 
@@ -50,7 +55,32 @@ macro_rules! wire_struct {
 
             /// Reads an object; `None` when the value is not an object.
             pub fn from_value(value: &serde_json::Value) -> Option<Self> {
-                value.as_object().map(|fields| Self::from(fields.clone()))
+                // One pass over the borrowed fields: only what lands in `extra` is cloned whole.
+                let fields = value.as_object()?;
+                let mut this = Self::default();
+                for (key, value) in fields {
+                    if !this.take_known(key, value) {
+                        this.extra.insert(key.clone(), value.clone());
+                    }
+                }
+                Some(this)
+            }
+
+            /// Sets the typed field named `key` when `value` reads as its type; false for an
+            /// unknown key, a `null`, or a value of another type (those belong in `extra`).
+            fn take_known(&mut self, key: &str, value: &serde_json::Value) -> bool {
+                match key {
+                    $(
+                        $key => match $crate::interaction::wire::read::<$ty>(value) {
+                            Some(typed) => {
+                                self.$field = Some(typed);
+                                true
+                            }
+                            None => false,
+                        },
+                    )*
+                    _ => false,
+                }
             }
 
             /// The known fields that came with another type than expected, as sentences.
@@ -82,15 +112,12 @@ macro_rules! wire_struct {
 }
 pub(crate) use wire_struct;
 
-/// Moves `key` out of `fields` when its value reads as `T`; leaves it (and any `null`) in place.
-pub(crate) fn take<T: for<'de> Deserialize<'de>>(
-    fields: &mut Map<String, Value>,
-    key: &str,
-) -> Option<T> {
-    let value = fields.get(key).filter(|value| !value.is_null())?;
-    let typed = T::deserialize(value).ok()?;
-    fields.shift_remove(key);
-    Some(typed)
+/// `value` read as `T`; `None` for a `null` or a value of another type.
+pub(crate) fn read<T: for<'de> Deserialize<'de>>(value: &Value) -> Option<T> {
+    if value.is_null() {
+        return None;
+    }
+    T::deserialize(value).ok()
 }
 
 /// What JSON a typed field expects, in words, for problem messages.
