@@ -36,6 +36,18 @@ pub enum FindingCode {
     EventWithoutSubscription,
     UnknownSubscriptionId,
     NoWorkspace,
+    /// The pasted options refuse requests: origin not accepted, outside its filter, key refused.
+    PolicyRefused,
+    /// The pasted options put requests over a rate limit (the error, then the quarantine).
+    PolicyRateLimit,
+    /// What the capture shows is not what the pasted options predict.
+    PolicyDisagreement,
+    /// userData keys hidden by read-allowed (by the options, or probably, without them).
+    KeysHidden,
+    /// Options read off the capture: a rate limit and quarantine in force, probable refusals.
+    PolicyInferred,
+    /// The pasted options leave out something the verdicts depend on.
+    OptionsIncomplete,
 }
 
 /// One problem: the records that show it, what is wrong, and what to do about it.

@@ -12,6 +12,7 @@ pub mod events;
 pub mod findings;
 pub mod interaction;
 pub mod message;
+pub mod policy;
 pub mod rate_limit;
 pub mod record;
 pub mod requests;

@@ -1,0 +1,1234 @@
+//! The policy applied to a capture: for each request what Workspace does under the pasted options
+//! and why; for each result and event which `userData` keys read-allowed hides; what the capture
+//! shows instead, where it disagrees; and, without options, what the capture itself says of the
+//! options in force.
+
+use super::engine::{Expected, PolicyEngine, Verdict};
+use super::limiter::{window_of, window_start, LimitKind};
+use super::options::{
+    WorkspaceOptions, ACCEPTED_ORIGINS, QUARANTINE_DELAY, RATE_LIMIT, READ_ALLOWED, WRITE_ALLOWED,
+};
+use super::origins::JWT_REQUEST;
+use super::user_data::user_data_in;
+use crate::correlate::{Client, Correlation, Exchange, ExchangeState, RecordRef};
+use crate::findings::{Finding, FindingCode, Severity};
+use crate::message::Message;
+use crate::rate_limit::{parse_rate_limit, RateLimitError};
+use crate::record::{FrameInfo, Record};
+use crate::requests::Call;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Everything the policy says of a capture.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyAudit {
+    /// Whether options were given (verdicts exist only then).
+    pub with_options: bool,
+    /// Every request, subscribe and unsubscribe Workspace received, in arrival order.
+    pub requests: Vec<RequestCheck>,
+    /// Every result and event that carried `userData`.
+    pub reads: Vec<ReadCheck>,
+    /// Per request name: counts per window, limit, hits, quarantines.
+    pub rates: Vec<RateUsage>,
+    /// Per interaction: keys written, read, hidden, refused.
+    pub interactions: Vec<InteractionKeys>,
+    pub inferred: Inference,
+    pub findings: Vec<Finding>,
+}
+
+impl PolicyAudit {
+    /// The check of a request record.
+    pub fn request(&self, record: &RecordRef) -> Option<&RequestCheck> {
+        self.requests.iter().find(|check| &check.record == record)
+    }
+
+    /// The check of a result or event record.
+    pub fn read(&self, record: &RecordRef) -> Option<&ReadCheck> {
+        self.reads.iter().find(|check| &check.record == record)
+    }
+}
+
+/// What became of one request, and what the options say should have.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestCheck {
+    pub record: RecordRef,
+    /// The request name, `subscribe` or `unsubscribe`.
+    pub name: String,
+    /// The sender's origin.
+    pub origin: String,
+    /// Arrival at Workspace (wall clock, epoch ms): what rate windows count.
+    pub at: f64,
+    /// What Workspace does under the pasted options; `None` without options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    pub observed: Observed,
+    pub agreement: Agreement,
+    /// For a request that got no answer: the probable reason, read off the capture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<InferredCause>,
+}
+
+/// What the capture shows for a request.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(
+    tag = "observed",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum Observed {
+    Answered,
+    Failed {
+        error_message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rate_limit: Option<RateLimitError>,
+    },
+    /// No answer within the client's 10 s.
+    NoAnswer,
+    /// Answered after the client had given up.
+    Late,
+    /// Less than 10 s old at the end of the capture, no answer yet.
+    Pending,
+    /// Not pairable (no referenceId).
+    Unpaired,
+}
+
+impl Observed {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Observed::Answered => "answered",
+            Observed::Failed {
+                rate_limit: Some(_),
+                ..
+            } => "rate-limit error",
+            Observed::Failed { .. } => "error",
+            Observed::NoAnswer => "no answer",
+            Observed::Late => "late answer",
+            Observed::Pending => "pending",
+            Observed::Unpaired => "not paired",
+        }
+    }
+}
+
+/// Expected against observed.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(
+    tag = "agreement",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum Agreement {
+    /// What the capture shows is what the options predict.
+    Agrees,
+    /// It is not: `why` says what differs and what it means.
+    Disagrees { why: String },
+    /// Nothing to compare: no options, or no outcome yet.
+    Undecided,
+}
+
+/// The probable reason a request got no answer, read off the capture alone.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(
+    tag = "cause",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum InferredCause {
+    /// Within the quarantine a rate-limit error announced.
+    InQuarantine {
+        since: f64,
+        until: Option<f64>,
+        evidence: RecordRef,
+    },
+    /// This app never got any answer: its origin is probably not accepted.
+    OriginProbablyRefused,
+    /// This app got answers to other requests but never to this one: probably outside its
+    /// origin's filter (for `auth.getJwtToken`: not named explicitly).
+    ProbablyOutsideFilter,
+    /// No pattern explains it.
+    Unexplained,
+}
+
+/// The `userData` of one result or event.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadCheck {
+    pub record: RecordRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction_id: Option<String>,
+    /// Keys delivered.
+    pub present: Vec<String>,
+    /// Keys the interaction has (written or seen before) that read-allowed hides here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden: Vec<String>,
+    /// Keys delivered although the pasted read-allowed hides them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable_delivered: Vec<String>,
+    /// Keys written successfully, never deleted, and absent here: probably hidden by read-allowed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probably_hidden: Vec<String>,
+}
+
+/// A request name's use of its rate limit.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RateUsage {
+    pub request: String,
+    /// The per-request limit from the options (0 = none), and the global one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_limit: Option<u32>,
+    /// The limit read off a rate-limit error, without options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred_limit: Option<u32>,
+    pub windows: Vec<WindowUsage>,
+    /// Requests that got (or, under the options, get) the rate-limit error.
+    pub hits: Vec<RecordRef>,
+    pub quarantines: Vec<QuarantineSpan>,
+}
+
+/// Requests of one name arriving in one fixed minute.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WindowUsage {
+    /// Window start, epoch ms.
+    pub start: f64,
+    /// Requests that arrived in it.
+    pub arrived: u32,
+    /// Of those, carried out (allowed by the options; without options: answered).
+    pub counted: u32,
+}
+
+/// A quarantine on the timeline.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct QuarantineSpan {
+    pub since: f64,
+    /// `None`: until Workspace reloads.
+    pub until: Option<f64>,
+    /// The request that started it.
+    pub record: RecordRef,
+    /// Predicted by the options (true) or announced by an error in the capture (false).
+    pub predicted: bool,
+}
+
+/// One interaction's keys across the capture.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct InteractionKeys {
+    pub interaction_id: String,
+    /// Keys apps wrote (setUserData), with the writing requests.
+    pub written: BTreeMap<String, Vec<RecordRef>>,
+    /// Keys deleted (deleteUserData).
+    pub deleted: BTreeSet<String>,
+    /// Keys seen in results and events.
+    pub read: BTreeSet<String>,
+    /// Keys read-allowed hides (by the options).
+    pub hidden: BTreeSet<String>,
+    /// Keys written but never seen again (without options: probably hidden).
+    pub probably_hidden: BTreeSet<String>,
+    /// Keys whose write is refused (by the options) or failed.
+    pub refused: BTreeSet<String>,
+}
+
+/// Options read off the capture.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Inference {
+    pub limits: Vec<InferredLimit>,
+    /// Origins that got answers (so are accepted), and those that never did.
+    pub answered_origins: BTreeSet<String>,
+    pub silent_origins: BTreeSet<String>,
+    /// Keys probably outside read-allowed / write-allowed.
+    pub unreadable_keys: BTreeSet<String>,
+    pub unwritable_keys: BTreeSet<String>,
+    /// The above as option lines, each with why.
+    pub options_text: String,
+}
+
+/// A rate limit read off an error.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct InferredLimit {
+    pub request: String,
+    /// Requests of that name carried out in the error's window before it: the per-request limit
+    /// if that is the one reached (a lower bound when the capture started mid-window).
+    pub request_count: u32,
+    /// Requests of any name carried out in that window before it: the global limit if that is
+    /// the one reached.
+    pub all_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarantine_seconds: Option<u64>,
+    pub forever: bool,
+    pub evidence: RecordRef,
+}
+
+/// One request as the audit walks them.
+struct Arrival<'a> {
+    record: RecordRef,
+    name: String,
+    origin: String,
+    at: f64,
+    message: &'a Message,
+    exchange: Option<&'a Exchange>,
+}
+
+/// Applies the options (when given) to a capture.
+pub fn audit(
+    frames: &[FrameInfo],
+    records: &[(usize, &Record)],
+    correlation: &Correlation,
+    options: Option<&WorkspaceOptions>,
+) -> PolicyAudit {
+    let reference = |frame: usize, record: &Record| RecordRef {
+        frame: frames[frame].key.clone(),
+        seq: record.seq,
+    };
+    let mut exchange_of: HashMap<&RecordRef, &Exchange> = HashMap::new();
+    for exchange in &correlation.exchanges {
+        for record in exchange.request.iter().chain(&exchange.responses) {
+            exchange_of.insert(record, exchange);
+        }
+    }
+    let mut ordered: Vec<&(usize, &Record)> = records.iter().collect();
+    ordered.sort_by(|a, b| a.1.time.total_cmp(&b.1.time));
+
+    let mut arrivals = Vec::new();
+    for &&(frame, record) in &ordered {
+        let name = match &record.decoded.message {
+            Message::Request { request, .. } => request.clone(),
+            Message::Subscribe { .. } => "subscribe".to_owned(),
+            Message::Unsubscribe { .. } => "unsubscribe".to_owned(),
+            _ => continue,
+        };
+        let this = reference(frame, record);
+        let exchange = exchange_of.get(&this).copied();
+        arrivals.push(Arrival {
+            name,
+            origin: record.origin.clone(),
+            at: record.wall,
+            message: &record.decoded.message,
+            exchange,
+            record: this,
+        });
+    }
+    // Rate windows count in arrival order at Workspace, on its wall clock.
+    arrivals.sort_by(|a, b| a.at.total_cmp(&b.at));
+
+    let announced = announced_quarantines(&arrivals);
+    let answered_clients = clients_with_answers(correlation);
+    let mut engine = options.cloned().map(PolicyEngine::new);
+    let mut requests = Vec::with_capacity(arrivals.len());
+    for arrival in &arrivals {
+        let verdict = engine.as_mut().map(|engine| judge(engine, arrival));
+        let observed = observe(arrival.exchange);
+        let agreement = match &verdict {
+            Some(verdict) => compare(&arrival.name, verdict, &observed),
+            None => Agreement::Undecided,
+        };
+        let inferred = matches!(observed, Observed::NoAnswer)
+            .then(|| infer_cause(arrival, &announced, &answered_clients, correlation));
+        requests.push(RequestCheck {
+            record: arrival.record.clone(),
+            name: arrival.name.clone(),
+            origin: arrival.origin.clone(),
+            at: arrival.at,
+            verdict,
+            observed,
+            agreement,
+            inferred,
+        });
+    }
+
+    let (reads, interactions) = user_data_story(frames, &ordered, &requests, &arrivals, options);
+    let rates = rate_usage(&requests, &announced, options);
+    let inferred = infer_options(&requests, &interactions, correlation);
+    let mut audit = PolicyAudit {
+        with_options: options.is_some(),
+        requests,
+        reads,
+        rates,
+        interactions,
+        inferred,
+        findings: Vec::new(),
+    };
+    audit.findings = policy_findings(&audit, options);
+    audit
+}
+
+fn judge(engine: &mut PolicyEngine, arrival: &Arrival) -> Verdict {
+    match arrival.message {
+        Message::Request { parameters, .. } => engine.judge(
+            &arrival.origin,
+            &arrival.name,
+            parameters.as_ref(),
+            arrival.at,
+        ),
+        _ => match engine.origin_verdict(&arrival.origin) {
+            Ok(rule) => Verdict::Allowed {
+                rule,
+                pattern: None,
+                counted: None,
+            },
+            Err(refused) => refused,
+        },
+    }
+}
+
+fn observe(exchange: Option<&Exchange>) -> Observed {
+    let Some(exchange) = exchange else {
+        return Observed::Unpaired;
+    };
+    match exchange.state {
+        ExchangeState::Answered => Observed::Answered,
+        ExchangeState::Failed => {
+            let error_message = exchange.error_message.clone().unwrap_or_default();
+            Observed::Failed {
+                rate_limit: parse_rate_limit(&error_message),
+                error_message,
+            }
+        }
+        ExchangeState::TimedOut => Observed::NoAnswer,
+        ExchangeState::Late => Observed::Late,
+        ExchangeState::Pending => Observed::Pending,
+        ExchangeState::Orphan => Observed::Unpaired,
+    }
+}
+
+/// Expected against observed, with what a difference means.
+fn compare(name: &str, verdict: &Verdict, observed: &Observed) -> Agreement {
+    let disagrees = |why: String| Agreement::Disagrees { why };
+    match (verdict.expected(), observed) {
+        (_, Observed::Pending | Observed::Unpaired) => Agreement::Undecided,
+        (Expected::Answer, Observed::Answered | Observed::Late) => Agreement::Agrees,
+        (Expected::Answer, Observed::Failed { rate_limit: Some(limit), .. }) => disagrees(format!(
+            "Workspace reported the rate limit for `{}`, but the pasted options allow this request: the options in force are not the ones pasted (a lower {} or {RATE_LIMIT}, or a count that started before the capture).",
+            limit.request,
+            LimitKind::Request.option_name(&limit.request)
+        )),
+        // A failure for another reason (a business error) is no policy matter.
+        (Expected::Answer, Observed::Failed { .. }) => Agreement::Agrees,
+        (Expected::Answer, Observed::NoAnswer) => disagrees(format!(
+            "No answer, although the pasted options allow `{name}`: Workspace ignored it for a reason they do not give (origin or filter in force differ, or a quarantine from before the capture)."
+        )),
+        (Expected::Error { error_message }, Observed::Failed { error_message: seen, rate_limit }) => {
+            let expected_limit = parse_rate_limit(&error_message);
+            match (expected_limit, rate_limit) {
+                (Some(expected), Some(seen_limit)) if expected.quarantine_seconds != seen_limit.quarantine_seconds || expected.forever != seen_limit.forever => disagrees(format!(
+                    "The rate-limit error came as predicted, but it announces {} where the pasted {QUARANTINE_DELAY} gives {}.",
+                    quarantine_words(seen_limit.quarantine_seconds, seen_limit.forever),
+                    quarantine_words(expected.quarantine_seconds, expected.forever)
+                )),
+                (_, Some(_)) => Agreement::Agrees,
+                _ => disagrees(format!(
+                    "The options predict the rate-limit error; Workspace failed it with another error instead: {}",
+                    seen.replace('\n', " ")
+                )),
+            }
+        }
+        (Expected::Error { .. }, Observed::Answered | Observed::Late) => disagrees(format!(
+            "Answered, although the pasted options put `{name}` over its rate limit here: the limit in force is higher (or counted from another window start)."
+        )),
+        (Expected::Error { .. }, Observed::NoAnswer) => disagrees(
+            "No answer where the options predict the explicit rate-limit error: the quarantine had probably started earlier (the error went to a request before the capture, or the limit in force is lower).".to_owned(),
+        ),
+        (Expected::NoAnswer, Observed::NoAnswer) => Agreement::Agrees,
+        (Expected::NoAnswer, Observed::Answered | Observed::Late) => disagrees(format!(
+            "Answered during the quarantine the pasted options predict: the quarantine delay or the limit in force differ (see {QUARANTINE_DELAY})."
+        )),
+        (Expected::NoAnswer, Observed::Failed { rate_limit: Some(_), .. }) => disagrees(
+            "A new rate-limit error during the quarantine the pasted options predict: the quarantine in force is shorter.".to_owned(),
+        ),
+        (Expected::NoAnswer, Observed::Failed { .. }) => disagrees(
+            "Failed with an error during a predicted quarantine, where Workspace stays silent.".to_owned(),
+        ),
+        (Expected::ErrorOrNoAnswer, Observed::Failed { .. } | Observed::NoAnswer) => Agreement::Agrees,
+        (Expected::ErrorOrNoAnswer, Observed::Answered | Observed::Late) => disagrees(format!(
+            "Answered, although the pasted options refuse it ({}): the options in force accept it.",
+            verdict.label()
+        )),
+    }
+}
+
+fn quarantine_words(seconds: Option<u64>, forever: bool) -> String {
+    match (forever, seconds) {
+        (true, _) => "a quarantine until reload".to_owned(),
+        (false, Some(seconds)) => format!("{seconds} s of quarantine"),
+        (false, None) => "a quarantine of unstated length".to_owned(),
+    }
+}
+
+/// A quarantine announced by a rate-limit error in the capture.
+struct Announced {
+    request: String,
+    since: f64,
+    until: Option<f64>,
+    evidence: RecordRef,
+}
+
+fn announced_quarantines(arrivals: &[Arrival]) -> Vec<Announced> {
+    arrivals
+        .iter()
+        .filter_map(|arrival| {
+            let error = arrival.exchange?.error_message.as_deref()?;
+            let limit = parse_rate_limit(error)?;
+            let seconds = limit
+                .quarantine_seconds
+                .unwrap_or(super::options::DEFAULT_QUARANTINE_SECONDS);
+            Some(Announced {
+                until: (!limit.forever).then_some(arrival.at + seconds as f64 * 1000.0),
+                request: limit.request,
+                since: arrival.at,
+                evidence: arrival.record.clone(),
+            })
+        })
+        .collect()
+}
+
+fn clients_with_answers(correlation: &Correlation) -> Vec<&Client> {
+    correlation
+        .exchanges
+        .iter()
+        .filter(|exchange| {
+            exchange.request.is_some()
+                && matches!(
+                    exchange.state,
+                    ExchangeState::Answered | ExchangeState::Failed | ExchangeState::Late
+                )
+        })
+        .map(|exchange| &exchange.client)
+        .collect()
+}
+
+fn infer_cause(
+    arrival: &Arrival,
+    announced: &[Announced],
+    answered_clients: &[&Client],
+    correlation: &Correlation,
+) -> InferredCause {
+    if let Some(quarantine) = announced.iter().find(|q| {
+        q.request == arrival.name
+            && q.since < arrival.at
+            && q.until.is_none_or(|until| arrival.at < until)
+    }) {
+        return InferredCause::InQuarantine {
+            since: quarantine.since,
+            until: quarantine.until,
+            evidence: quarantine.evidence.clone(),
+        };
+    }
+    let Some(exchange) = arrival.exchange else {
+        return InferredCause::Unexplained;
+    };
+    if !answered_clients.contains(&&exchange.client) {
+        return InferredCause::OriginProbablyRefused;
+    }
+    let name_ever_answered = correlation.exchanges.iter().any(|other| {
+        other.client == exchange.client
+            && other.name.as_deref() == Some(arrival.name.as_str())
+            && matches!(
+                other.state,
+                ExchangeState::Answered | ExchangeState::Failed | ExchangeState::Late
+            )
+    });
+    if name_ever_answered {
+        InferredCause::Unexplained
+    } else {
+        InferredCause::ProbablyOutsideFilter
+    }
+}
+
+/// Walks writes and reads in time order: which keys each interaction has, which each read hides.
+fn user_data_story(
+    frames: &[FrameInfo],
+    ordered: &[&(usize, &Record)],
+    requests: &[RequestCheck],
+    arrivals: &[Arrival],
+    options: Option<&WorkspaceOptions>,
+) -> (Vec<ReadCheck>, Vec<InteractionKeys>) {
+    let check_of: HashMap<&RecordRef, (&RequestCheck, &Arrival)> = requests
+        .iter()
+        .zip(arrivals)
+        .map(|(check, arrival)| (&check.record, (check, arrival)))
+        .collect();
+    let mut interactions: BTreeMap<String, InteractionKeys> = BTreeMap::new();
+    // Keys an interaction holds as far as the capture shows, and whether each was written.
+    let mut holds: HashMap<String, BTreeMap<String, bool>> = HashMap::new();
+    let mut reads = Vec::new();
+    for &&(frame, record) in ordered {
+        let this = RecordRef {
+            frame: frames[frame].key.clone(),
+            seq: record.seq,
+        };
+        match &record.decoded.message {
+            Message::Request { typed, .. } => {
+                let Some((check, _)) = check_of.get(&this) else {
+                    continue;
+                };
+                let refused_by_options = matches!(check.verdict, Some(Verdict::KeysRefused { .. }));
+                let refused_now = refused_by_options
+                    || matches!(
+                        check.observed,
+                        Observed::Failed {
+                            rate_limit: None,
+                            ..
+                        }
+                    );
+                let carried_out = !refused_now
+                    && !matches!(check.observed, Observed::NoAnswer)
+                    && check.verdict.as_ref().is_none_or(Verdict::is_allowed);
+                match &typed.call {
+                    Call::SetUserData {
+                        interaction_id: Some(id),
+                        user_data: Some(data),
+                    } => {
+                        let entry = interaction(&mut interactions, id);
+                        for key in data.keys() {
+                            entry
+                                .written
+                                .entry(key.clone())
+                                .or_default()
+                                .push(this.clone());
+                            if refused_now {
+                                entry.refused.insert(key.clone());
+                            }
+                        }
+                        if carried_out {
+                            let held = holds.entry(id.clone()).or_default();
+                            for key in data.keys() {
+                                held.insert(key.clone(), true);
+                            }
+                        }
+                    }
+                    Call::DeleteUserData {
+                        interaction_id: Some(id),
+                        key: Some(key),
+                    } => {
+                        let entry = interaction(&mut interactions, id);
+                        if refused_now {
+                            entry.refused.insert(key.clone());
+                        } else if carried_out {
+                            entry.deleted.insert(key.clone());
+                            if let Some(held) = holds.get_mut(id) {
+                                held.remove(key);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Message::Response { .. } | Message::Event { .. } => {
+                for (id, user_data) in user_data_in(&record.raw) {
+                    let present: Vec<String> = user_data.keys().cloned().collect();
+                    let held = id.as_ref().and_then(|id| holds.get(id));
+                    let missing = |written_only: bool| -> Vec<String> {
+                        held.map(|held| {
+                            held.iter()
+                                .filter(|(key, written)| {
+                                    !user_data.contains_key(*key) && (!written_only || **written)
+                                })
+                                .map(|(key, _)| key.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                    };
+                    let (hidden, unreadable_delivered, probably_hidden) = match options {
+                        Some(options) => (
+                            missing(false)
+                                .into_iter()
+                                .filter(|key| !options.read_allowed.allows(key))
+                                .collect(),
+                            present
+                                .iter()
+                                .filter(|key| !options.read_allowed.allows(key))
+                                .cloned()
+                                .collect(),
+                            Vec::new(),
+                        ),
+                        None => (Vec::new(), Vec::new(), missing(true)),
+                    };
+                    if let Some(id) = &id {
+                        let entry = interaction(&mut interactions, id);
+                        entry.read.extend(present.iter().cloned());
+                        entry.hidden.extend(hidden.iter().cloned());
+                        entry
+                            .probably_hidden
+                            .extend(probably_hidden.iter().cloned());
+                        let held = holds.entry(id.clone()).or_default();
+                        for key in &present {
+                            held.entry(key.clone()).or_insert(false);
+                        }
+                    }
+                    reads.push(ReadCheck {
+                        record: this.clone(),
+                        interaction_id: id,
+                        present,
+                        hidden,
+                        unreadable_delivered,
+                        probably_hidden,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    // A key seen in a later read was not hidden after all (written, then read back).
+    for keys in interactions.values_mut() {
+        let read = keys.read.clone();
+        keys.probably_hidden.retain(|key| !read.contains(key));
+        if let Some(options) = options {
+            for key in keys.written.keys() {
+                if !options.read_allowed.allows(key) {
+                    keys.hidden.insert(key.clone());
+                }
+            }
+        }
+    }
+    (reads, interactions.into_values().collect())
+}
+
+fn interaction<'a>(
+    interactions: &'a mut BTreeMap<String, InteractionKeys>,
+    id: &str,
+) -> &'a mut InteractionKeys {
+    interactions
+        .entry(id.to_owned())
+        .or_insert_with(|| InteractionKeys {
+            interaction_id: id.to_owned(),
+            ..InteractionKeys::default()
+        })
+}
+
+fn rate_usage(
+    requests: &[RequestCheck],
+    announced: &[Announced],
+    options: Option<&WorkspaceOptions>,
+) -> Vec<RateUsage> {
+    let mut by_name: BTreeMap<&str, RateUsage> = BTreeMap::new();
+    for check in requests {
+        if matches!(check.name.as_str(), "subscribe" | "unsubscribe") {
+            continue;
+        }
+        let usage = by_name.entry(&check.name).or_insert_with(|| RateUsage {
+            request: check.name.clone(),
+            limit: options.map(|o| o.rate_limits.limit_for(&check.name)),
+            global_limit: options.map(|o| o.rate_limits.global),
+            inferred_limit: None,
+            windows: Vec::new(),
+            hits: Vec::new(),
+            quarantines: Vec::new(),
+        });
+        let start = window_start(window_of(check.at));
+        if usage.windows.last().is_none_or(|w| w.start != start) {
+            usage.windows.push(WindowUsage {
+                start,
+                arrived: 0,
+                counted: 0,
+            });
+        }
+        let window = usage.windows.last_mut().expect("pushed above");
+        window.arrived += 1;
+        let counted = match &check.verdict {
+            Some(verdict) => verdict.is_allowed(),
+            None => matches!(
+                check.observed,
+                Observed::Answered | Observed::Late | Observed::Pending
+            ),
+        };
+        if counted {
+            window.counted += 1;
+        }
+        let hit_observed = matches!(
+            check.observed,
+            Observed::Failed {
+                rate_limit: Some(_),
+                ..
+            }
+        );
+        if let Some(Verdict::RateLimitReached {
+            quarantine_until, ..
+        }) = &check.verdict
+        {
+            usage.quarantines.push(QuarantineSpan {
+                since: check.at,
+                until: *quarantine_until,
+                record: check.record.clone(),
+                predicted: true,
+            });
+            usage.hits.push(check.record.clone());
+        } else if hit_observed {
+            usage.hits.push(check.record.clone());
+        }
+    }
+    for quarantine in announced {
+        if let Some(usage) = by_name.get_mut(quarantine.request.as_str()) {
+            usage.quarantines.push(QuarantineSpan {
+                since: quarantine.since,
+                until: quarantine.until,
+                record: quarantine.evidence.clone(),
+                predicted: false,
+            });
+            if !usage.hits.contains(&quarantine.evidence) {
+                usage.hits.push(quarantine.evidence.clone());
+            }
+        }
+    }
+    by_name.into_values().collect()
+}
+
+fn infer_options(
+    requests: &[RequestCheck],
+    interactions: &[InteractionKeys],
+    correlation: &Correlation,
+) -> Inference {
+    let mut inference = Inference::default();
+    let carried_out = |check: &RequestCheck| {
+        matches!(check.observed, Observed::Answered | Observed::Late)
+            || matches!(
+                check.observed,
+                Observed::Failed {
+                    rate_limit: None,
+                    ..
+                }
+            )
+    };
+    for (index, check) in requests.iter().enumerate() {
+        let Observed::Failed {
+            rate_limit: Some(limit),
+            ..
+        } = &check.observed
+        else {
+            continue;
+        };
+        let window = window_of(check.at);
+        let before = requests[..index]
+            .iter()
+            .filter(|other| window_of(other.at) == window && carried_out(other));
+        let (mut request_count, mut all_count) = (0, 0);
+        for other in before {
+            all_count += 1;
+            if other.name == limit.request {
+                request_count += 1;
+            }
+        }
+        if inference
+            .limits
+            .iter()
+            .any(|known| known.request == limit.request && known.request_count >= request_count)
+        {
+            continue;
+        }
+        inference
+            .limits
+            .retain(|known| known.request != limit.request);
+        inference.limits.push(InferredLimit {
+            request: limit.request.clone(),
+            request_count,
+            all_count,
+            quarantine_seconds: limit.quarantine_seconds,
+            forever: limit.forever,
+            evidence: check.record.clone(),
+        });
+    }
+    for exchange in &correlation.exchanges {
+        if exchange.request.is_none() || exchange.name.is_none() {
+            continue;
+        }
+        let Some(check) = exchange
+            .request
+            .as_ref()
+            .and_then(|record| requests.iter().find(|check| &check.record == record))
+        else {
+            continue;
+        };
+        match exchange.state {
+            ExchangeState::Answered | ExchangeState::Failed | ExchangeState::Late => {
+                inference.answered_origins.insert(check.origin.clone());
+            }
+            _ => {}
+        }
+    }
+    for check in requests {
+        if matches!(check.observed, Observed::NoAnswer)
+            && !inference.answered_origins.contains(&check.origin)
+        {
+            inference.silent_origins.insert(check.origin.clone());
+        }
+    }
+    for keys in interactions {
+        inference
+            .unreadable_keys
+            .extend(keys.probably_hidden.iter().cloned());
+        inference
+            .unwritable_keys
+            .extend(keys.refused.iter().cloned());
+    }
+    inference.options_text = inference_text(&inference);
+    inference
+}
+
+fn inference_text(inference: &Inference) -> String {
+    let mut lines = Vec::new();
+    if !inference.answered_origins.is_empty() || !inference.silent_origins.is_empty() {
+        let accepted: Vec<&str> = inference
+            .answered_origins
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let mut line = format!("{ACCEPTED_ORIGINS}={}", accepted.join(", "));
+        line.push_str("    # these origins got answers");
+        if !inference.silent_origins.is_empty() {
+            let silent: Vec<&str> = inference
+                .silent_origins
+                .iter()
+                .map(String::as_str)
+                .collect();
+            line.push_str(&format!(
+                "; never answered, probably not accepted: {}",
+                silent.join(", ")
+            ));
+        }
+        lines.push(line);
+    }
+    for limit in &inference.limits {
+        lines.push(format!(
+            "{RATE_LIMIT}.{}={}    # {} carried out in the minute before the rate-limit error (or {RATE_LIMIT}={} if the global limit was reached); at least this many if the capture began mid-minute",
+            limit.request, limit.request_count, limit.request_count, limit.all_count
+        ));
+        let delay = match (limit.forever, limit.quarantine_seconds) {
+            (true, _) => Some(0),
+            (false, seconds) => seconds,
+        };
+        if let Some(delay) = delay {
+            let line = format!("{QUARANTINE_DELAY}={delay}    # announced by the error text");
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    if !inference.unreadable_keys.is_empty() {
+        lines.push(format!(
+            "# {READ_ALLOWED} probably lacks: {}    (written, then absent when read back)",
+            inference
+                .unreadable_keys
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(",")
+        ));
+    }
+    if !inference.unwritable_keys.is_empty() {
+        lines.push(format!(
+            "# {WRITE_ALLOWED} probably lacks: {}    (writes of these keys failed)",
+            inference
+                .unwritable_keys
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(",")
+        ));
+    }
+    lines.join("\n")
+}
+
+fn policy_findings(audit: &PolicyAudit, options: Option<&WorkspaceOptions>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(options) = options {
+        if !options.is_given(ACCEPTED_ORIGINS) && !audit.requests.is_empty() {
+            findings.push(Finding {
+                code: FindingCode::OptionsIncomplete,
+                severity: Severity::Warning,
+                title: format!("{ACCEPTED_ORIGINS} is not in the pasted options"),
+                records: Vec::new(),
+                problem: "Its default is empty: no origin is accepted, so every request is judged refused.".to_owned(),
+                advice: format!("Paste {ACCEPTED_ORIGINS} too, as set for this Workspace."),
+            });
+        }
+        refusal_findings(audit, &mut findings);
+        rate_findings(audit, &mut findings);
+        disagreement_findings(audit, &mut findings);
+    } else {
+        inference_findings(audit, &mut findings);
+    }
+    hidden_key_findings(audit, options.is_some(), &mut findings);
+    findings.sort_by_key(|finding| finding.severity);
+    findings
+}
+
+/// The requests of one refusal, its explanation and its advice.
+type RefusalGroup = (Vec<RecordRef>, String, String);
+
+fn refusal_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
+    // Grouped by what to change: one finding per origin, per (origin, request), per key set.
+    let mut groups: BTreeMap<(u8, String, String), RefusalGroup> = BTreeMap::new();
+    for check in &audit.requests {
+        let Some(verdict) = &check.verdict else {
+            continue;
+        };
+        let (rank, subject, advice) = match verdict {
+            Verdict::OriginNotAccepted { origin, .. } => (
+                0,
+                String::new(),
+                format!("Add `{origin}` to {ACCEPTED_ORIGINS} (with a filter in parentheses if the app needs only some requests)."),
+            ),
+            Verdict::OutsideFilter {
+                rule,
+                jwt_needs_explicit,
+                ..
+            } => (
+                1,
+                check.name.clone(),
+                if *jwt_needs_explicit {
+                    format!("Name it explicitly in the entry: `{} ({}{JWT_REQUEST})`.", check.origin, filter_prefix(rule))
+                } else {
+                    format!("Add `{}` (or `{}.*`) to the filter of `{}` in {ACCEPTED_ORIGINS}; the entry is now `{rule}`.", check.name, check.name.split('.').next().unwrap_or(""), check.origin)
+                },
+            ),
+            Verdict::KeysRefused { refused, .. } => (
+                2,
+                refused.join(","),
+                format!("Add {} to {WRITE_ALLOWED}, or stop writing {}.", refused.join(", "), if refused.len() == 1 { "it" } else { "them" }),
+            ),
+            _ => continue,
+        };
+        let entry = groups
+            .entry((rank, check.origin.clone(), subject))
+            .or_insert_with(|| (Vec::new(), verdict.explain(&check.name), advice));
+        entry.0.push(check.record.clone());
+    }
+    for ((rank, origin, subject), (records, problem, advice)) in groups {
+        let count = records.len();
+        let title = match rank {
+            0 => format!("Origin `{origin}` is not accepted: {count} request(s) refused"),
+            1 => format!("`{subject}` is outside the filter of `{origin}` ({count})"),
+            _ => format!("Writing `{subject}` is refused by {WRITE_ALLOWED} ({count})"),
+        };
+        findings.push(Finding {
+            code: FindingCode::PolicyRefused,
+            severity: Severity::Error,
+            title,
+            records,
+            problem,
+            advice,
+        });
+    }
+}
+
+fn filter_prefix(rule: &str) -> String {
+    match rule.split_once('(') {
+        Some((_, inner)) => format!("{}, ", inner.trim_end_matches(')').trim()),
+        None => "*, ".to_owned(),
+    }
+}
+
+fn rate_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
+    for usage in &audit.rates {
+        let predicted: Vec<&QuarantineSpan> =
+            usage.quarantines.iter().filter(|q| q.predicted).collect();
+        if predicted.is_empty() {
+            continue;
+        }
+        let ignored: Vec<RecordRef> = audit
+            .requests
+            .iter()
+            .filter(|check| {
+                check.name == usage.request
+                    && matches!(check.verdict, Some(Verdict::InQuarantine { .. }))
+            })
+            .map(|check| check.record.clone())
+            .collect();
+        let limit_text = match (usage.limit, usage.global_limit) {
+            (Some(limit), _) if limit > 0 => format!(
+                "{} = {limit}",
+                LimitKind::Request.option_name(&usage.request)
+            ),
+            (_, Some(global)) => format!("{RATE_LIMIT} = {global}"),
+            _ => "the limit".to_owned(),
+        };
+        let mut records: Vec<RecordRef> = predicted.iter().map(|q| q.record.clone()).collect();
+        records.extend(ignored.iter().cloned());
+        findings.push(Finding {
+            code: FindingCode::PolicyRateLimit,
+            severity: Severity::Error,
+            title: format!(
+                "`{}` over its rate limit: {} error(s), {} ignored in quarantine",
+                usage.request,
+                predicted.len(),
+                ignored.len()
+            ),
+            records,
+            problem: format!(
+                "Under {limit_text} per fixed minute, the first `{}` over the limit gets the explicit error and the next ones are ignored without an answer until the quarantine ends.",
+                usage.request
+            ),
+            advice: format!(
+                "Space the `{}` requests out (the count restarts each minute on the minute), or raise {limit_text}.",
+                usage.request
+            ),
+        });
+    }
+}
+
+fn disagreement_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
+    let mut groups: BTreeMap<String, Vec<RecordRef>> = BTreeMap::new();
+    for check in &audit.requests {
+        if let Agreement::Disagrees { why } = &check.agreement {
+            groups
+                .entry(why.clone())
+                .or_default()
+                .push(check.record.clone());
+        }
+    }
+    for (why, records) in groups {
+        findings.push(Finding {
+            code: FindingCode::PolicyDisagreement,
+            severity: Severity::Error,
+            title: format!("{} request(s) went otherwise than the pasted options predict", records.len()),
+            records,
+            problem: why,
+            advice: "Check that the pasted options are the ones this Workspace runs with (application, agent group and agent levels can override them), then look at the requests named.".to_owned(),
+        });
+    }
+    let delivered: Vec<&ReadCheck> = audit
+        .reads
+        .iter()
+        .filter(|read| !read.unreadable_delivered.is_empty())
+        .collect();
+    if !delivered.is_empty() {
+        let keys: BTreeSet<&str> = delivered
+            .iter()
+            .flat_map(|read| read.unreadable_delivered.iter().map(String::as_str))
+            .collect();
+        findings.push(Finding {
+            code: FindingCode::PolicyDisagreement,
+            severity: Severity::Error,
+            title: format!("userData keys delivered that the pasted {READ_ALLOWED} hides"),
+            records: delivered.iter().map(|read| read.record.clone()).collect(),
+            problem: format!(
+                "{} reached the app, so the read-allowed in force lets {} through.",
+                keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                if keys.len() == 1 { "it" } else { "them" }
+            ),
+            advice: "The options in force are not the ones pasted: check the levels that can override them.".to_owned(),
+        });
+    }
+}
+
+fn inference_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
+    for limit in &audit.inferred.limits {
+        let quarantine = quarantine_words(limit.quarantine_seconds, limit.forever);
+        findings.push(Finding {
+            code: FindingCode::PolicyInferred,
+            severity: Severity::Info,
+            title: format!(
+                "Rate limit in force for `{}`: probably {} per minute",
+                limit.request, limit.request_count
+            ),
+            records: vec![limit.evidence.clone()],
+            problem: format!(
+                "{} `{}` request(s) were carried out in the fixed minute before the rate-limit error ({} requests of any name), and the error announces {quarantine}.",
+                limit.request_count, limit.request, limit.all_count
+            ),
+            advice: format!(
+                "So {}={} (or {RATE_LIMIT}={} if the global limit was the one reached). Paste the options to check every request against them.",
+                LimitKind::Request.option_name(&limit.request),
+                limit.request_count,
+                limit.all_count
+            ),
+        });
+    }
+    let mut causes: BTreeMap<(u8, String, String), Vec<RecordRef>> = BTreeMap::new();
+    for check in &audit.requests {
+        let key = match &check.inferred {
+            Some(InferredCause::InQuarantine { .. }) => (0, check.name.clone(), String::new()),
+            Some(InferredCause::OriginProbablyRefused) => (1, check.origin.clone(), String::new()),
+            Some(InferredCause::ProbablyOutsideFilter) => {
+                (2, check.origin.clone(), check.name.clone())
+            }
+            _ => continue,
+        };
+        causes.entry(key).or_default().push(check.record.clone());
+    }
+    for ((rank, subject, name), records) in causes {
+        let count = records.len();
+        let (title, problem, advice) = match rank {
+            0 => (
+                format!("{count} `{subject}` request(s) ignored in quarantine"),
+                "No answer, within the quarantine a rate-limit error announced for this request name.".to_owned(),
+                format!("Wait for the quarantine to end, and send fewer `{subject}` requests per minute."),
+            ),
+            1 => (
+                format!("`{subject}` never got an answer: origin probably not accepted"),
+                format!("{count} request(s) from this origin, and not one answer: Workspace ignores origins that are not in {ACCEPTED_ORIGINS}."),
+                format!("Add `{subject}` to {ACCEPTED_ORIGINS}."),
+            ),
+            _ => (
+                format!("`{name}` from `{subject}` never answered: probably outside the origin's filter"),
+                format!("This origin got answers to other requests, but never to `{name}` ({count} time(s))."),
+                if name == JWT_REQUEST {
+                    format!("`{JWT_REQUEST}` must be named explicitly in the origin's filter: `{subject} (*, {JWT_REQUEST})`.")
+                } else {
+                    format!("Add `{name}` to the filter of `{subject}` in {ACCEPTED_ORIGINS}.")
+                },
+            ),
+        };
+        findings.push(Finding {
+            code: FindingCode::PolicyInferred,
+            severity: Severity::Warning,
+            title,
+            records,
+            problem,
+            advice,
+        });
+    }
+}
+
+fn hidden_key_findings(audit: &PolicyAudit, with_options: bool, findings: &mut Vec<Finding>) {
+    for keys in &audit.interactions {
+        let (hidden, how) = if with_options {
+            (&keys.hidden, "read-allowed hides them")
+        } else {
+            (
+                &keys.probably_hidden,
+                "written, then absent from every read: probably hidden by read-allowed",
+            )
+        };
+        if hidden.is_empty() {
+            continue;
+        }
+        let records: Vec<RecordRef> = audit
+            .reads
+            .iter()
+            .filter(|read| {
+                read.interaction_id.as_deref() == Some(keys.interaction_id.as_str())
+                    && (!read.hidden.is_empty() || !read.probably_hidden.is_empty())
+            })
+            .map(|read| read.record.clone())
+            .chain(
+                hidden
+                    .iter()
+                    .filter_map(|key| keys.written.get(key))
+                    .flatten()
+                    .cloned(),
+            )
+            .collect();
+        let list = hidden
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        findings.push(Finding {
+            code: FindingCode::KeysHidden,
+            severity: if with_options { Severity::Info } else { Severity::Warning },
+            title: format!("Interaction {}: {list} not readable", keys.interaction_id),
+            records,
+            problem: format!("{list}: {how}. The app never sees these keys in results or events, although they are attached."),
+            advice: format!("Add the keys to {READ_ALLOWED} if the app must read them."),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;
