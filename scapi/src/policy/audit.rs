@@ -17,7 +17,7 @@ use crate::rate_limit::{parse_rate_limit, RateLimitError};
 use crate::record::{FrameInfo, Record};
 use crate::requests::Call;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Everything the policy says of a capture.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -318,7 +318,7 @@ pub fn audit(
     arrivals.sort_by(|a, b| a.at.total_cmp(&b.at));
 
     let announced = announced_quarantines(&arrivals);
-    let answered_clients = clients_with_answers(correlation);
+    let answers = AnswerIndex::of(correlation);
     let mut engine = options.cloned().map(PolicyEngine::new);
     let mut requests = Vec::with_capacity(arrivals.len());
     for arrival in &arrivals {
@@ -329,7 +329,7 @@ pub fn audit(
             None => Agreement::Undecided,
         };
         let inferred = matches!(observed, Observed::NoAnswer)
-            .then(|| infer_cause(arrival, &announced, &answered_clients, correlation));
+            .then(|| infer_cause(arrival, &announced, &answers));
         requests.push(RequestCheck {
             record: arrival.record.clone(),
             name: arrival.name.clone(),
@@ -344,7 +344,7 @@ pub fn audit(
 
     let (reads, interactions) = user_data_story(frames, &ordered, &requests, &arrivals, options);
     let rates = rate_usage(&requests, &announced, options);
-    let inferred = infer_options(&requests, &interactions, correlation);
+    let inferred = infer_options(&requests, &interactions);
     let mut audit = PolicyAudit {
         with_options: options.is_some(),
         requests,
@@ -487,27 +487,37 @@ fn announced_quarantines(arrivals: &[Arrival]) -> Vec<Announced> {
         .collect()
 }
 
-fn clients_with_answers(correlation: &Correlation) -> Vec<&Client> {
-    correlation
-        .exchanges
-        .iter()
-        .filter(|exchange| {
-            exchange.request.is_some()
-                && matches!(
-                    exchange.state,
-                    ExchangeState::Answered | ExchangeState::Failed | ExchangeState::Late
-                )
-        })
-        .map(|exchange| &exchange.client)
-        .collect()
+/// Which apps got answers, and to which request names: what tells a refused origin from a
+/// filtered request.
+struct AnswerIndex<'a> {
+    clients: HashSet<&'a Client>,
+    names: HashSet<(&'a Client, &'a str)>,
 }
 
-fn infer_cause(
-    arrival: &Arrival,
-    announced: &[Announced],
-    answered_clients: &[&Client],
-    correlation: &Correlation,
-) -> InferredCause {
+impl<'a> AnswerIndex<'a> {
+    fn of(correlation: &'a Correlation) -> AnswerIndex<'a> {
+        let mut index = AnswerIndex {
+            clients: HashSet::new(),
+            names: HashSet::new(),
+        };
+        for exchange in &correlation.exchanges {
+            let answered = matches!(
+                exchange.state,
+                ExchangeState::Answered | ExchangeState::Failed | ExchangeState::Late
+            );
+            if exchange.request.is_none() || !answered {
+                continue;
+            }
+            index.clients.insert(&exchange.client);
+            if let Some(name) = &exchange.name {
+                index.names.insert((&exchange.client, name));
+            }
+        }
+        index
+    }
+}
+
+fn infer_cause(arrival: &Arrival, announced: &[Announced], answers: &AnswerIndex) -> InferredCause {
     if let Some(quarantine) = announced.iter().find(|q| {
         q.request == arrival.name
             && q.since < arrival.at
@@ -522,18 +532,12 @@ fn infer_cause(
     let Some(exchange) = arrival.exchange else {
         return InferredCause::Unexplained;
     };
-    if !answered_clients.contains(&&exchange.client) {
-        return InferredCause::OriginProbablyRefused;
-    }
-    let name_ever_answered = correlation.exchanges.iter().any(|other| {
-        other.client == exchange.client
-            && other.name.as_deref() == Some(arrival.name.as_str())
-            && matches!(
-                other.state,
-                ExchangeState::Answered | ExchangeState::Failed | ExchangeState::Late
-            )
-    });
-    if name_ever_answered {
+    if !answers.clients.contains(&exchange.client) {
+        InferredCause::OriginProbablyRefused
+    } else if answers
+        .names
+        .contains(&(&exchange.client, arrival.name.as_str()))
+    {
         InferredCause::Unexplained
     } else {
         InferredCause::ProbablyOutsideFilter
@@ -778,11 +782,7 @@ fn rate_usage(
     by_name.into_values().collect()
 }
 
-fn infer_options(
-    requests: &[RequestCheck],
-    interactions: &[InteractionKeys],
-    correlation: &Correlation,
-) -> Inference {
+fn infer_options(requests: &[RequestCheck], interactions: &[InteractionKeys]) -> Inference {
     let mut inference = Inference::default();
     let carried_out = |check: &RequestCheck| {
         matches!(check.observed, Observed::Answered | Observed::Late)
@@ -832,22 +832,12 @@ fn infer_options(
             evidence: check.record.clone(),
         });
     }
-    for exchange in &correlation.exchanges {
-        if exchange.request.is_none() || exchange.name.is_none() {
-            continue;
-        }
-        let Some(check) = exchange
-            .request
-            .as_ref()
-            .and_then(|record| requests.iter().find(|check| &check.record == record))
-        else {
-            continue;
-        };
-        match exchange.state {
-            ExchangeState::Answered | ExchangeState::Failed | ExchangeState::Late => {
-                inference.answered_origins.insert(check.origin.clone());
-            }
-            _ => {}
+    for check in requests {
+        if matches!(
+            check.observed,
+            Observed::Answered | Observed::Failed { .. } | Observed::Late
+        ) {
+            inference.answered_origins.insert(check.origin.clone());
         }
     }
     for check in requests {
@@ -893,10 +883,17 @@ fn inference_text(inference: &Inference) -> String {
         lines.push(line);
     }
     for limit in &inference.limits {
-        lines.push(format!(
+        if limit.request_count == 0 {
+            lines.push(format!(
+                "# {RATE_LIMIT}.{}: reached before any captured request was carried out in its minute; the count began before the capture",
+                limit.request
+            ));
+        } else {
+            lines.push(format!(
             "{RATE_LIMIT}.{}={}    # {} carried out in the minute before the rate-limit error (or {RATE_LIMIT}={} if the global limit was reached); at least this many if the capture began mid-minute",
             limit.request, limit.request_count, limit.request_count, limit.all_count
         ));
+        }
         let delay = match (limit.forever, limit.quarantine_seconds) {
             (true, _) => Some(0),
             (false, seconds) => seconds,
@@ -1119,6 +1116,20 @@ fn disagreement_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
 fn inference_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
     for limit in &audit.inferred.limits {
         let quarantine = quarantine_words(limit.quarantine_seconds, limit.forever);
+        if limit.request_count == 0 {
+            findings.push(Finding {
+                code: FindingCode::PolicyInferred,
+                severity: Severity::Info,
+                title: format!("Rate limit for `{}` reached before the capture", limit.request),
+                records: vec![limit.evidence.clone()],
+                problem: format!(
+                    "The first `{}` of its minute in this capture already got the rate-limit error, which announces {quarantine}: the requests that reached the limit were sent before the capture began (or by another app of the same Workspace).",
+                    limit.request
+                ),
+                advice: "Capture from before the burst (open the panel, then reload the app) to see the limit, or paste the options.".to_owned(),
+            });
+            continue;
+        }
         findings.push(Finding {
             code: FindingCode::PolicyInferred,
             severity: Severity::Info,

@@ -374,3 +374,39 @@ fn options_without_accepted_origins_are_flagged() {
         .iter()
         .all(|c| matches!(c.verdict, Some(Verdict::OriginNotAccepted { .. }))));
 }
+
+#[test]
+fn a_rate_limit_error_on_the_first_request_of_its_minute_does_not_infer_a_limit_of_zero() {
+    let mut capture = Capture::new();
+    let dial = request(
+        &mut capture,
+        MINUTE + 1_000.0,
+        "voice.dial",
+        "0",
+        json!(["5001", null]),
+    );
+    capture.answer(
+        1,
+        MINUTE + 1_020.0,
+        "0",
+        json!({"errorMessage": LIMIT_TEXT, "request": "agent.getState"}),
+    );
+    let audit = run(&capture, None);
+    assert_eq!(audit.inferred.limits[0].request_count, 0);
+    // 0 would mean "unlimited" as an option value: never suggest it.
+    assert!(
+        !audit.inferred.options_text.contains("voice.dial=0"),
+        "{}",
+        audit.inferred.options_text
+    );
+    let finding = audit
+        .findings
+        .iter()
+        .find(|f| f.records == [dial.clone()] && f.code == FindingCode::PolicyInferred)
+        .unwrap();
+    assert!(
+        finding.title.contains("before the capture"),
+        "{}",
+        finding.title
+    );
+}
