@@ -33,3 +33,30 @@ export function connectToTab(tabId, onBatch, onState) {
   };
   open();
 }
+
+// Workspace options pasted for a site, kept in extension storage across sessions.
+const optionsKey = (site) => `options:${site}`;
+
+export function loadOptions(site, onLoaded) {
+  try {
+    Promise.resolve(api.storage.local.get(optionsKey(site)))
+      .then((found) => onLoaded((found && found[optionsKey(site)]) || ''), () => onLoaded(''));
+  } catch (_) {
+    onLoaded(''); // no storage outside the extension (component tests)
+  }
+}
+
+export function saveOptions(site, text) {
+  try {
+    if (text) api.storage.local.set({ [optionsKey(site)]: text });
+    else api.storage.local.remove(optionsKey(site));
+  } catch (_) { /* no storage outside the extension */ }
+}
+
+// The text of the file chosen in an <input type="file">; onText(text) or onError(message).
+export function readChosenFile(input, onText, onError) {
+  const file = input && input.files && input.files[0];
+  if (!file) return;
+  file.text().then((text) => onText(text), (error) => onError(`${file.name}: ${error}`));
+  input.value = ''; // choosing the same file again reloads it
+}

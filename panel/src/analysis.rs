@@ -6,20 +6,27 @@ use scapi::correlate::{
     correlate, Correlation, Exchange, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS,
 };
 use scapi::findings::{find, Finding};
+use scapi::policy::audit::{audit, PolicyAudit, ReadCheck, RequestCheck};
+use scapi::policy::WorkspaceOptions;
 use scapi::{FrameInfo, Record};
 use std::collections::HashMap;
 
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub correlation: Correlation,
+    /// The protocol's findings and the policy's, most severe first.
     pub findings: Vec<Finding>,
+    /// The Workspace options applied to the capture (verdicts only when options are given).
+    pub audit: PolicyAudit,
     exchange_by_record: HashMap<RecordRef, usize>,
+    check_by_record: HashMap<RecordRef, usize>,
+    reads_by_record: HashMap<RecordRef, Vec<usize>>,
     /// The time the states were judged at (epoch ms).
     pub judged_at: f64,
 }
 
 impl Analysis {
-    pub fn of(store: &Store, now: f64) -> Analysis {
+    pub fn of(store: &Store, now: f64, options: Option<&WorkspaceOptions>) -> Analysis {
         let frames: Vec<FrameInfo> = store.frames().iter().map(|f| f.info.clone()).collect();
         let records: Vec<(usize, &Record)> = store
             .rows()
@@ -27,19 +34,62 @@ impl Analysis {
             .map(|row| (row.frame, &row.record))
             .collect();
         let correlation = correlate(&frames, &records, now);
-        let findings = find(&frames, &records, &correlation);
+        let mut findings = find(&frames, &records, &correlation);
+        let audit = audit(&frames, &records, &correlation, options);
+        findings.extend(audit.findings.iter().cloned());
+        // Stable: within a severity, the protocol's findings come first, as before.
+        findings.sort_by_key(|finding| finding.severity);
         let mut exchange_by_record = HashMap::new();
         for (index, exchange) in correlation.exchanges.iter().enumerate() {
             for record in exchange.request.iter().chain(exchange.responses.iter()) {
                 exchange_by_record.insert(record.clone(), index);
             }
         }
+        let check_by_record = audit
+            .requests
+            .iter()
+            .enumerate()
+            .map(|(index, check)| (check.record.clone(), index))
+            .collect();
+        let mut reads_by_record: HashMap<RecordRef, Vec<usize>> = HashMap::new();
+        for (index, read) in audit.reads.iter().enumerate() {
+            reads_by_record
+                .entry(read.record.clone())
+                .or_default()
+                .push(index);
+        }
         Analysis {
             correlation,
             findings,
+            audit,
             exchange_by_record,
+            check_by_record,
+            reads_by_record,
             judged_at: now,
         }
+    }
+
+    /// The policy's check of a request record.
+    pub fn request_check(&self, frame_key: &str, seq: u64) -> Option<&RequestCheck> {
+        let key = RecordRef {
+            frame: frame_key.to_owned(),
+            seq,
+        };
+        self.check_by_record
+            .get(&key)
+            .map(|&index| &self.audit.requests[index])
+    }
+
+    /// The `userData` reads of a result or event record.
+    pub fn read_checks(&self, frame_key: &str, seq: u64) -> Vec<&ReadCheck> {
+        let key = RecordRef {
+            frame: frame_key.to_owned(),
+            seq,
+        };
+        self.reads_by_record
+            .get(&key)
+            .map(|indexes| indexes.iter().map(|&i| &self.audit.reads[i]).collect())
+            .unwrap_or_default()
     }
 
     /// The exchange a record is the request or an answer of.
@@ -147,7 +197,7 @@ mod tests {
             ]),
             -1,
         );
-        let analysis = Analysis::of(&store, 300.0);
+        let analysis = Analysis::of(&store, 300.0, None);
         let answered = analysis.exchange("wwe", 0).unwrap();
         assert_eq!(state_text(answered), "answered 12 ms");
         assert_eq!(analysis.exchange("app", 0).unwrap().reference_id, "0");
@@ -161,7 +211,7 @@ mod tests {
             .any(|f| f.advice.contains("voice.pauseCallRecording")));
         assert!(!analysis.stale_at(5_000.0));
         assert!(analysis.stale_at(10_300.0));
-        let later = Analysis::of(&store, 10_300.0);
+        let later = Analysis::of(&store, 10_300.0, None);
         assert_eq!(state_text(later.exchange("wwe", 1).unwrap()), "timed out");
     }
 }

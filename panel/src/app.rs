@@ -1,12 +1,19 @@
-//! The panel's root component: connects to the background, keeps the store, renders the list, the
-//! selected record and the findings.
+//! The panel's root component: connects to the background, keeps the store and the site's
+//! Workspace options, renders the list and the side pane (the selected record, the findings, the
+//! options, rate limits, user data).
 
 use crate::analysis::{state_text, Analysis};
+use crate::persist;
+use crate::policy::{Outcome, PolicyState};
 use crate::store::{Row, Store};
 use crate::view::details::details;
 use crate::view::findings::findings;
+use crate::view::policy::{policy_view, PolicyViewProps};
+use crate::view::rates::rates_view;
 use crate::view::row::{row, Status};
-use crate::view::toolbar::{toolbar, Connection, ToolbarProps};
+use crate::view::toolbar::{toolbar, Connection, Side, ToolbarProps};
+use crate::view::user_data::user_data_view;
+use crate::view::verdict::{read_cell, request_cell, PolicyCell};
 use scapi::correlate::RecordRef;
 use scapi::findings::Severity;
 use scapi::Message;
@@ -54,12 +61,28 @@ fn now(store: &Store) -> f64 {
     }
 }
 
-fn refresh(cache: &AnalysisCache, store: &Store, version: u64) {
+fn refresh(cache: &AnalysisCache, store: &Store, policy: &PolicyState, version: u64) {
     let at = now(store);
     let mut cache = cache.borrow_mut();
     let current = matches!(&*cache, Some((v, analysis)) if *v == version && !analysis.stale_at(at));
     if !current {
-        *cache = Some((version, Analysis::of(store, at)));
+        *cache = Some((version, Analysis::of(store, at, policy.options())));
+    }
+}
+
+/// The site whose options apply: the origin of the tab's top frame, once captured.
+fn site_of(store: &Store) -> Option<String> {
+    store
+        .frames()
+        .iter()
+        .find(|frame| frame.info.is_top)
+        .map(|frame| frame.info.origin.clone())
+}
+
+fn policy_cell(analysis: &Analysis, row: &Row, frame_key: &str) -> Option<PolicyCell> {
+    match analysis.request_check(frame_key, row.record.seq) {
+        Some(check) => request_cell(check),
+        None => read_cell(&analysis.read_checks(frame_key, row.record.seq)),
     }
 }
 
@@ -93,8 +116,12 @@ pub fn app(props: &AppProps) -> Html {
     let version = use_reducer(Version::default);
     let connection = use_state(|| Connection::Connecting);
     let selected = use_state(|| None::<RecordId>);
-    let findings_open = use_state(|| false);
+    let side = use_state(|| Side::Details);
     let cache: AnalysisCache = use_mut_ref(|| None);
+    let policy = use_mut_ref(PolicyState::default);
+    let options_text = use_node_ref();
+    let options_file = use_node_ref();
+    let file_error = use_state(|| None::<String>);
     let list_ref = use_node_ref();
     let follow = use_mut_ref(|| true);
 
@@ -123,7 +150,33 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
-    refresh(&cache, &store.borrow(), version.0);
+    {
+        // Once the tab's top frame is known, load the options kept for its site.
+        let site = site_of(&store.borrow());
+        let policy = policy.clone();
+        let bump = version.dispatcher();
+        use_effect_with(site, move |site| {
+            if let Some(site) = site.clone() {
+                let key = site.clone();
+                persist::load_options(&key, move |text| {
+                    let mut state = policy.borrow_mut();
+                    // Text pasted before the site was known stays; it is kept for the site.
+                    if state.text.is_empty() {
+                        state.set(Some(site), text);
+                    } else {
+                        state.site = Some(site.clone());
+                        if state.worth_keeping() {
+                            persist::save_options(&site, &state.text);
+                        }
+                    }
+                    drop(state);
+                    bump.dispatch(());
+                });
+            }
+        });
+    }
+
+    refresh(&cache, &store.borrow(), &policy.borrow(), version.0);
     let cache_ref = cache.borrow();
     let analysis = &cache_ref.as_ref().expect("refreshed above").1;
     let store_ref = store.borrow();
@@ -139,21 +192,81 @@ pub fn app(props: &AppProps) -> Html {
             bump.dispatch(());
         })
     };
-    let on_findings = {
-        let findings_open = findings_open.clone();
-        Callback::from(move |_| findings_open.set(!*findings_open))
+    let on_side = {
+        let side = side.clone();
+        Callback::from(move |target: Side| side.set(target))
+    };
+    // Options: apply what is in the text area, clear them, or load a file into it.
+    let apply_text = {
+        let policy = policy.clone();
+        let bump = version.dispatcher();
+        let file_error = file_error.clone();
+        let store = store.clone();
+        Callback::from(move |text: String| {
+            let site = site_of(&store.borrow());
+            let mut state = policy.borrow_mut();
+            state.set(site.clone(), text);
+            if let Some(site) = &site {
+                if state.worth_keeping() {
+                    persist::save_options(site, &state.text);
+                }
+            }
+            drop(state);
+            file_error.set(None);
+            bump.dispatch(());
+        })
+    };
+    let on_apply = {
+        let options_text = options_text.clone();
+        let apply_text = apply_text.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(area) = options_text.cast::<web_sys::HtmlTextAreaElement>() {
+                apply_text.emit(area.value());
+            }
+        })
+    };
+    let on_clear_options = {
+        let apply_text = apply_text.clone();
+        let options_text = options_text.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(area) = options_text.cast::<web_sys::HtmlTextAreaElement>() {
+                area.set_value("");
+            }
+            apply_text.emit(String::new());
+        })
+    };
+    let on_file = {
+        let options_file = options_file.clone();
+        let options_text = options_text.clone();
+        let apply_text = apply_text.clone();
+        let file_error = file_error.clone();
+        Callback::from(move |_: Event| {
+            let options_text = options_text.clone();
+            let apply_text = apply_text.clone();
+            let file_error = file_error.clone();
+            persist::read_chosen_file(
+                &options_file,
+                move |text| {
+                    if let Some(area) = options_text.cast::<web_sys::HtmlTextAreaElement>() {
+                        area.set_value(&text);
+                    }
+                    apply_text.emit(text);
+                },
+                move |error| file_error.set(Some(error)),
+            );
+        })
     };
     // Select a record named by frame key and seq, show it in the details and scroll to it.
     let select_ref = {
         let store = store.clone();
         let selected = selected.clone();
-        let findings_open = findings_open.clone();
+        let side = side.clone();
         let follow = follow.clone();
         Callback::from(move |target: RecordRef| {
             if let Some(frame) = store.borrow().frame_position(&target.frame) {
                 *follow.borrow_mut() = false;
                 selected.set(Some((frame, target.seq)));
-                findings_open.set(false);
+                side.set(Side::Details);
                 scroll_to(&target);
             }
         })
@@ -207,24 +320,47 @@ pub fn app(props: &AppProps) -> Html {
             };
             let frame = store_ref.frame(r.frame);
             let status = status(analysis, r, &frame.info.key);
-            row(r, frame, *selected == Some(id), status, select)
+            let policy = policy_cell(analysis, r, &frame.info.key);
+            row(r, frame, *selected == Some(id), status, policy, select)
         })
         .collect();
-    let side = if *findings_open {
-        findings(&analysis.findings, on_show)
-    } else {
-        match position {
+    let policy_ref = policy.borrow();
+    let pane = match *side {
+        Side::Findings => findings(&analysis.findings, on_show),
+        Side::Policy => policy_view(PolicyViewProps {
+            state: &policy_ref,
+            audit: &analysis.audit,
+            text_ref: options_text.clone(),
+            file_ref: options_file.clone(),
+            on_apply,
+            on_clear: on_clear_options,
+            on_file,
+            file_error: (*file_error).clone(),
+        }),
+        Side::Rates => rates_view(&analysis.audit, on_show),
+        Side::UserData => user_data_view(&analysis.audit, on_show),
+        Side::Details => match position {
             Some(at) => {
                 let frame = store_ref.frame(rows[at].frame);
+                let seq = rows[at].record.seq;
                 let exchange = analysis
-                    .exchange(&frame.info.key, rows[at].record.seq)
+                    .exchange(&frame.info.key, seq)
                     .map(|exchange| (exchange, select_ref.clone()));
-                details(&rows[at], frame, exchange)
+                let checks = (
+                    analysis.request_check(&frame.info.key, seq),
+                    analysis.read_checks(&frame.info.key, seq),
+                );
+                details(&rows[at], frame, exchange, checks)
             }
             None => html! {
                 <section class="details empty" data-testid="record-details-empty">{ "Select a record to see it in full." }</section>
             },
-        }
+        },
+    };
+    let options_state = match policy_ref.outcome {
+        Outcome::None => "none",
+        Outcome::Applied(_) => "applied",
+        Outcome::Rejected(_) => "rejected",
     };
     let count = |severity: Severity| {
         analysis
@@ -241,9 +377,10 @@ pub fn app(props: &AppProps) -> Html {
                 records: rows.len(),
                 dropped: store_ref.dropped(),
                 findings: (count(Severity::Error), count(Severity::Warning), count(Severity::Info)),
-                findings_open: *findings_open,
+                side: *side,
+                options: options_state,
                 on_clear,
-                on_findings,
+                on_side,
             }) }
             <main class="split">
                 <div class="list" role="grid" aria-label="Captured SCAPI messages" tabindex="0"
@@ -255,6 +392,7 @@ pub fn app(props: &AppProps) -> Html {
                         <span role="columnheader" class="cell kind">{ "Kind" }</span>
                         <span role="columnheader" class="cell name">{ "Name" }</span>
                         <span role="columnheader" class="cell status">{ "Status" }</span>
+                        <span role="columnheader" class="cell verdict" title="What Workspace does with it under the pasted options (with ? : read off the capture)">{ "Policy" }</span>
                         <span role="columnheader" class="cell summary">{ "Summary" }</span>
                     </div>
                     { list }
@@ -262,7 +400,7 @@ pub fn app(props: &AppProps) -> Html {
                         <p class="placeholder">{ "No SCAPI traffic captured in this tab yet." }</p>
                     }
                 </div>
-                { side }
+                { pane }
             </main>
         </div>
     }

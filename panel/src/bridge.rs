@@ -10,6 +10,38 @@ extern "C" {
     fn devtools_theme_js() -> Option<String>;
     #[wasm_bindgen(js_name = connectToTab)]
     fn connect_to_tab_js(tab_id: i32, on_batch: &JsValue, on_state: &JsValue);
+    #[wasm_bindgen(js_name = loadOptions)]
+    fn load_options_js(site: &str, on_loaded: &JsValue);
+    #[wasm_bindgen(js_name = saveOptions)]
+    fn save_options_js(site: &str, text: &str);
+    #[wasm_bindgen(js_name = readChosenFile)]
+    fn read_chosen_file_js(
+        input: &web_sys::HtmlInputElement,
+        on_text: &JsValue,
+        on_error: &JsValue,
+    );
+}
+
+/// The options kept for a site in extension storage (empty when none); `on_loaded` runs once.
+pub fn load_options(site: &str, on_loaded: impl FnOnce(String) + 'static) {
+    let on_loaded = Closure::once_into_js(on_loaded);
+    load_options_js(site, &on_loaded);
+}
+
+/// Keeps (or, for empty text, forgets) the options of a site across sessions.
+pub fn save_options(site: &str, text: &str) {
+    save_options_js(site, text);
+}
+
+/// Reads the file chosen in a file input.
+pub fn read_chosen_file(
+    input: &web_sys::HtmlInputElement,
+    on_text: impl FnOnce(String) + 'static,
+    on_error: impl FnOnce(String) + 'static,
+) {
+    let on_text = Closure::once_into_js(on_text);
+    let on_error = Closure::once_into_js(on_error);
+    read_chosen_file_js(input, &on_text, &on_error);
 }
 
 /// The tab to inspect: `?tabId=N` when the panel runs standalone, else DevTools' inspected tab.

@@ -9,6 +9,8 @@ pub mod analysis;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;
+pub mod persist;
+pub mod policy;
 pub mod store;
 pub mod view;
 

@@ -2,8 +2,12 @@
 
 pub mod details;
 pub mod findings;
+pub mod policy;
+pub mod rates;
 pub mod row;
 pub mod toolbar;
+pub mod user_data;
+pub mod verdict;
 
 /// Local wall-clock time with milliseconds, as DevTools shows it.
 pub fn clock(wall_ms: f64) -> String {

@@ -137,6 +137,8 @@ const ROW_ATTRS = [
   'data-seq',
   'data-source',
   'data-exchange-state',
+  'data-verdict',
+  'data-agreement',
   'aria-selected',
 ];
 

@@ -369,3 +369,207 @@ async fn the_details_link_to_the_paired_answer() {
     assert_eq!(result["shape"], "mediaState");
     assert_eq!(result["state"]["operationName"], "Ready");
 }
+
+fn click(root: &web_sys::Element, selector: &str) {
+    let element: web_sys::HtmlElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into()
+        .unwrap();
+    element.click();
+}
+
+async fn apply_options(root: &web_sys::Element, text: &str) {
+    click(root, "[data-testid=policy-toggle]");
+    settle().await;
+    let area: web_sys::HtmlTextAreaElement = root
+        .query_selector("[data-testid=options-text]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    area.set_value(text);
+    click(root, "[data-testid=options-apply]");
+    settle().await;
+}
+
+/// Three dials (the third gets the rate-limit error) and a write of Key1 and Key4, then an event
+/// that shows only Key1.
+fn policy_capture() -> Vec<String> {
+    let request = |seq: u64, time: f64, name: &str, parameters: Value| {
+        record(
+            seq,
+            time,
+            json!({"request": name, "parameters": parameters, "referenceId": seq.to_string(), "userAgent": "WWE Client", "protocolVersion": 2}),
+        )
+    };
+    let top = batch(
+        "top",
+        "http://127.0.0.1:1/workspace.html",
+        vec![
+            request(0, 1.0, "voice.dial", json!(["5001", null])),
+            request(1, 2.0, "voice.dial", json!(["5002", null])),
+            request(2, 3.0, "voice.dial", json!(["5003", null])),
+            request(
+                3,
+                4.0,
+                "interaction.setUserData",
+                json!(["1", {"Key1": "a", "Key4": "b"}]),
+            ),
+        ],
+        0,
+    );
+    let answer = |seq: u64, time: f64, body: Value| {
+        let mut raw = json!({"referenceId": seq.to_string(), "userAgent": "WWE Server", "protocolVersion": 2});
+        for (key, value) in body.as_object().unwrap() {
+            raw[key] = value.clone();
+        }
+        received(seq, time, raw)
+    };
+    let app = batch(
+        "app",
+        "http://localhost:1/app.html",
+        vec![
+            answer(0, 1.5, json!({"data": {}})),
+            answer(1, 2.5, json!({"data": {}})),
+            answer(
+                2,
+                3.5,
+                json!({"errorMessage": "The rate limit for the request 'voice.dial' has been reached.\nFurther requests of the same type will be ignored for 30 seconds.", "request": "voice.dial"}),
+            ),
+            answer(3, 4.5, json!({"data": {}})),
+            received(
+                4,
+                5.0,
+                json!({"event": "interaction", "data": {"eventType": "ATTACHED_DATA_CHANGED", "interaction": {"interactionId": "1", "userData": {"Key1": "a"}}}, "userAgent": "WWE Server", "protocolVersion": 2}),
+            ),
+        ],
+        0,
+    );
+    vec![top, app]
+}
+
+fn attribute_of(rows: &[web_sys::Element], name: &str, attribute: &str) -> Vec<String> {
+    rows.iter()
+        .filter(|row| row.get_attribute("data-name").as_deref() == Some(name))
+        .map(|row| row.get_attribute(attribute).unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn pasted_options_give_every_request_a_verdict_and_fill_the_rate_and_user_data_views() {
+    let root = mount(policy_capture());
+    settle().await;
+    // Without options: the rate-limit error is read off the capture, nothing is judged.
+    assert!(attribute_of(&rows(&root), "voice.dial", "data-verdict")
+        .iter()
+        .all(String::is_empty));
+    apply_options(
+        &root,
+        "[interaction-workspace]\nservice-client-api.accepted-web-content-origins=http://localhost:1 (voice.dial, interaction.*)\nservice-client-api.rate-limit.voice.dial=2\nservice-client-api.user-data.read-allowed=Key1,Key2",
+    )
+    .await;
+    assert_eq!(
+        text_of(&root, "[data-testid=options-status]"),
+        "Applied: 3 option(s) given; the others hold Workspace's defaults."
+    );
+    let rows = rows(&root);
+    assert_eq!(
+        attribute_of(&rows, "voice.dial", "data-verdict"),
+        ["allowed", "allowed", "rate-limit-reached"]
+    );
+    assert_eq!(
+        attribute_of(&rows, "voice.dial", "data-agreement"),
+        ["agrees", "agrees", "agrees"]
+    );
+    assert_eq!(
+        attribute_of(&rows, "interaction.setUserData", "data-verdict"),
+        ["allowed"]
+    );
+    assert_eq!(
+        attribute_of(&rows, "interaction:ATTACHED_DATA_CHANGED", "data-verdict"),
+        ["read-hidden"]
+    );
+    assert!(text_of(&root, "[data-testid=verdict-tally]")
+        .starts_with("4 request(s): 3 allowed, 1 refused"));
+
+    click(&root, "[data-testid=rates-toggle]");
+    settle().await;
+    let dial = root
+        .query_selector("[data-testid=rate-usage][data-request=\"voice.dial\"]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(dial.get_attribute("data-hits").unwrap(), "1");
+    assert!(dial.text_content().unwrap().contains("limit 2 per minute"));
+    let window = dial
+        .query_selector("[data-testid=rate-window]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(window.get_attribute("data-arrived").unwrap(), "3");
+    assert_eq!(window.get_attribute("data-counted").unwrap(), "2");
+    assert_eq!(
+        dial.query_selector_all("[data-testid=quarantine-span]")
+            .unwrap()
+            .length(),
+        2,
+        "predicted by the options and announced by the error"
+    );
+
+    click(&root, "[data-testid=user-data-toggle]");
+    settle().await;
+    let key4 = root
+        .query_selector("[data-testid=interaction-keys][data-interaction-id=\"1\"] [data-testid=user-data-key][data-key=Key4]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(key4.get_attribute("data-status").unwrap(), "hidden");
+
+    // The details of the third dial say why.
+    click(&root, "[data-testid=user-data-toggle]");
+    settle().await;
+    let third: web_sys::HtmlElement = rows
+        .iter()
+        .filter(|row| row.get_attribute("data-name").as_deref() == Some("voice.dial"))
+        .nth(2)
+        .unwrap()
+        .clone()
+        .dyn_into()
+        .unwrap();
+    third.click();
+    settle().await;
+    let verdict = text_of(&root, "[data-testid=policy-verdict]");
+    assert!(
+        verdict.contains("service-client-api.rate-limit.voice.dial = 2"),
+        "{verdict}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn bad_options_are_refused_with_their_line_and_nothing_is_judged() {
+    let root = mount(policy_capture());
+    settle().await;
+    apply_options(
+        &root,
+        "service-client-api.rate-limit.voice.dial=4\nservice-client-api.accepted-web-content-origins=http://localhost:1/app.html",
+    )
+    .await;
+    let status = root
+        .query_selector("[data-testid=options-status]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.get_attribute("data-state").unwrap(), "rejected");
+    let error = root
+        .query_selector("[data-testid=options-error]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(error.get_attribute("data-line").unwrap(), "2");
+    assert!(error.text_content().unwrap().contains("has a path"));
+    assert!(attribute_of(&rows(&root), "voice.dial", "data-verdict")
+        .iter()
+        .all(String::is_empty));
+    let toggle = root
+        .query_selector("[data-testid=policy-toggle]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(toggle.get_attribute("data-options").unwrap(), "rejected");
+}

@@ -3,7 +3,9 @@
 use crate::analysis::state_text;
 use crate::store::{Frame, Row};
 use crate::view::clock;
+use crate::view::verdict::{read_section, request_section};
 use scapi::correlate::{Exchange, RecordRef};
+use scapi::policy::audit::{ReadCheck, RequestCheck};
 use scapi::results::TypedResult;
 use yew::prelude::*;
 
@@ -16,6 +18,7 @@ pub fn details(
     row: &Row,
     frame: &Frame,
     exchange: Option<(&Exchange, Callback<RecordRef>)>,
+    policy: (Option<&RequestCheck>, Vec<&ReadCheck>),
 ) -> Html {
     let record = &row.record;
     let message = &record.decoded.message;
@@ -43,6 +46,8 @@ pub fn details(
                 { field("Ports transferred", record.ports.to_string()) }
                 { exchange.map(|(exchange, select)| exchange_fields(exchange, row, frame, select)).unwrap_or_default() }
             </dl>
+            { policy.0.map(request_section).unwrap_or_default() }
+            { read_section(&policy.1) }
             { result_section(record, typed_result) }
             <h3>{ "Decoded" }</h3>
             <pre data-testid="decoded-json">{ pretty(&record.decoded) }</pre>

@@ -1,4 +1,4 @@
-//! The bar above the list: connection state, counts and Clear.
+//! The bar above the list: connection state, counts, Clear, and the choice of side view.
 
 use yew::prelude::*;
 
@@ -31,6 +31,18 @@ impl Connection {
     }
 }
 
+/// What the pane beside the list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The selected record.
+    Details,
+    Findings,
+    /// The Workspace options and what they say.
+    Policy,
+    Rates,
+    UserData,
+}
+
 /// What the toolbar shows and the buttons it offers.
 pub struct ToolbarProps<'a> {
     pub connection: &'a Connection,
@@ -38,9 +50,12 @@ pub struct ToolbarProps<'a> {
     pub dropped: u64,
     /// Findings by severity: errors, warnings, information.
     pub findings: (usize, usize, usize),
-    pub findings_open: bool,
+    pub side: Side,
+    /// `none`, `applied` or `rejected`: the state of the pasted options.
+    pub options: &'static str,
     pub on_clear: Callback<MouseEvent>,
-    pub on_findings: Callback<MouseEvent>,
+    /// Pressing the button of the side view already shown goes back to the details.
+    pub on_side: Callback<Side>,
 }
 
 pub fn toolbar(props: ToolbarProps) -> Html {
@@ -49,10 +64,26 @@ pub fn toolbar(props: ToolbarProps) -> Html {
         records,
         dropped,
         findings: (errors, warnings, infos),
-        findings_open,
+        side,
+        options,
         on_clear,
-        on_findings,
+        on_side,
     } = props;
+    let toggle = |target: Side| {
+        let on_side = on_side.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_side.emit(if side == target {
+                Side::Details
+            } else {
+                target
+            })
+        })
+    };
+    let options_label = match options {
+        "applied" => "Options ✓",
+        "rejected" => "Options ✗",
+        _ => "Options",
+    };
     let plural = if records == 1 { "record" } else { "records" };
     let total = errors + warnings + infos;
     let findings_class = classes!(
@@ -65,10 +96,19 @@ pub fn toolbar(props: ToolbarProps) -> Html {
             <button type="button" onclick={on_clear} title="Clear the list">{ "Clear" }</button>
             <span class="title">{ "SCAPI Inspector" }</span>
             <button type="button" class={findings_class} data-testid="findings-toggle"
-                aria-pressed={findings_open.to_string()} onclick={on_findings}
+                aria-pressed={(side == Side::Findings).to_string()} onclick={toggle(Side::Findings)}
                 title={format!("{errors} errors, {warnings} warnings, {infos} notes")}>
                 { format!("Findings ({total})") }
             </button>
+            <button type="button" class={classes!("options-toggle", options)} data-testid="policy-toggle"
+                data-options={options} aria-pressed={(side == Side::Policy).to_string()}
+                onclick={toggle(Side::Policy)} title="Workspace options: paste them to see what Workspace does with each request">
+                { options_label }
+            </button>
+            <button type="button" data-testid="rates-toggle" aria-pressed={(side == Side::Rates).to_string()}
+                onclick={toggle(Side::Rates)} title="Requests per minute, limits, quarantines">{ "Rate limits" }</button>
+            <button type="button" data-testid="user-data-toggle" aria-pressed={(side == Side::UserData).to_string()}
+                onclick={toggle(Side::UserData)} title="userData keys written, read, hidden and refused, per interaction">{ "User data" }</button>
             <span class="spacer"></span>
             if dropped > 0 {
                 <span class="dropped" data-testid="dropped-count" role="status"

@@ -1,0 +1,93 @@
+//! User data per interaction: the keys apps wrote, the keys results and events showed, and those
+//! read-allowed hides or write-allowed refuses.
+
+use scapi::correlate::RecordRef;
+use scapi::policy::audit::{InteractionKeys, PolicyAudit};
+use std::collections::BTreeSet;
+use yew::prelude::*;
+
+pub fn user_data_view(audit: &PolicyAudit, on_show: Callback<Vec<RecordRef>>) -> Html {
+    if audit.interactions.is_empty() {
+        return html! {
+            <section class="side user-data empty" data-testid="user-data-view" aria-label="User data">
+                { "No userData written or read in this capture yet." }
+            </section>
+        };
+    }
+    html! {
+        <section class="side user-data" data-testid="user-data-view" aria-label="User data">
+            <h2>{ "User data" }</h2>
+            <p class="muted">{ if audit.with_options {
+                "Per interaction, under the pasted read-allowed and write-allowed lists."
+            } else {
+                "Per interaction, read off the capture: paste the options to see exactly what read-allowed hides."
+            } }</p>
+            { for audit.interactions.iter().map(|keys| interaction_view(keys, on_show.clone())) }
+        </section>
+    }
+}
+
+/// What became of one key, most telling first.
+fn key_status(keys: &InteractionKeys, key: &str) -> (&'static str, &'static str) {
+    if keys.refused.contains(key) {
+        ("refused", "write refused")
+    } else if keys.hidden.contains(key) {
+        ("hidden", "hidden by read-allowed")
+    } else if keys.probably_hidden.contains(key) {
+        (
+            "probably-hidden",
+            "written, never read back: probably hidden",
+        )
+    } else if keys.deleted.contains(key) {
+        ("deleted", "deleted")
+    } else {
+        ("visible", "visible")
+    }
+}
+
+fn interaction_view(keys: &InteractionKeys, on_show: Callback<Vec<RecordRef>>) -> Html {
+    let all: BTreeSet<&String> = keys
+        .written
+        .keys()
+        .chain(&keys.read)
+        .chain(&keys.hidden)
+        .chain(&keys.probably_hidden)
+        .chain(&keys.refused)
+        .chain(&keys.deleted)
+        .collect();
+    let rows: Html = all
+        .into_iter()
+        .map(|key| {
+            let (status, text) = key_status(keys, key);
+            let writes = keys.written.get(key).cloned().unwrap_or_default();
+            let written = if writes.is_empty() {
+                html! { { "—" } }
+            } else {
+                let on_show = on_show.clone();
+                let count = writes.len();
+                html! {
+                    <button type="button" class="link" onclick={Callback::from(move |_| on_show.emit(writes.clone()))}>
+                        { format!("{count} write{}", if count == 1 { "" } else { "s" }) }
+                    </button>
+                }
+            };
+            html! {
+                <tr data-testid="user-data-key" data-key={key.clone()} data-status={status}>
+                    <td class="key">{ key.clone() }</td>
+                    <td>{ written }</td>
+                    <td>{ if keys.read.contains(key) { "yes" } else { "no" } }</td>
+                    <td class={classes!("status", status)}>{ text }</td>
+                </tr>
+            }
+        })
+        .collect();
+    html! {
+        <article class="interaction" data-testid="interaction-keys" data-interaction-id={keys.interaction_id.clone()}>
+            <h3>{ format!("Interaction {}", keys.interaction_id) }</h3>
+            <table>
+                <thead><tr><th>{ "Key" }</th><th>{ "Written" }</th><th>{ "Read" }</th><th>{ "Status" }</th></tr></thead>
+                <tbody>{ rows }</tbody>
+            </table>
+        </article>
+    }
+}
