@@ -6,6 +6,7 @@
 //! (after the service assigned one) or from where the sender sits (child k of the receiver, with
 //! the sender's origin).
 
+use crate::facts::{as_refs, facts_of, Detail, Facts};
 use crate::message::{Message, Outcome};
 use crate::record::{FrameInfo, Record};
 use crate::results::{decode_result, TypedResult};
@@ -162,11 +163,53 @@ impl Correlation {
 /// Pairs a capture. `records` are (frame index into `frames`, record); any order. `now` is the end
 /// of the capture (epoch ms), which decides between pending and timed out.
 pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -> Correlation {
-    let mut sorted: Vec<&(usize, &Record)> = records.iter().collect();
+    let facts = facts_of(records);
+    let mut correlation = correlate_facts(frames, &as_refs(&facts), now);
+    type_results(frames, records, &mut correlation);
+    correlation
+}
+
+/// Types each exchange's first successful answer as what its request returns (what pairing alone
+/// knows): [`Exchange::result`].
+pub fn type_results(
+    frames: &[FrameInfo],
+    records: &[(usize, &Record)],
+    correlation: &mut Correlation,
+) {
+    let by_ref: HashMap<RecordRef, &Record> = records
+        .iter()
+        .map(|&(frame, record)| (reference(frames, frame, record.seq), record))
+        .collect();
+    for exchange in &mut correlation.exchanges {
+        if exchange.error_message.is_some() {
+            continue;
+        }
+        // subscribe/unsubscribe answers carry no result to type.
+        let Some(name) = exchange.name.as_deref().filter(|n| n.contains('.')) else {
+            continue;
+        };
+        let Some(answer) = exchange.responses.first().and_then(|r| by_ref.get(r)) else {
+            continue;
+        };
+        if let Message::Response {
+            outcome: Outcome::Success { data },
+            ..
+        } = &answer.decoded.message
+        {
+            let data = data.clone().unwrap_or(Value::Null);
+            exchange.result = Some(Box::new(decode_result(name, &data)));
+        }
+    }
+}
+
+/// [`correlate`] over the facts of the records; [`Exchange::result`] stays empty (see
+/// [`type_results`]).
+pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f64) -> Correlation {
+    let mut sorted: Vec<&(usize, &Facts)> = records.iter().collect();
     sorted.sort_by(|a, b| a.1.time.total_cmp(&b.1.time));
     let mut correlation = Correlation::default();
     for (frame, record) in sorted.iter().copied() {
-        if let Message::FrameId { frame_id } = &record.decoded.message {
+        if let Detail::FrameId { frame_id } = &record.detail {
             correlation
                 .frame_ids
                 .insert(frames[*frame].key.clone(), frame_id.clone());
@@ -176,16 +219,10 @@ pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -
     // First the requests, then the answers: two frames' clocks may disagree by a little.
     let mut by_key: HashMap<(Client, String), Vec<usize>> = HashMap::new();
     for (frame, record) in sorted.iter().copied() {
-        let (name, reference_id) = match &record.decoded.message {
-            Message::Request {
-                request,
-                reference_id,
-                ..
-            } => (request.clone(), reference_id),
-            Message::Subscribe { reference_id, .. } => ("subscribe".to_owned(), reference_id),
-            Message::Unsubscribe { reference_id, .. } => ("unsubscribe".to_owned(), reference_id),
-            _ => continue,
-        };
+        if !record.kind().is_call() {
+            continue;
+        }
+        let (name, reference_id) = (record.name.clone(), &record.reference_id);
         let Some(reference_id) = reference_id.clone() else {
             continue;
         };
@@ -198,7 +235,7 @@ pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -
             client,
             reference_id,
             name: Some(name),
-            request: Some(reference(frames, *frame, record)),
+            request: Some(reference(frames, *frame, record.seq)),
             requested_at: Some(record.time),
             responses: Vec::new(),
             answered_at: None,
@@ -210,11 +247,8 @@ pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -
     }
 
     for (frame, record) in sorted.iter().copied() {
-        let Message::Response {
-            reference_id: Some(reference_id),
-            outcome,
-            ..
-        } = &record.decoded.message
+        let (Detail::Response { error_message, .. }, Some(reference_id)) =
+            (&record.detail, &record.reference_id)
         else {
             continue;
         };
@@ -227,7 +261,7 @@ pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -
             .or_else(|| {
                 unresolved_candidates(&correlation, &by_key, &frames[*frame], reference_id)
             });
-        let this = reference(frames, *frame, record);
+        let this = reference(frames, *frame, record.seq);
         // The latest request sent before this answer (a reloaded client starts again at "0").
         let chosen = candidates.and_then(|indexes| {
             indexes.into_iter().rev().find(|&index| {
@@ -241,19 +275,7 @@ pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -
                 let exchange = &mut correlation.exchanges[index];
                 if exchange.responses.is_empty() {
                     exchange.answered_at = Some(record.time);
-                    match outcome {
-                        Outcome::Failure { error_message, .. } => {
-                            exchange.error_message = Some(error_message.clone());
-                        }
-                        Outcome::Success { data } => {
-                            // subscribe/unsubscribe answers carry no result to type.
-                            if let Some(name) = exchange.name.as_deref().filter(|n| n.contains('.'))
-                            {
-                                let data = data.clone().unwrap_or(Value::Null);
-                                exchange.result = Some(Box::new(decode_result(name, &data)));
-                            }
-                        }
-                    }
+                    exchange.error_message = error_message.clone();
                 }
                 exchange.responses.push(this);
             }
@@ -267,10 +289,7 @@ pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -
                 answered_at: Some(record.time),
                 state: ExchangeState::Orphan,
                 latency_ms: None,
-                error_message: match outcome {
-                    Outcome::Failure { error_message, .. } => Some(error_message.clone()),
-                    Outcome::Success { .. } => None,
-                },
+                error_message: error_message.clone(),
                 result: None,
             }),
         }
@@ -283,10 +302,10 @@ pub fn correlate(frames: &[FrameInfo], records: &[(usize, &Record)], now: f64) -
     correlation
 }
 
-fn reference(frames: &[FrameInfo], frame: usize, record: &Record) -> RecordRef {
+fn reference(frames: &[FrameInfo], frame: usize, seq: u64) -> RecordRef {
     RecordRef {
         frame: frames[frame].key.clone(),
-        seq: record.seq,
+        seq,
     }
 }
 
@@ -294,7 +313,7 @@ fn reference(frames: &[FrameInfo], frame: usize, record: &Record) -> RecordRef {
 fn client_of(
     frames: &[FrameInfo],
     receiver: usize,
-    record: &Record,
+    record: &Facts,
     frame_ids: &HashMap<String, Value>,
 ) -> Client {
     let receiver_info = &frames[receiver];
@@ -305,7 +324,7 @@ fn client_of(
         _ => None,
     };
     // The frameId the service assigned is the protocol's own identity.
-    if let Some(frame_id) = &record.decoded.envelope.frame_id {
+    if let Some(frame_id) = &record.frame_id {
         let found = unique(
             frames
                 .iter()
@@ -395,17 +414,17 @@ fn settle(exchange: &mut Exchange, now: f64) {
 
 fn follow_subscriptions(
     frames: &[FrameInfo],
-    sorted: &[&(usize, &Record)],
+    sorted: &[&(usize, &Facts)],
     correlation: &mut Correlation,
 ) {
     // Subscribe responses carry the subscriptionId.
     let subscription_ids: HashMap<RecordRef, Value> = sorted
         .iter()
-        .filter_map(|(frame, record)| match &record.decoded.message {
-            Message::Response {
+        .filter_map(|(frame, record)| match &record.detail {
+            Detail::Response {
                 subscription_id: Some(id),
                 ..
-            } => Some((reference(frames, *frame, record), id.clone())),
+            } => Some((reference(frames, *frame, record.seq), id.clone())),
             _ => None,
         })
         .collect();
@@ -420,9 +439,9 @@ fn follow_subscriptions(
     let mut issues = Vec::new();
     let mut unsubscribed_topics: HashMap<(Client, String), Vec<RecordRef>> = HashMap::new();
     for (frame, record) in sorted.iter().copied() {
-        let this = reference(frames, *frame, record);
-        match &record.decoded.message {
-            Message::Subscribe { topics, .. } => {
+        let this = reference(frames, *frame, record.seq);
+        match &record.detail {
+            Detail::Subscribe { topics } => {
                 let Some(&index) = exchange_by_request.get(&this) else {
                     continue;
                 };
@@ -454,9 +473,7 @@ fn follow_subscriptions(
                     unsubscribe: None,
                 });
             }
-            Message::Unsubscribe {
-                subscription_id, ..
-            } => {
+            Detail::Unsubscribe { subscription_id } => {
                 let client = exchange_by_request
                     .get(&this)
                     .map(|&index| correlation.exchanges[index].client.clone())
@@ -475,7 +492,7 @@ fn follow_subscriptions(
                     }),
                 }
             }
-            Message::Event { topic, .. } => {
+            Detail::Event { topic, .. } => {
                 let client = Client::Frame {
                     frame: frames[*frame].key.clone(),
                 };

@@ -1,7 +1,7 @@
 //! Protocol checks: what is wrong in a capture, which records show it, and what to do.
 
 use crate::correlate::{Client, Correlation, ExchangeState, RecordRef, SubscriptionIssue};
-use crate::message::Message;
+use crate::facts::{as_refs, facts_of, Detail, Facts};
 use crate::rate_limit::parse_rate_limit;
 use crate::record::{FrameInfo, Record};
 use serde::{Deserialize, Serialize};
@@ -69,8 +69,17 @@ pub fn find(
     records: &[(usize, &Record)],
     correlation: &Correlation,
 ) -> Vec<Finding> {
+    find_facts(frames, &as_refs(&facts_of(records)), correlation)
+}
+
+/// [`find`] over the facts of the records.
+pub fn find_facts(
+    frames: &[FrameInfo],
+    records: &[(usize, &Facts)],
+    correlation: &Correlation,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let reference = |frame: usize, record: &Record| RecordRef {
+    let reference = |frame: usize, record: &Facts| RecordRef {
         frame: frames[frame].key.clone(),
         seq: record.seq,
     };
@@ -82,21 +91,20 @@ pub fn find(
 
     for &(frame, record) in records {
         let this = reference(frame, record);
-        let message = &record.decoded.message;
-        let from_workspace = matches!(
-            message,
-            Message::Response { .. } | Message::Event { .. } | Message::FrameId { .. }
-        );
+        let kind = record.kind();
+        let from_workspace = kind.is_from_workspace();
         heard_workspace |= from_workspace;
-        match message {
-            Message::Request {
-                request,
-                typed: call,
+        match &record.detail {
+            Detail::Request {
+                known,
+                suggestion,
+                problems,
                 ..
             } => {
+                let request = &record.name;
                 requests.push(this.clone());
-                if !call.is_known() {
-                    let advice = match &call.suggestion {
+                if !known {
+                    let advice = match suggestion {
                         Some(meant) => format!("Did you mean `{meant}`? Call genesys.wwe.service.{meant}(…)."),
                         None => "No such request exists in the Service Client API; check the namespace reference. The vendor client has no helper for it, so it was sent with sendMessage.".to_owned(),
                     };
@@ -108,9 +116,7 @@ pub fn find(
                         problem: format!("`{request}` is not a Service Client API request; Workspace will not carry it out."),
                         advice,
                     });
-                } else if !call.problems.is_empty() {
-                    let problems: Vec<&str> =
-                        call.problems.iter().map(|p| p.message.as_str()).collect();
+                } else if !problems.is_empty() {
                     findings.push(Finding {
                         code: FindingCode::BadParameters,
                         severity: Severity::Error,
@@ -121,37 +127,32 @@ pub fn find(
                     });
                 }
             }
-            Message::Subscribe { .. } | Message::Unsubscribe { .. } => requests.push(this.clone()),
-            Message::Event { topic, typed, .. } if !typed.known() => {
-                let name = match &typed.event_type {
-                    Some(event_type) => format!("{topic}:{event_type}"),
-                    None => topic.clone(),
-                };
-                unknown_events.entry(name).or_default().push(this.clone());
+            Detail::Subscribe { .. } | Detail::Unsubscribe { .. } => requests.push(this.clone()),
+            Detail::Event { known: false, .. } => {
+                unknown_events
+                    .entry(record.name.clone())
+                    .or_default()
+                    .push(this.clone());
             }
-            Message::Malformed { problem } => malformed
+            Detail::Malformed { problem } => malformed
                 .entry(problem.clone())
                 .or_default()
                 .push(this.clone()),
             _ => {}
         }
-        if !matches!(
-            message,
-            Message::Foreign | Message::Legacy { .. } | Message::Malformed { .. }
-        ) {
+        if !matches!(record.detail, Detail::Other | Detail::Malformed { .. }) {
             let side = if from_workspace {
                 "Workspace"
             } else {
                 "client"
             };
-            let envelope_of = &record.decoded.envelope;
-            if envelope_of.user_agent.is_none() {
+            if !record.has_user_agent {
                 envelope
                     .entry((FindingCode::MissingUserAgent, side.to_owned()))
                     .or_default()
                     .push(this.clone());
             }
-            match &envelope_of.protocol_version {
+            match &record.protocol_version {
                 None => envelope
                     .entry((FindingCode::MissingProtocolVersion, side.to_owned()))
                     .or_default()

@@ -9,13 +9,11 @@ use super::options::{
     WorkspaceOptions, ACCEPTED_ORIGINS, QUARANTINE_DELAY, RATE_LIMIT, READ_ALLOWED, WRITE_ALLOWED,
 };
 use super::origins::JWT_REQUEST;
-use super::user_data::user_data_in;
 use crate::correlate::{Client, Correlation, Exchange, ExchangeState, RecordRef};
+use crate::facts::{as_refs, facts_of, Detail, Facts};
 use crate::findings::{Finding, FindingCode, Severity};
-use crate::message::Message;
 use crate::rate_limit::{parse_rate_limit, RateLimitError};
 use crate::record::{FrameInfo, Record};
-use crate::requests::Call;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -271,7 +269,7 @@ struct Arrival<'a> {
     name: String,
     origin: String,
     at: f64,
-    message: &'a Message,
+    facts: &'a Facts,
     exchange: Option<&'a Exchange>,
 }
 
@@ -282,7 +280,17 @@ pub fn audit(
     correlation: &Correlation,
     options: Option<&WorkspaceOptions>,
 ) -> PolicyAudit {
-    let reference = |frame: usize, record: &Record| RecordRef {
+    audit_facts(frames, &as_refs(&facts_of(records)), correlation, options)
+}
+
+/// [`audit`] over the facts of the records.
+pub fn audit_facts(
+    frames: &[FrameInfo],
+    records: &[(usize, &Facts)],
+    correlation: &Correlation,
+    options: Option<&WorkspaceOptions>,
+) -> PolicyAudit {
+    let reference = |frame: usize, record: &Facts| RecordRef {
         frame: frames[frame].key.clone(),
         seq: record.seq,
     };
@@ -292,24 +300,22 @@ pub fn audit(
             exchange_of.insert(record, exchange);
         }
     }
-    let mut ordered: Vec<&(usize, &Record)> = records.iter().collect();
+    let mut ordered: Vec<&(usize, &Facts)> = records.iter().collect();
     ordered.sort_by(|a, b| a.1.time.total_cmp(&b.1.time));
 
     let mut arrivals = Vec::new();
     for &&(frame, record) in &ordered {
-        let name = match &record.decoded.message {
-            Message::Request { request, .. } => request.clone(),
-            Message::Subscribe { .. } => "subscribe".to_owned(),
-            Message::Unsubscribe { .. } => "unsubscribe".to_owned(),
-            _ => continue,
-        };
+        if !record.kind().is_call() {
+            continue;
+        }
+        let name = record.name.clone();
         let this = reference(frame, record);
         let exchange = exchange_of.get(&this).copied();
         arrivals.push(Arrival {
             name,
             origin: record.origin.clone(),
             at: record.wall,
-            message: &record.decoded.message,
+            facts: record,
             exchange,
             record: this,
         });
@@ -359,13 +365,10 @@ pub fn audit(
 }
 
 fn judge(engine: &mut PolicyEngine, arrival: &Arrival) -> Verdict {
-    match arrival.message {
-        Message::Request { parameters, .. } => engine.judge(
-            &arrival.origin,
-            &arrival.name,
-            parameters.as_ref(),
-            arrival.at,
-        ),
+    match &arrival.facts.detail {
+        Detail::Request { write, .. } => {
+            engine.judge_write(&arrival.origin, &arrival.name, write.as_ref(), arrival.at)
+        }
         _ => match engine.origin_verdict(&arrival.origin) {
             Ok(rule) => Verdict::Allowed {
                 rule,
@@ -547,7 +550,7 @@ fn infer_cause(arrival: &Arrival, announced: &[Announced], answers: &AnswerIndex
 /// Walks writes and reads in time order: which keys each interaction has, which each read hides.
 fn user_data_story(
     frames: &[FrameInfo],
-    ordered: &[&(usize, &Record)],
+    ordered: &[&(usize, &Facts)],
     requests: &[RequestCheck],
     arrivals: &[Arrival],
     options: Option<&WorkspaceOptions>,
@@ -566,8 +569,8 @@ fn user_data_story(
             frame: frames[frame].key.clone(),
             seq: record.seq,
         };
-        match &record.decoded.message {
-            Message::Request { typed, .. } => {
+        match &record.detail {
+            Detail::Request { write, .. } => {
                 let Some((check, _)) = check_of.get(&this) else {
                     continue;
                 };
@@ -583,34 +586,15 @@ fn user_data_story(
                 let carried_out = !refused_now
                     && !matches!(check.observed, Observed::NoAnswer)
                     && check.verdict.as_ref().is_none_or(Verdict::is_allowed);
-                match &typed.call {
-                    Call::SetUserData {
-                        interaction_id: Some(id),
-                        user_data: Some(data),
-                    } => {
-                        let entry = interaction(&mut interactions, id);
-                        for key in data.keys() {
-                            entry
-                                .written
-                                .entry(key.clone())
-                                .or_default()
-                                .push(this.clone());
-                            if refused_now {
-                                entry.refused.insert(key.clone());
-                            }
-                        }
-                        if carried_out {
-                            let held = holds.entry(id.clone()).or_default();
-                            for key in data.keys() {
-                                held.insert(key.clone(), true);
-                            }
-                        }
-                    }
-                    Call::DeleteUserData {
-                        interaction_id: Some(id),
-                        key: Some(key),
-                    } => {
-                        let entry = interaction(&mut interactions, id);
+                let Some(write) = write else {
+                    continue;
+                };
+                let Some(id) = &write.interaction_id else {
+                    continue;
+                };
+                let entry = interaction(&mut interactions, id);
+                if write.delete {
+                    for key in &write.keys {
                         if refused_now {
                             entry.refused.insert(key.clone());
                         } else if carried_out {
@@ -620,18 +604,35 @@ fn user_data_story(
                             }
                         }
                     }
-                    _ => {}
+                } else {
+                    for key in &write.keys {
+                        entry
+                            .written
+                            .entry(key.clone())
+                            .or_default()
+                            .push(this.clone());
+                        if refused_now {
+                            entry.refused.insert(key.clone());
+                        }
+                    }
+                    if carried_out {
+                        let held = holds.entry(id.clone()).or_default();
+                        for key in &write.keys {
+                            held.insert(key.clone(), true);
+                        }
+                    }
                 }
             }
-            Message::Response { .. } | Message::Event { .. } => {
-                for (id, user_data) in user_data_in(&record.raw) {
-                    let present: Vec<String> = user_data.keys().cloned().collect();
+            Detail::Response { user_data, .. } | Detail::Event { user_data, .. } => {
+                for seen in user_data {
+                    let id = seen.interaction_id.clone();
+                    let present = seen.keys.clone();
                     let held = id.as_ref().and_then(|id| holds.get(id));
                     let missing = |written_only: bool| -> Vec<String> {
                         held.map(|held| {
                             held.iter()
                                 .filter(|(key, written)| {
-                                    !user_data.contains_key(*key) && (!written_only || **written)
+                                    !present.contains(key) && (!written_only || **written)
                                 })
                                 .map(|(key, _)| key.clone())
                                 .collect()

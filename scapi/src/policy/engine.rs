@@ -10,7 +10,8 @@ use super::limiter::{LimitKind, RateDecision, RateLimiter};
 use super::options::{WorkspaceOptions, ACCEPTED_ORIGINS, WRITE_ALLOWED};
 use super::origins::{FilterDecision, JWT_REQUEST};
 use super::user_data::hide_unreadable;
-use crate::requests::{decode_call, Call};
+use crate::facts::{user_data_write_of, UserDataWrite};
+use crate::requests::decode_call;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -229,6 +230,19 @@ impl PolicyEngine {
         parameters: Option<&Value>,
         at_ms: f64,
     ) -> Verdict {
+        let write = user_data_write(request, parameters);
+        self.judge_write(origin, request, write.as_ref(), at_ms)
+    }
+
+    /// [`PolicyEngine::judge`] with the request's `userData` write already read off its
+    /// parameters (what the audit keeps of a request).
+    pub fn judge_write(
+        &mut self,
+        origin: &str,
+        request: &str,
+        write: Option<&UserDataWrite>,
+        at_ms: f64,
+    ) -> Verdict {
         let rule = match self.options.accepted_origins.rule_for(origin) {
             Some(rule) => rule.clone(),
             None => {
@@ -277,7 +291,7 @@ impl PolicyEngine {
                 return Verdict::InQuarantine { since, until, kind }
             }
         };
-        if let Some(verdict) = self.write_check(request, parameters) {
+        if let Some(verdict) = write.and_then(|write| self.write_check(write)) {
             return verdict;
         }
         Verdict::Allowed {
@@ -287,37 +301,11 @@ impl PolicyEngine {
         }
     }
 
-    fn write_check(&self, request: &str, parameters: Option<&Value>) -> Option<Verdict> {
-        if !matches!(
-            request,
-            "interaction.setUserData" | "interaction.deleteUserData"
-        ) {
-            return None;
-        }
+    fn write_check(&self, write: &UserDataWrite) -> Option<Verdict> {
         let write_allowed = &self.options.write_allowed;
-        let (interaction_id, refused) = match decode_call(request, parameters).call {
-            Call::SetUserData {
-                interaction_id,
-                user_data,
-            } => (
-                interaction_id,
-                user_data
-                    .map(|data| write_allowed.refused(data.keys()))
-                    .unwrap_or_default(),
-            ),
-            Call::DeleteUserData {
-                interaction_id,
-                key,
-            } => (
-                interaction_id,
-                key.filter(|key| !write_allowed.allows(key))
-                    .into_iter()
-                    .collect(),
-            ),
-            _ => return None,
-        };
+        let refused = write_allowed.refused(&write.keys);
         (!refused.is_empty()).then(|| Verdict::KeysRefused {
-            interaction_id,
+            interaction_id: write.interaction_id.clone(),
             refused,
             write_allowed: write_allowed.text(),
         })
@@ -328,6 +316,18 @@ impl PolicyEngine {
     pub fn hide_unreadable(&self, value: &mut Value) -> Vec<String> {
         hide_unreadable(&self.options.read_allowed, value)
     }
+}
+
+/// The `userData` write of `interaction.setUserData` / `interaction.deleteUserData` parameters:
+/// what write-allowed limits (the seed names only these two requests).
+pub fn user_data_write(request: &str, parameters: Option<&Value>) -> Option<UserDataWrite> {
+    if !matches!(
+        request,
+        "interaction.setUserData" | "interaction.deleteUserData"
+    ) {
+        return None;
+    }
+    user_data_write_of(&decode_call(request, parameters).call)
 }
 
 #[cfg(test)]
