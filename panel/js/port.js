@@ -60,3 +60,26 @@ export function readChosenFile(input, onText, onError) {
   file.text().then((text) => onText(text), (error) => onError(`${file.name}: ${error}`));
   input.value = ''; // choosing the same file again reloads it
 }
+
+// Copies text to the clipboard, then onDone(true) or onDone(false). DevTools panels may not get the
+// asynchronous clipboard API, so a selected text area and the copy command are the fallback.
+export function copyText(text, onDone) {
+  const fallback = () => {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.append(area);
+    area.select();
+    let done = false;
+    try { done = document.execCommand('copy'); } catch (_) { done = false; }
+    area.remove();
+    onDone(done);
+  };
+  if (navigator.clipboard && navigator.clipboard.writeText) {
+    navigator.clipboard.writeText(text).then(() => onDone(true), fallback);
+  } else {
+    fallback();
+  }
+}

@@ -1,15 +1,20 @@
-//! What the core crate makes of the records so far: request/response pairs, subscriptions and
-//! findings, recomputed when records arrive (or when a pending request may have timed out).
+//! What the core crate makes of the records so far — request/response pairs, subscriptions,
+//! findings and the Workspace policy audit — computed from the records' facts, with lookups by
+//! record for the list.
 
 use crate::store::Store;
 use scapi::correlate::{
-    correlate, Correlation, Exchange, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS,
+    correlate_facts, Correlation, Exchange, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS,
 };
-use scapi::findings::{find, Finding};
-use scapi::policy::audit::{audit, PolicyAudit, ReadCheck, RequestCheck};
+use scapi::facts::Facts;
+use scapi::findings::{find_facts, Finding};
+use scapi::policy::audit::{audit_facts, PolicyAudit, ReadCheck, RequestCheck};
 use scapi::policy::WorkspaceOptions;
-use scapi::{FrameInfo, Record};
+use scapi::FrameInfo;
 use std::collections::HashMap;
+
+/// A record of the store: (frame index, seq).
+pub type RecordId = (u32, u64);
 
 #[derive(Debug, Default)]
 pub struct Analysis {
@@ -18,9 +23,10 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     /// The Workspace options applied to the capture (verdicts only when options are given).
     pub audit: PolicyAudit,
-    exchange_by_record: HashMap<RecordRef, usize>,
-    check_by_record: HashMap<RecordRef, usize>,
-    reads_by_record: HashMap<RecordRef, Vec<usize>>,
+    exchange_by_record: HashMap<RecordId, usize>,
+    check_by_record: HashMap<RecordId, usize>,
+    reads_by_record: HashMap<RecordId, Vec<usize>>,
+    frame_by_key: HashMap<String, u32>,
     /// The time the states were judged at (epoch ms).
     pub judged_at: f64,
 }
@@ -28,35 +34,46 @@ pub struct Analysis {
 impl Analysis {
     pub fn of(store: &Store, now: f64, options: Option<&WorkspaceOptions>) -> Analysis {
         let frames: Vec<FrameInfo> = store.frames().iter().map(|f| f.info.clone()).collect();
-        let records: Vec<(usize, &Record)> = store
-            .rows()
+        let records: Vec<(usize, &Facts)> = store
+            .entries()
             .iter()
-            .map(|row| (row.frame, &row.record))
+            .map(|entry| (entry.frame as usize, &entry.facts))
             .collect();
-        let correlation = correlate(&frames, &records, now);
-        let mut findings = find(&frames, &records, &correlation);
-        let audit = audit(&frames, &records, &correlation, options);
+        let correlation = correlate_facts(&frames, &records, now);
+        let mut findings = find_facts(&frames, &records, &correlation);
+        let audit = audit_facts(&frames, &records, &correlation, options);
         findings.extend(audit.findings.iter().cloned());
-        // Stable: within a severity, the protocol's findings come first, as before.
+        // Stable: within a severity, the protocol's findings come first.
         findings.sort_by_key(|finding| finding.severity);
+        let frame_by_key: HashMap<String, u32> = frames
+            .iter()
+            .enumerate()
+            .map(|(index, frame)| (frame.key.clone(), index as u32))
+            .collect();
+        let id = |record: &RecordRef| -> Option<RecordId> {
+            frame_by_key
+                .get(&record.frame)
+                .map(|&frame| (frame, record.seq))
+        };
         let mut exchange_by_record = HashMap::new();
         for (index, exchange) in correlation.exchanges.iter().enumerate() {
             for record in exchange.request.iter().chain(exchange.responses.iter()) {
-                exchange_by_record.insert(record.clone(), index);
+                if let Some(id) = id(record) {
+                    exchange_by_record.insert(id, index);
+                }
             }
         }
         let check_by_record = audit
             .requests
             .iter()
             .enumerate()
-            .map(|(index, check)| (check.record.clone(), index))
+            .filter_map(|(index, check)| id(&check.record).map(|id| (id, index)))
             .collect();
-        let mut reads_by_record: HashMap<RecordRef, Vec<usize>> = HashMap::new();
+        let mut reads_by_record: HashMap<RecordId, Vec<usize>> = HashMap::new();
         for (index, read) in audit.reads.iter().enumerate() {
-            reads_by_record
-                .entry(read.record.clone())
-                .or_default()
-                .push(index);
+            if let Some(id) = id(&read.record) {
+                reads_by_record.entry(id).or_default().push(index);
+            }
         }
         Analysis {
             correlation,
@@ -65,42 +82,38 @@ impl Analysis {
             exchange_by_record,
             check_by_record,
             reads_by_record,
+            frame_by_key,
             judged_at: now,
         }
     }
 
+    /// The exchange a record is the request or an answer of.
+    pub fn exchange(&self, id: RecordId) -> Option<&Exchange> {
+        self.exchange_by_record
+            .get(&id)
+            .map(|&index| &self.correlation.exchanges[index])
+    }
+
     /// The policy's check of a request record.
-    pub fn request_check(&self, frame_key: &str, seq: u64) -> Option<&RequestCheck> {
-        let key = RecordRef {
-            frame: frame_key.to_owned(),
-            seq,
-        };
+    pub fn request_check(&self, id: RecordId) -> Option<&RequestCheck> {
         self.check_by_record
-            .get(&key)
+            .get(&id)
             .map(|&index| &self.audit.requests[index])
     }
 
     /// The `userData` reads of a result or event record.
-    pub fn read_checks(&self, frame_key: &str, seq: u64) -> Vec<&ReadCheck> {
-        let key = RecordRef {
-            frame: frame_key.to_owned(),
-            seq,
-        };
+    pub fn read_checks(&self, id: RecordId) -> Vec<&ReadCheck> {
         self.reads_by_record
-            .get(&key)
+            .get(&id)
             .map(|indexes| indexes.iter().map(|&i| &self.audit.reads[i]).collect())
             .unwrap_or_default()
     }
 
-    /// The exchange a record is the request or an answer of.
-    pub fn exchange(&self, frame_key: &str, seq: u64) -> Option<&Exchange> {
-        let key = RecordRef {
-            frame: frame_key.to_owned(),
-            seq,
-        };
-        self.exchange_by_record
-            .get(&key)
-            .map(|&index| &self.correlation.exchanges[index])
+    /// A record named by the core crate (frame key, seq) as the store names it.
+    pub fn id_of(&self, record: &RecordRef) -> Option<RecordId> {
+        self.frame_by_key
+            .get(&record.frame)
+            .map(|&frame| (frame, record.seq))
     }
 
     /// True when a pending request could time out by `now`, so the states need judging again.
@@ -118,13 +131,7 @@ impl Analysis {
 pub fn state_text(exchange: &Exchange) -> String {
     let latency = exchange
         .latency_ms
-        .map(|ms| {
-            if ms >= 1000.0 {
-                format!(" {:.1} s", ms / 1000.0)
-            } else {
-                format!(" {ms:.0} ms")
-            }
-        })
+        .map(|ms| format!(" {}", duration_text(ms)))
         .unwrap_or_default();
     match exchange.state {
         ExchangeState::Pending => "pending".to_owned(),
@@ -136,10 +143,19 @@ pub fn state_text(exchange: &Exchange) -> String {
     }
 }
 
+/// `12 ms`, `1.5 s`.
+pub fn duration_text(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scapi::{decode, Batch, FramePlacement, SourceRelation};
+    use scapi::{decode, Batch, FramePlacement, Record, SourceRelation};
     use serde_json::{json, Value};
 
     fn batch(
@@ -198,11 +214,11 @@ mod tests {
             -1,
         );
         let analysis = Analysis::of(&store, 300.0, None);
-        let answered = analysis.exchange("wwe", 0).unwrap();
+        let answered = analysis.exchange((0, 0)).unwrap();
         assert_eq!(state_text(answered), "answered 12 ms");
-        assert_eq!(analysis.exchange("app", 0).unwrap().reference_id, "0");
+        assert_eq!(analysis.exchange((1, 0)).unwrap().reference_id, "0");
         assert_eq!(
-            analysis.exchange("wwe", 1).unwrap().state,
+            analysis.exchange((0, 1)).unwrap().state,
             ExchangeState::Pending
         );
         assert!(analysis
@@ -212,6 +228,19 @@ mod tests {
         assert!(!analysis.stale_at(5_000.0));
         assert!(analysis.stale_at(10_300.0));
         let later = Analysis::of(&store, 10_300.0, None);
-        assert_eq!(state_text(later.exchange("wwe", 1).unwrap()), "timed out");
+        assert_eq!(state_text(later.exchange((0, 1)).unwrap()), "timed out");
+        assert_eq!(
+            later.id_of(&RecordRef {
+                frame: "app".into(),
+                seq: 0
+            }),
+            Some((1, 0))
+        );
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration_text(12.4), "12 ms");
+        assert_eq!(duration_text(1500.0), "1.5 s");
     }
 }

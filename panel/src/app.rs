@@ -1,27 +1,34 @@
-//! The panel's root component: connects to the background, keeps the store and the site's
-//! Workspace options, renders the list and the side pane (the selected record, the findings, the
-//! options, rate limits, user data).
+//! The panel's root component: connects to the background, keeps the store, the site's Workspace
+//! options and the panel's preferences, and renders the toolbar, the filter bar, the overview, the
+//! virtual list and the side pane.
 
-use crate::analysis::{state_text, Analysis};
+use crate::analysis::{state_text, Analysis, RecordId};
+use crate::filter::{parse_terms, Context, Filter};
 use crate::persist;
 use crate::policy::{Outcome, PolicyState};
-use crate::store::{Row, Store};
-use crate::view::details::details;
+use crate::prefs::Prefs;
+use crate::store::{Entry, Store};
+use crate::view::details::{details, DetailsProps, Earlier};
+use crate::view::filter_bar::{filter_bar, FilterBarProps};
 use crate::view::findings::findings;
+use crate::view::frame_label;
+use crate::view::frames::{frame_rows, frames_view};
 use crate::view::policy::{policy_view, PolicyViewProps};
 use crate::view::rates::rates_view;
-use crate::view::row::{row, Status};
+use crate::view::row::{row, RowProps, Status, ROW_HEIGHT};
 use crate::view::toolbar::{toolbar, Connection, Side, ToolbarProps};
 use crate::view::user_data::user_data_view;
 use crate::view::verdict::{read_cell, request_cell, PolicyCell};
+use crate::view::waterfall::{waterfall, Overview};
 use scapi::correlate::RecordRef;
+use scapi::facts::Kind;
 use scapi::findings::Severity;
-use scapi::Message;
-use std::cell::RefCell;
+use serde_json::Value;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Bumped whenever the store changes, so that the component renders again.
+/// Bumped whenever something the view shows changed, so that the component renders again.
 #[derive(Default, PartialEq)]
 pub struct Version(u64);
 
@@ -32,11 +39,32 @@ impl Reducible for Version {
     }
 }
 
-/// A record's identity that survives inserts before it: (frame index, seq).
-type RecordId = (usize, u64);
+/// Rows drawn above and below the visible ones, so fast scrolling shows no blank.
+const OVERSCAN: usize = 12;
 
-/// The analysis and the store version it was made for.
-type AnalysisCache = Rc<RefCell<Option<(u64, Analysis)>>>;
+/// The analysis, what it was made from, and when, so that a stream of batches re-analyses at a
+/// pace the capture's size allows.
+#[derive(Default)]
+struct AnalysisCache {
+    analysis: Option<Rc<Analysis>>,
+    store_version: u64,
+    policy_generation: u64,
+    /// When it was computed, and how long it took (ms).
+    computed_at: f64,
+    took: f64,
+    refresh_scheduled: bool,
+    /// Bumped on every new analysis, for the caches that depend on it.
+    stamp: u64,
+}
+
+type SharedCache = Rc<RefCell<AnalysisCache>>;
+
+/// The filtered list and what it was made from.
+#[derive(Default)]
+struct FilterCache {
+    key: Option<(u64, u64, String)>,
+    indexes: Rc<Vec<u32>>,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -48,7 +76,7 @@ pub struct AppProps {
     pub initial_batches: Vec<String>,
 }
 
-/// The time states are judged at: now in the browser, the last record's time elsewhere.
+/// Milliseconds on the wall clock: in the browser, now; elsewhere, the last record's time.
 fn now(store: &Store) -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
@@ -57,17 +85,68 @@ fn now(store: &Store) -> f64 {
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        store.rows().last().map_or(0.0, |row| row.record.time)
+        store.entries().last().map_or(0.0, Entry::time)
     }
 }
 
-fn refresh(cache: &AnalysisCache, store: &Store, policy: &PolicyState, version: u64) {
+/// The analysis for the current store and options: recomputed when they changed, but during a
+/// stream of batches at most every few times the last computation took (a later render catches
+/// up), so that 100,000 records keep the panel responsive.
+fn analysis_for(
+    cache: &SharedCache,
+    store: &Store,
+    policy: &PolicyState,
+    policy_generation: u64,
+    bump: &UseReducerDispatcher<Version>,
+) -> Rc<Analysis> {
     let at = now(store);
-    let mut cache = cache.borrow_mut();
-    let current = matches!(&*cache, Some((v, analysis)) if *v == version && !analysis.stale_at(at));
-    if !current {
-        *cache = Some((version, Analysis::of(store, at, policy.options())));
+    let mut state = cache.borrow_mut();
+    let changed = state.store_version != store.version()
+        || state.policy_generation != policy_generation
+        || state.analysis.as_ref().is_none_or(|a| a.stale_at(at));
+    if let (false, Some(analysis)) = (changed, &state.analysis) {
+        return analysis.clone();
     }
+    let since = at - state.computed_at;
+    let wait = (state.took * 4.0).min(1500.0);
+    let first = state.analysis.is_none() || state.policy_generation != policy_generation;
+    if first || since >= wait || !cfg!(target_arch = "wasm32") {
+        let started = now(store);
+        let analysis = Rc::new(Analysis::of(store, at, policy.options()));
+        state.took = (now(store) - started).max(0.0);
+        state.computed_at = now(store);
+        state.store_version = store.version();
+        state.policy_generation = policy_generation;
+        state.stamp += 1;
+        state.analysis = Some(analysis.clone());
+        return analysis;
+    }
+    if !state.refresh_scheduled {
+        state.refresh_scheduled = true;
+        let cache = cache.clone();
+        let bump = bump.clone();
+        later((wait - since).max(16.0), move || {
+            cache.borrow_mut().refresh_scheduled = false;
+            bump.dispatch(());
+        });
+    }
+    state.analysis.clone().expect("computed before")
+}
+
+/// Runs `f` after `ms` milliseconds (in the browser; elsewhere never).
+fn later(ms: f64, f: impl FnOnce() + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                callback.unchecked_ref(),
+                ms as i32,
+            );
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (ms, f);
 }
 
 /// The site whose options apply: the origin of the tab's top frame, once captured.
@@ -75,22 +154,16 @@ fn site_of(store: &Store) -> Option<String> {
     store
         .frames()
         .iter()
+        .rev()
         .find(|frame| frame.info.is_top)
         .map(|frame| frame.info.origin.clone())
 }
 
-fn policy_cell(analysis: &Analysis, row: &Row, frame_key: &str) -> Option<PolicyCell> {
-    match analysis.request_check(frame_key, row.record.seq) {
-        Some(check) => request_cell(check),
-        None => read_cell(&analysis.read_checks(frame_key, row.record.seq)),
-    }
-}
-
-fn status(analysis: &Analysis, row: &Row, frame_key: &str) -> Status {
-    let exchange = analysis.exchange(frame_key, row.record.seq)?;
+fn status(analysis: &Analysis, entry: &Entry) -> Status {
+    let exchange = analysis.exchange((entry.frame, entry.seq()))?;
     let text = state_text(exchange);
-    let text = match &row.record.decoded.message {
-        Message::Response { .. } => match &exchange.name {
+    let text = match entry.kind() {
+        Kind::Response => match &exchange.name {
             Some(name) => format!(
                 "↩ {name} {}",
                 text.split_once(' ').map_or("", |(_, rest)| rest)
@@ -102,59 +175,195 @@ fn status(analysis: &Analysis, row: &Row, frame_key: &str) -> Status {
     Some((text.trim_end().to_owned(), exchange.state.label()))
 }
 
+fn policy_cell(analysis: &Analysis, entry: &Entry) -> Option<PolicyCell> {
+    let id = (entry.frame, entry.seq());
+    match analysis.request_check(id) {
+        Some(check) => request_cell(check),
+        None => read_cell(&analysis.read_checks(id)),
+    }
+}
+
+fn verdict_key(analysis: &Analysis, entry: &Entry) -> Option<&'static str> {
+    policy_cell(analysis, entry).map(|cell| cell.verdict)
+}
+
+/// The records the filter keeps, as positions in the store.
+fn filtered(store: &Store, analysis: &Analysis, filter: &Filter) -> Vec<u32> {
+    let frames = store.frames();
+    let labels: Vec<String> = frames.iter().map(|f| frame_label(&f.info.url)).collect();
+    let frame_ids: Vec<Option<String>> = frames
+        .iter()
+        .map(|f| {
+            analysis
+                .correlation
+                .frame_ids
+                .get(&f.info.key)
+                .map(|id| match id {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                })
+        })
+        .collect();
+    store
+        .entries()
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| {
+            if filter.is_empty() {
+                return true;
+            }
+            let frame = &frames[entry.frame as usize];
+            let exchange = analysis.exchange((entry.frame, entry.seq()));
+            let request_name = if entry.kind().is_call() {
+                Some(entry.facts.name.as_str())
+            } else {
+                exchange.and_then(|e| e.name.as_deref())
+            };
+            let status = || exchange.map(|e| e.state.label());
+            let verdict = || verdict_key(analysis, entry);
+            filter.matches(&Context {
+                kind: entry.kind(),
+                name: &entry.facts.name,
+                detail: &entry.facts.detail,
+                request_name,
+                reference_id: entry.facts.reference_id.as_deref(),
+                origin: &entry.facts.origin,
+                frame_url: &frame.info.url,
+                frame_label: &labels[entry.frame as usize],
+                frame_origin: &frame.info.origin,
+                frame_id: frame_ids[entry.frame as usize].clone(),
+                interactions: &entry.interactions,
+                summary: &entry.summary,
+                raw: &entry.raw,
+                status: &status,
+                verdict: &verdict,
+            })
+        })
+        .map(|(index, _)| index as u32)
+        .collect()
+}
+
+/// Earlier messages carrying the same interaction's `userData` as the selected one, latest first.
+fn earlier_of(store: &Store, position: usize, interaction: &str) -> Vec<Earlier> {
+    store.entries()[..position]
+        .iter()
+        .rev()
+        .filter(|entry| {
+            entry
+                .facts
+                .user_data()
+                .iter()
+                .any(|seen| seen.interaction_id.as_deref() == Some(interaction))
+        })
+        .take(20)
+        .map(|entry| Earlier {
+            id: (entry.frame, entry.seq()),
+            time: entry.time(),
+            name: entry.facts.name.clone(),
+            raw: serde_json::from_str(&entry.raw).unwrap_or(Value::Null),
+        })
+        .collect()
+}
+
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let store = use_mut_ref(|| {
-        let mut store = Store::default();
-        for text in &props.initial_batches {
-            if let Ok(batch) = scapi::Batch::from_json(text) {
-                store.apply(batch, -1);
+    let prefs = use_mut_ref(persist::load_prefs);
+    let store = {
+        let prefs = prefs.clone();
+        let batches = props.initial_batches.clone();
+        use_mut_ref(move || {
+            let prefs = prefs.borrow();
+            let mut store = Store::with(prefs.preserve_log, prefs.cap);
+            for text in &batches {
+                if let Ok(batch) = scapi::Batch::from_json(text) {
+                    store.apply(batch, -1);
+                }
             }
-        }
-        store
-    });
+            store
+        })
+    };
     let version = use_reducer(Version::default);
     let connection = use_state(|| Connection::Connecting);
     let selected = use_state(|| None::<RecordId>);
     let side = use_state(|| Side::Details);
-    let cache: AnalysisCache = use_mut_ref(|| None);
+    let cache: SharedCache = use_mut_ref(AnalysisCache::default);
+    let filter_cache = use_mut_ref(FilterCache::default);
     let policy = use_mut_ref(PolicyState::default);
+    let policy_generation = use_mut_ref(|| 0u64);
     let options_text = use_node_ref();
     let options_file = use_node_ref();
-    let file_error = use_state(|| None::<String>);
+    let filter_input = use_node_ref();
     let list_ref = use_node_ref();
+    let canvas_ref = use_node_ref();
+    let file_error = use_state(|| None::<String>);
+    let copied = use_state(|| None::<String>);
+    let compare_with = use_state(|| None::<RecordId>);
+    let scroll = use_state(|| (0.0f64, 600.0f64));
     let follow = use_mut_ref(|| true);
+    let shown_when_unfollowed = use_mut_ref(|| 0usize);
+    let scroll_request = use_mut_ref(|| None::<f64>);
+    let paused = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let not_recorded = use_mut_ref(|| Rc::new(Cell::new(0u64)));
+    let bump = version.dispatcher();
 
     {
         let store = store.clone();
-        let bump = version.dispatcher();
+        let bump = bump.clone();
         let connection = connection.setter();
         let cache = cache.clone();
+        let paused = paused.borrow().clone();
+        let not_recorded = not_recorded.borrow().clone();
         let connect = props.connect;
         use_effect_with((), move |_| {
             if connect {
-                start(store, bump, connection, cache);
+                start(store, bump, connection, cache, paused, not_recorded);
             }
         });
     }
     {
-        // Live tail: stay at the bottom while the user has not scrolled up.
-        let list_ref = list_ref.clone();
-        let follow = follow.clone();
-        use_effect_with(version.0, move |_| {
-            if let Some(list) = list_ref.cast::<web_sys::Element>() {
-                if *follow.borrow() {
-                    list.set_scroll_top(list.scroll_height());
-                }
-            }
+        // `/` anywhere focuses the filter, as in DevTools.
+        let filter_input = filter_input.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                gloo_events::EventListener::new(&window, "keydown", move |event| {
+                    let Some(event) =
+                        wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event)
+                    else {
+                        return;
+                    };
+                    let typing = event
+                        .target()
+                        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                        .is_some_and(|t| {
+                            matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        });
+                    if event.key() == "/" && !typing {
+                        if let Some(input) = filter_input.cast::<web_sys::HtmlElement>() {
+                            event.prevent_default();
+                            let _ = input.focus();
+                        }
+                    }
+                })
+            });
+            move || drop(listener)
         });
     }
-
+    {
+        // Redraw the overview when the panel is resized.
+        let bump = bump.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                gloo_events::EventListener::new(&window, "resize", move |_| bump.dispatch(()))
+            });
+            move || drop(listener)
+        });
+    }
     {
         // Once the tab's top frame is known, load the options kept for its site.
         let site = site_of(&store.borrow());
         let policy = policy.clone();
-        let bump = version.dispatcher();
+        let policy_generation = policy_generation.clone();
+        let bump = bump.clone();
         use_effect_with(site, move |site| {
             if let Some(site) = site.clone() {
                 let key = site.clone();
@@ -170,21 +379,126 @@ pub fn app(props: &AppProps) -> Html {
                         }
                     }
                     drop(state);
+                    *policy_generation.borrow_mut() += 1;
                     bump.dispatch(());
                 });
             }
         });
     }
 
-    refresh(&cache, &store.borrow(), &policy.borrow(), version.0);
-    let cache_ref = cache.borrow();
-    let analysis = &cache_ref.as_ref().expect("refreshed above").1;
+    let analysis = analysis_for(
+        &cache,
+        &store.borrow(),
+        &policy.borrow(),
+        *policy_generation.borrow(),
+        &bump,
+    );
+    let analysis_stamp = cache.borrow().stamp;
     let store_ref = store.borrow();
-    let rows = store_ref.rows();
+    let prefs_ref = prefs.borrow().clone();
+    let filter = Filter {
+        terms: parse_terms(&prefs_ref.filter),
+        categories: prefs_ref.categories(),
+        frame_url: prefs_ref.frame_url.clone(),
+    };
+    let indexes = {
+        let key = (
+            store_ref.version(),
+            analysis_stamp,
+            format!(
+                "{:?}",
+                (&filter.terms, filter.categories, &filter.frame_url)
+            ),
+        );
+        let mut cache = filter_cache.borrow_mut();
+        if cache.key.as_ref() != Some(&key) {
+            cache.indexes = Rc::new(filtered(&store_ref, &analysis, &filter));
+            cache.key = Some(key);
+        }
+        cache.indexes.clone()
+    };
+    let entries = store_ref.entries();
+    let position_of = |id: RecordId| {
+        indexes.iter().position(|&i| {
+            let entry = &entries[i as usize];
+            (entry.frame, entry.seq()) == id
+        })
+    };
+    let selected_position = (*selected).and_then(position_of);
+    let selected_entry = (*selected).and_then(|(frame, seq)| {
+        entries
+            .iter()
+            .rposition(|e| e.frame == frame && e.seq() == seq)
+    });
 
+    // --- callbacks -------------------------------------------------------------------------
+    let save_prefs = {
+        let prefs = prefs.clone();
+        let bump = bump.clone();
+        Rc::new(move |change: &dyn Fn(&mut Prefs)| {
+            let mut prefs = prefs.borrow_mut();
+            change(&mut prefs);
+            persist::save_prefs(&prefs);
+            drop(prefs);
+            bump.dispatch(());
+        })
+    };
+    let on_text = {
+        let save_prefs = save_prefs.clone();
+        Callback::from(move |text: String| save_prefs(&|prefs| prefs.filter = text.clone()))
+    };
+    let on_category = {
+        let save_prefs = save_prefs.clone();
+        Callback::from(move |index: usize| {
+            save_prefs(&|prefs| match index {
+                0 => prefs.requests = !prefs.requests,
+                1 => prefs.events = !prefs.events,
+                2 => prefs.errors = !prefs.errors,
+                _ => prefs.foreign = !prefs.foreign,
+            })
+        })
+    };
+    let on_frame = {
+        let save_prefs = save_prefs.clone();
+        Callback::from(move |url: Option<String>| {
+            save_prefs(&|prefs| prefs.frame_url = url.clone())
+        })
+    };
+    let on_cap = {
+        let save_prefs = save_prefs.clone();
+        let store = store.clone();
+        Callback::from(move |cap: usize| {
+            store.borrow_mut().set_cap(cap);
+            save_prefs(&|prefs| prefs.cap = cap)
+        })
+    };
+    let on_preserve = {
+        let save_prefs = save_prefs.clone();
+        let store = store.clone();
+        Callback::from(move |event: Event| {
+            let checked = event
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|input| input.checked());
+            store.borrow_mut().preserve_log = checked;
+            save_prefs(&|prefs| prefs.preserve_log = checked)
+        })
+    };
+    let on_pause = {
+        let paused = paused.borrow().clone();
+        let not_recorded = not_recorded.borrow().clone();
+        let bump = bump.clone();
+        Callback::from(move |_: MouseEvent| {
+            let now_paused = !paused.get();
+            paused.set(now_paused);
+            if now_paused {
+                not_recorded.set(0);
+            }
+            bump.dispatch(());
+        })
+    };
     let on_clear = {
         let store = store.clone();
-        let bump = version.dispatcher();
+        let bump = bump.clone();
         let selected = selected.clone();
         Callback::from(move |_| {
             store.borrow_mut().clear();
@@ -199,7 +513,8 @@ pub fn app(props: &AppProps) -> Html {
     // Options: apply what is in the text area, clear them, or load a file into it.
     let apply_text = {
         let policy = policy.clone();
-        let bump = version.dispatcher();
+        let policy_generation = policy_generation.clone();
+        let bump = bump.clone();
         let file_error = file_error.clone();
         let store = store.clone();
         Callback::from(move |text: String| {
@@ -212,6 +527,7 @@ pub fn app(props: &AppProps) -> Html {
                 }
             }
             drop(state);
+            *policy_generation.borrow_mut() += 1;
             file_error.set(None);
             bump.dispatch(());
         })
@@ -256,18 +572,40 @@ pub fn app(props: &AppProps) -> Html {
             );
         })
     };
+    // Bring a row into view: the list is virtual, so the scroll position is computed.
+    let reveal = {
+        let scroll_request = scroll_request.clone();
+        let follow = follow.clone();
+        let scroll = scroll.clone();
+        Rc::new(move |position: usize| {
+            *follow.borrow_mut() = false;
+            let (top, height) = *scroll;
+            let row_top = position as f64 * ROW_HEIGHT;
+            let body_height = (height - ROW_HEIGHT).max(ROW_HEIGHT);
+            if row_top < top || row_top + ROW_HEIGHT > top + body_height {
+                *scroll_request.borrow_mut() = Some((row_top - body_height / 2.0).max(0.0));
+            }
+        })
+    };
     // Select a record named by frame key and seq, show it in the details and scroll to it.
     let select_ref = {
         let store = store.clone();
         let selected = selected.clone();
         let side = side.clone();
-        let follow = follow.clone();
+        let reveal = reveal.clone();
+        let indexes = indexes.clone();
         Callback::from(move |target: RecordRef| {
-            if let Some(frame) = store.borrow().frame_position(&target.frame) {
-                *follow.borrow_mut() = false;
+            let store = store.borrow();
+            if let Some(frame) = store.frame_position(&target.frame) {
                 selected.set(Some((frame, target.seq)));
                 side.set(Side::Details);
-                scroll_to(&target);
+                let entries = store.entries();
+                if let Some(position) = indexes.iter().position(|&i| {
+                    let e = &entries[i as usize];
+                    e.frame == frame && e.seq() == target.seq
+                }) {
+                    reveal(position);
+                }
             }
         })
     };
@@ -279,51 +617,205 @@ pub fn app(props: &AppProps) -> Html {
             }
         })
     };
-    let onscroll = {
-        let list_ref = list_ref.clone();
-        let follow = follow.clone();
-        Callback::from(move |_: Event| {
-            if let Some(list) = list_ref.cast::<web_sys::Element>() {
-                *follow.borrow_mut() =
-                    list.scroll_top() + list.client_height() >= list.scroll_height() - 4;
+    let on_pick_time = {
+        let indexes = indexes.clone();
+        let store = store.clone();
+        let selected = selected.clone();
+        let reveal = reveal.clone();
+        Callback::from(move |time: f64| {
+            let store = store.borrow();
+            let entries = store.entries();
+            let position = indexes.partition_point(|&i| entries[i as usize].time() < time);
+            if let Some(&index) = indexes.get(position.min(indexes.len().saturating_sub(1))) {
+                let entry = &entries[index as usize];
+                selected.set(Some((entry.frame, entry.seq())));
+                reveal(position.min(indexes.len() - 1));
             }
         })
     };
-    let position =
-        (*selected).and_then(|id| rows.iter().position(|r| (r.frame, r.record.seq) == id));
+    let on_only_frame = {
+        let on_frame = on_frame.clone();
+        let side = side.clone();
+        Callback::from(move |url: String| {
+            on_frame.emit(Some(url));
+            side.set(Side::Details);
+        })
+    };
+    let on_copy = {
+        let copied = copied.clone();
+        Callback::from(move |text: String| {
+            let copied = copied.clone();
+            let length = text.chars().count();
+            persist::copy_text(&text, move |ok| {
+                copied.set(Some(if ok {
+                    format!("Copied {length} characters.")
+                } else {
+                    "Could not copy: the browser refused the clipboard.".to_owned()
+                }))
+            });
+        })
+    };
+    let on_compare = {
+        let compare_with = compare_with.clone();
+        Callback::from(move |id: RecordId| compare_with.set(Some(id)))
+    };
+    let onscroll = {
+        let list_ref = list_ref.clone();
+        let follow = follow.clone();
+        let scroll = scroll.clone();
+        let shown_when_unfollowed = shown_when_unfollowed.clone();
+        let shown = indexes.len();
+        Callback::from(move |_: Event| {
+            if let Some(list) = list_ref.cast::<web_sys::Element>() {
+                let top = f64::from(list.scroll_top());
+                let height = f64::from(list.client_height());
+                let at_bottom =
+                    list.scroll_top() + list.client_height() >= list.scroll_height() - 4;
+                let mut follow = follow.borrow_mut();
+                if *follow && !at_bottom {
+                    *shown_when_unfollowed.borrow_mut() = shown;
+                }
+                *follow = at_bottom;
+                if *scroll != (top, height) {
+                    scroll.set((top, height));
+                }
+            }
+        })
+    };
+    let on_resume_tail = {
+        let follow = follow.clone();
+        let bump = bump.clone();
+        Callback::from(move |_: MouseEvent| {
+            *follow.borrow_mut() = true;
+            bump.dispatch(());
+        })
+    };
     let onkeydown = {
         let selected = selected.clone();
-        let ids: Vec<RecordId> = rows.iter().map(|r| (r.frame, r.record.seq)).collect();
+        let side = side.clone();
+        let indexes = indexes.clone();
+        let store = store.clone();
+        let reveal = reveal.clone();
+        let page = ((scroll.1 / ROW_HEIGHT) as usize).saturating_sub(2).max(1);
         Callback::from(move |event: KeyboardEvent| {
-            let next = match (event.key().as_str(), position) {
-                ("ArrowDown", Some(at)) => (at + 1).min(ids.len().saturating_sub(1)),
+            let last = indexes.len().saturating_sub(1);
+            let next = match (event.key().as_str(), selected_position) {
+                (_, _) if indexes.is_empty() => return,
+                ("ArrowDown", Some(at)) => (at + 1).min(last),
                 ("ArrowUp", Some(at)) => at.saturating_sub(1),
-                ("ArrowDown" | "ArrowUp", None) if !ids.is_empty() => ids.len() - 1,
+                ("PageDown", Some(at)) => (at + page).min(last),
+                ("PageUp", Some(at)) => at.saturating_sub(page),
+                ("Home", _) => 0,
+                ("End", _) => last,
+                ("ArrowDown" | "ArrowUp" | "PageDown" | "PageUp", None) => last,
+                ("Enter", Some(_)) => {
+                    side.set(Side::Details);
+                    event.prevent_default();
+                    return;
+                }
                 ("Escape", _) => {
-                    selected.set(None);
+                    if *side != Side::Details {
+                        side.set(Side::Details);
+                    } else {
+                        selected.set(None);
+                    }
                     return;
                 }
                 _ => return,
             };
             event.prevent_default();
-            selected.set(ids.get(next).copied());
+            let store = store.borrow();
+            let entry = &store.entries()[indexes[next] as usize];
+            selected.set(Some((entry.frame, entry.seq())));
+            reveal(next);
+        })
+    };
+    let on_filter_key = {
+        let list_ref = list_ref.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if matches!(event.key().as_str(), "Escape" | "Enter" | "ArrowDown") {
+                if let Some(list) = list_ref.cast::<web_sys::HtmlElement>() {
+                    event.prevent_default();
+                    let _ = list.focus();
+                }
+            }
         })
     };
 
-    let list: Html = rows
-        .iter()
-        .map(|r| {
-            let id = (r.frame, r.record.seq);
+    // Scroll after the render: to a requested row, or to the bottom while following.
+    {
+        let list_ref = list_ref.clone();
+        let scroll_request = scroll_request.clone();
+        let follow = follow.clone();
+        let scroll = scroll.clone();
+        use_effect(move || {
+            if let Some(list) = list_ref.cast::<web_sys::Element>() {
+                let target = scroll_request
+                    .borrow_mut()
+                    .take()
+                    .or_else(|| (*follow.borrow()).then(|| f64::from(list.scroll_height())));
+                if let Some(target) = target {
+                    list.set_scroll_top(target as i32);
+                }
+                let now = (
+                    f64::from(list.scroll_top()),
+                    f64::from(list.client_height()),
+                );
+                if now != *scroll && now.1 > 0.0 {
+                    scroll.set(now);
+                }
+            }
+        });
+    }
+
+    // --- the overview ----------------------------------------------------------------------
+    let overview = Overview::of(&store_ref, &analysis, now(&store_ref));
+    {
+        let overview = overview.clone();
+        let canvas_ref = canvas_ref.clone();
+        use_effect(move || {
+            #[cfg(target_arch = "wasm32")]
+            crate::view::waterfall::draw(&overview, &canvas_ref);
+            #[cfg(not(target_arch = "wasm32"))]
+            let _ = (overview, canvas_ref);
+        });
+    }
+
+    // --- the virtual list ------------------------------------------------------------------
+    let (scroll_top, viewport) = *scroll;
+    let first = ((scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+    let visible = (viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+    let last = (first + visible).min(indexes.len());
+    let rows: Html = (first.min(last)..last)
+        .map(|position| {
+            let entry = &entries[indexes[position] as usize];
+            let id = (entry.frame, entry.seq());
             let select = {
                 let selected = selected.clone();
                 Callback::from(move |_| selected.set(Some(id)))
             };
-            let frame = store_ref.frame(r.frame);
-            let status = status(analysis, r, &frame.info.key);
-            let policy = policy_cell(analysis, r, &frame.info.key);
-            row(r, frame, *selected == Some(id), status, policy, select)
+            row(RowProps {
+                entry,
+                frame: store_ref.frame(entry.frame),
+                index: position,
+                selected: *selected == Some(id),
+                status: status(&analysis, entry),
+                policy: policy_cell(&analysis, entry),
+                onclick: select,
+            })
         })
         .collect();
+    let new_records = if *follow.borrow() {
+        0
+    } else {
+        indexes
+            .len()
+            .saturating_sub(*shown_when_unfollowed.borrow())
+    };
+    let hidden_selection =
+        selected.is_some() && selected_position.is_none() && selected_entry.is_some();
+
+    // --- the side pane ---------------------------------------------------------------------
     let policy_ref = policy.borrow();
     let pane = match *side {
         Side::Findings => findings(&analysis.findings, on_show),
@@ -339,21 +831,37 @@ pub fn app(props: &AppProps) -> Html {
         }),
         Side::Rates => rates_view(&analysis.audit, on_show),
         Side::UserData => user_data_view(&analysis.audit, on_show),
-        Side::Details => match position {
-            Some(at) => {
-                let frame = store_ref.frame(rows[at].frame);
-                let seq = rows[at].record.seq;
-                let exchange = analysis
-                    .exchange(&frame.info.key, seq)
-                    .map(|exchange| (exchange, select_ref.clone()));
-                let checks = (
-                    analysis.request_check(&frame.info.key, seq),
-                    analysis.read_checks(&frame.info.key, seq),
-                );
-                details(&rows[at], frame, exchange, checks)
+        Side::Frames => frames_view(&frame_rows(&store_ref, &analysis), on_only_frame),
+        Side::Details => match selected_entry {
+            Some(position) => {
+                let entry = &entries[position];
+                let frame = store_ref.frame(entry.frame);
+                let id = (entry.frame, entry.seq());
+                let reads = analysis.read_checks(id);
+                let earlier = reads
+                    .iter()
+                    .find_map(|read| read.interaction_id.clone())
+                    .map(|interaction| earlier_of(&store_ref, position, &interaction))
+                    .unwrap_or_default();
+                details(DetailsProps {
+                    entry,
+                    frame,
+                    frame_id: analysis.correlation.frame_ids.get(&frame.info.key),
+                    exchange: analysis.exchange(id),
+                    check: analysis.request_check(id),
+                    reads,
+                    earlier,
+                    compare_with: *compare_with,
+                    on_compare,
+                    select: select_ref.clone(),
+                    on_copy,
+                    copied: (*copied).clone(),
+                })
             }
             None => html! {
-                <section class="details empty" data-testid="record-details-empty">{ "Select a record to see it in full." }</section>
+                <section class="details empty" data-testid="record-details-empty">
+                    { "Select a record to see it in full (↑/↓ in the list, / to filter, Esc to go back)." }
+                </section>
             },
         },
     };
@@ -369,23 +877,60 @@ pub fn app(props: &AppProps) -> Html {
             .filter(|f| f.severity == severity)
             .count()
     };
+    let mut frame_urls: Vec<String> = Vec::new();
+    for frame in store_ref.frames() {
+        if !frame_urls.contains(&frame.info.url) {
+            frame_urls.push(frame.info.url.clone());
+        }
+    }
+    let categories = [
+        prefs_ref.requests,
+        prefs_ref.events,
+        prefs_ref.errors,
+        prefs_ref.foreign,
+    ];
 
     html! {
         <div class="app">
             { toolbar(ToolbarProps {
                 connection: &connection,
-                records: rows.len(),
+                records: entries.len(),
+                shown: indexes.len(),
                 dropped: store_ref.dropped(),
+                evicted: store_ref.evicted(),
+                paused: paused.borrow().get(),
+                not_recorded: not_recorded.borrow().get(),
+                preserve_log: store_ref.preserve_log,
                 findings: (count(Severity::Error), count(Severity::Warning), count(Severity::Info)),
                 side: *side,
                 options: options_state,
+                on_pause,
                 on_clear,
+                on_preserve,
                 on_side,
             }) }
+            <div onkeydown={on_filter_key}>
+                { filter_bar(FilterBarProps {
+                    input: filter_input.clone(),
+                    text: &prefs_ref.filter,
+                    categories,
+                    frames: frame_urls,
+                    frame: prefs_ref.frame_url.clone(),
+                    cap: store_ref.cap(),
+                    on_text,
+                    on_category,
+                    on_frame,
+                    on_cap,
+                }) }
+            </div>
+            if !overview.lanes.is_empty() {
+                { waterfall(&overview, canvas_ref.clone(), on_pick_time) }
+            }
             <main class="split">
                 <div class="list" role="grid" aria-label="Captured SCAPI messages" tabindex="0"
+                    aria-rowcount={(indexes.len() + 1).to_string()}
                     ref={list_ref} {onscroll} {onkeydown}>
-                    <div role="row" class="row head">
+                    <div role="row" class="row head" aria-rowindex="1">
                         <span role="columnheader" class="cell time">{ "Time" }</span>
                         <span role="columnheader" class="cell direction">{ "Direction" }</span>
                         <span role="columnheader" class="cell frame">{ "Frame" }</span>
@@ -395,40 +940,27 @@ pub fn app(props: &AppProps) -> Html {
                         <span role="columnheader" class="cell verdict" title="What Workspace does with it under the pasted options (with ? : read off the capture)">{ "Policy" }</span>
                         <span role="columnheader" class="cell summary">{ "Summary" }</span>
                     </div>
-                    { list }
-                    if rows.is_empty() {
+                    <div class="rows" role="rowgroup" style={format!("height:{}px", indexes.len() as f64 * ROW_HEIGHT)}>
+                        { rows }
+                    </div>
+                    if entries.is_empty() {
                         <p class="placeholder">{ "No SCAPI traffic captured in this tab yet." }</p>
+                    } else if indexes.is_empty() {
+                        <p class="placeholder" data-testid="nothing-matches">{ "No record matches the filter." }</p>
                     }
                 </div>
                 { pane }
             </main>
+            if new_records > 0 {
+                <button type="button" class="resume-tail" data-testid="resume-tail" onclick={on_resume_tail}>
+                    { format!("↓ {new_records} new — follow the live tail") }
+                </button>
+            }
+            if hidden_selection {
+                <p class="hidden-selection" role="status" data-testid="selection-filtered">{ "The selected record is hidden by the filter." }</p>
+            }
         </div>
     }
-}
-
-/// Brings a record's row into view (after the render that selects it).
-fn scroll_to(target: &RecordRef) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let selector = format!(
-            "[data-testid=record-row][data-frame-key=\"{}\"][data-seq=\"{}\"]",
-            target.frame, target.seq
-        );
-        let scroll = move || {
-            if let Some(row) = web_sys::window()
-                .and_then(|window| window.document())
-                .and_then(|document| document.query_selector(&selector).ok().flatten())
-            {
-                row.scroll_into_view_with_bool(false);
-            }
-        };
-        let callback = wasm_bindgen::closure::Closure::once_into_js(scroll);
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback(callback.unchecked_ref());
-        }
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = target;
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -439,7 +971,9 @@ fn start(
     store: Rc<RefCell<Store>>,
     bump: UseReducerDispatcher<Version>,
     connection: UseStateSetter<Connection>,
-    cache: AnalysisCache,
+    cache: SharedCache,
+    paused: Rc<Cell<bool>>,
+    not_recorded: Rc<Cell<u64>>,
 ) {
     use crate::bridge;
     if let Some(element) = web_sys::window()
@@ -466,8 +1000,9 @@ fn start(
         let tick = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
             let stale = cache
                 .borrow()
+                .analysis
                 .as_ref()
-                .is_some_and(|(_, analysis)| analysis.stale_at(js_sys::Date::now()));
+                .is_some_and(|analysis| analysis.stale_at(js_sys::Date::now()));
             if stale {
                 bump.dispatch(());
             }
@@ -494,7 +1029,14 @@ fn start(
         tab_id,
         move |json, browser_frame_id| match scapi::Batch::from_json(&json) {
             Ok(batch) => {
-                if store.borrow_mut().apply(batch, browser_frame_id) > 0 {
+                if paused.get() {
+                    // Recording is paused: say how much was not kept, keep nothing.
+                    not_recorded.set(not_recorded.get() + batch.records.len() as u64);
+                    bump.dispatch(());
+                    return;
+                }
+                let applied = store.borrow_mut().apply(batch, browser_frame_id);
+                if applied.added > 0 || applied.cleared_by_navigation {
                     bump.dispatch(());
                 }
             }
@@ -509,7 +1051,9 @@ fn start(
     _: Rc<RefCell<Store>>,
     _: UseReducerDispatcher<Version>,
     connection: UseStateSetter<Connection>,
-    _: AnalysisCache,
+    _: SharedCache,
+    _: Rc<Cell<bool>>,
+    _: Rc<Cell<u64>>,
 ) {
     connection.set(Connection::Failed("not running in a browser".to_owned()));
 }

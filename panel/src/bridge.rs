@@ -14,6 +14,8 @@ extern "C" {
     fn load_options_js(site: &str, on_loaded: &JsValue);
     #[wasm_bindgen(js_name = saveOptions)]
     fn save_options_js(site: &str, text: &str);
+    #[wasm_bindgen(js_name = copyText)]
+    fn copy_text_js(text: &str, on_done: &JsValue);
     #[wasm_bindgen(js_name = readChosenFile)]
     fn read_chosen_file_js(
         input: &web_sys::HtmlInputElement,
@@ -74,4 +76,10 @@ pub fn connect(
     let on_batch = Closure::<dyn Fn(String, i32)>::new(on_batch).into_js_value();
     let on_state = Closure::<dyn Fn(String, String)>::new(on_state).into_js_value();
     connect_to_tab_js(tab_id, &on_batch, &on_state);
+}
+
+/// Copies text to the clipboard; `on_done(true)` when it worked.
+pub fn copy_text(text: &str, on_done: impl FnOnce(bool) + 'static) {
+    let on_done = Closure::once_into_js(on_done);
+    copy_text_js(text, &on_done);
 }

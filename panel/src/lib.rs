@@ -1,7 +1,10 @@
 //! The DevTools panel: a live list of the inspected tab's SCAPI traffic, in Yew.
 //!
-//! * [`store`]: the records received so far, deduplicated and in time order (no browser types).
-//! * [`analysis`]: pairs, subscriptions and findings of the core crate over the store.
+//! * [`store`]: the records received so far, compact, deduplicated and in time order.
+//! * [`analysis`]: pairs, subscriptions, findings and the policy audit over the store's facts.
+//! * [`filter`], [`prefs`], [`policy`], [`snippet`], [`user_data_diff`]: the filter grammar, the
+//!   remembered preferences, the pasted options, "copy as call", userData changes (all pure).
+//! * [`persist`]: storage, files and the clipboard (browser only).
 //! * [`bridge`]: the port to the background and the DevTools environment (`js/port.js`).
 //! * [`app`] and [`view`]: the components.
 
@@ -9,9 +12,13 @@ pub mod analysis;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;
+pub mod filter;
 pub mod persist;
 pub mod policy;
+pub mod prefs;
+pub mod snippet;
 pub mod store;
+pub mod user_data_diff;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,5 +1,46 @@
-//! What the panel keeps across sessions and reads from disk: the options pasted per site, an
-//! options file. Browser only; elsewhere (native tests) nothing is kept and nothing is read.
+//! What the panel keeps across sessions and reads from disk: the options pasted per site, its
+//! preferences, an options file; and the clipboard. Browser only; elsewhere (native tests)
+//! nothing is kept, read or copied.
+
+use crate::prefs::Prefs;
+
+const PREFS_KEY: &str = "scapi-inspector:prefs";
+
+/// The preferences kept from the last session (defaults when none).
+pub fn load_prefs() -> Prefs {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let stored = web_sys::window()
+            .and_then(|window| window.local_storage().ok().flatten())
+            .and_then(|storage| storage.get_item(PREFS_KEY).ok().flatten());
+        if let Some(text) = stored {
+            return Prefs::from_text(&text);
+        }
+    }
+    Prefs::default()
+}
+
+pub fn save_prefs(prefs: &Prefs) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(storage) =
+        web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+    {
+        let _ = storage.set_item(PREFS_KEY, &prefs.to_text());
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (prefs, PREFS_KEY);
+}
+
+/// Copies text to the clipboard; `on_done(true)` when it worked.
+pub fn copy_text(text: &str, on_done: impl FnOnce(bool) + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    crate::bridge::copy_text(text, on_done);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = text;
+        on_done(false);
+    }
+}
 
 /// Calls `on_loaded` with the options kept for `site` ("" when none).
 pub fn load_options(site: &str, on_loaded: impl FnOnce(String) + 'static) {

@@ -1,67 +1,254 @@
-//! Everything the panel received: records from every frame of the tab, each once, in time order.
+//! Everything the panel received: records from every frame of the tab, each once, in time order,
+//! kept compactly (the analyses' facts, a one-line summary and the raw JSON text) so that 100,000
+//! of them fit in a DevTools panel; a record is decoded again in full only to be shown.
 
-use scapi::{Batch, FrameInfo, Record};
+use scapi::facts::{Facts, Kind};
+use scapi::{decode, Batch, Direction, FrameInfo, Record, SourceRelation};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+
+/// Records kept unless the user chooses another cap.
+pub const DEFAULT_CAP: usize = 100_000;
 
 /// A frame (document instance) that sent records, with what it lost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
     pub info: FrameInfo,
+    /// Records the page lost before they reached the panel (the frame's buffer overflowed).
     pub dropped: u64,
 }
 
+/// One captured message, compact.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub struct Entry {
     /// Index into [`Store::frames`].
-    pub frame: usize,
-    pub record: Record,
+    pub frame: u32,
+    pub facts: Facts,
+    pub ports: u32,
+    pub summary: Box<str>,
+    /// The message data exactly as captured, as JSON text.
+    pub raw: Box<str>,
+    /// Interaction ids the message names (parameters, `interactionId` fields), for filters.
+    pub interactions: Box<[Box<str>]>,
 }
 
-#[derive(Debug, Default)]
+impl Entry {
+    pub fn of(frame: u32, record: &Record) -> Entry {
+        Entry {
+            frame,
+            facts: Facts::of(record),
+            ports: record.ports,
+            summary: record.summary().into_boxed_str(),
+            raw: serde_json::to_string(&record.raw)
+                .unwrap_or_default()
+                .into_boxed_str(),
+            interactions: interaction_ids(record),
+        }
+    }
+
+    pub fn seq(&self) -> u64 {
+        self.facts.seq
+    }
+
+    pub fn time(&self) -> f64 {
+        self.facts.time
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.facts.kind()
+    }
+
+    pub fn direction(&self) -> Direction {
+        let kind = self.kind();
+        if kind.is_call() {
+            Direction::ToWorkspace
+        } else if kind.is_from_workspace() {
+            Direction::ToApp
+        } else {
+            Direction::Unknown
+        }
+    }
+
+    /// The full record again, decoded from the raw text (for the details).
+    pub fn record(&self) -> Record {
+        let raw: Value = serde_json::from_str(&self.raw).unwrap_or(Value::Null);
+        Record {
+            seq: self.facts.seq,
+            time: self.facts.time,
+            wall: self.facts.wall,
+            origin: self.facts.origin.clone(),
+            source: self.facts.source,
+            child_index: self.facts.child_index,
+            ports: self.ports,
+            decoded: decode(&raw),
+            raw,
+        }
+    }
+
+    pub fn source(&self) -> SourceRelation {
+        self.facts.source
+    }
+}
+
+/// Every interaction id a message names: an `interactionId` (or `parentInteractionId`) anywhere
+/// in its data, and the id a request takes as its first parameter.
+fn interaction_ids(record: &Record) -> Box<[Box<str>]> {
+    let mut ids: Vec<Box<str>> = Vec::new();
+    let mut add = |id: &Value| {
+        let text = match id {
+            Value::String(text) => text.clone(),
+            Value::Number(number) => number.to_string(),
+            _ => return,
+        };
+        if !ids.iter().any(|known| **known == *text) {
+            ids.push(text.into_boxed_str());
+        }
+    };
+    fn walk(value: &Value, add: &mut dyn FnMut(&Value)) {
+        match value {
+            Value::Object(fields) => {
+                for (key, inner) in fields {
+                    if key == "interactionId" || key == "parentInteractionId" {
+                        add(inner);
+                    } else {
+                        walk(inner, add);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| walk(item, add)),
+            _ => {}
+        }
+    }
+    if let scapi::Message::Request {
+        typed, parameters, ..
+    } = &record.decoded.message
+    {
+        let typed = serde_json::to_value(&typed.call).unwrap_or(Value::Null);
+        for key in ["interactionId", "consultInteractionId"] {
+            if let Some(id) = typed.get(key) {
+                add(id);
+            }
+        }
+        if let Some(parameters) = parameters {
+            walk(parameters, &mut add);
+        }
+    } else {
+        walk(&record.raw, &mut add);
+    }
+    ids.into_boxed_slice()
+}
+
+/// What one batch did to the store.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    pub added: usize,
+    /// The top frame navigated and the log was not preserved: older records were cleared.
+    pub cleared_by_navigation: bool,
+}
+
+#[derive(Debug)]
 pub struct Store {
     frames: Vec<Frame>,
-    frame_index: HashMap<String, usize>,
-    rows: Vec<Row>,
+    frame_index: HashMap<String, u32>,
+    entries: Vec<Entry>,
     /// (frame, seq) of every record ever received, kept across Clear so replays do not bring
     /// cleared records back.
-    seen: HashSet<(usize, u64)>,
+    seen: HashSet<(u32, u64)>,
+    /// At most this many records are kept; the oldest go first.
+    cap: usize,
+    /// Records dropped by the cap.
+    evicted: u64,
+    /// Keep records when the inspected page navigates.
+    pub preserve_log: bool,
+    /// Bumped on every change, for caches.
+    version: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            frames: Vec::new(),
+            frame_index: HashMap::new(),
+            entries: Vec::new(),
+            seen: HashSet::new(),
+            cap: DEFAULT_CAP,
+            evicted: 0,
+            preserve_log: false,
+            version: 0,
+        }
+    }
 }
 
 impl Store {
-    /// Adds a batch's new records; returns how many were new. `browser_frame_id` is the background's
-    /// stamp (negative when unknown).
-    pub fn apply(&mut self, mut batch: Batch, browser_frame_id: i32) -> usize {
+    /// An empty store with these settings.
+    pub fn with(preserve_log: bool, cap: usize) -> Store {
+        Store {
+            preserve_log,
+            cap: cap.max(1),
+            ..Store::default()
+        }
+    }
+
+    /// Adds a batch's new records. `browser_frame_id` is the background's stamp (negative when
+    /// unknown).
+    pub fn apply(&mut self, mut batch: Batch, browser_frame_id: i32) -> Applied {
         if browser_frame_id >= 0 {
             batch.frame.browser_frame_id = Some(browser_frame_id.into());
         }
+        let mut applied = Applied::default();
+        if batch.frame.is_top && !self.preserve_log && self.is_new_top(&batch.frame) {
+            // A new top document: the inspected page navigated or reloaded.
+            if !self.entries.is_empty() {
+                self.entries.clear();
+                applied.cleared_by_navigation = true;
+            }
+        }
         let frame = self.frame_for(batch.frame, batch.dropped);
-        let mut added = 0;
-        for record in batch.records {
+        for record in &batch.records {
             if !self.seen.insert((frame, record.seq)) {
                 continue;
             }
-            let row = Row { frame, record };
-            // Batches from different frames interleave: keep time order, appending when possible.
-            let at = if self
-                .rows
-                .last()
-                .is_none_or(|last| last.record.time <= row.record.time)
-            {
-                self.rows.len()
-            } else {
-                self.rows
-                    .partition_point(|other| other.record.time <= row.record.time)
-            };
-            self.rows.insert(at, row);
-            added += 1;
+            self.insert(Entry::of(frame, record));
+            applied.added += 1;
         }
-        added
+        self.enforce_cap();
+        if applied.added > 0 || applied.cleared_by_navigation {
+            self.version += 1;
+        }
+        applied
     }
 
-    fn frame_for(&mut self, info: FrameInfo, dropped: u64) -> usize {
+    /// Adds one entry in time order (batches from different frames interleave).
+    fn insert(&mut self, entry: Entry) {
+        let at = if self
+            .entries
+            .last()
+            .is_none_or(|last| last.time() <= entry.time())
+        {
+            self.entries.len()
+        } else {
+            self.entries
+                .partition_point(|other| other.time() <= entry.time())
+        };
+        self.entries.insert(at, entry);
+    }
+
+    fn is_new_top(&self, info: &FrameInfo) -> bool {
+        !self.frame_index.contains_key(&info.key) && self.frames.iter().any(|f| f.info.is_top)
+    }
+
+    fn enforce_cap(&mut self) {
+        if self.entries.len() > self.cap {
+            let excess = self.entries.len() - self.cap;
+            self.entries.drain(..excess);
+            self.evicted += excess as u64;
+        }
+    }
+
+    fn frame_for(&mut self, info: FrameInfo, dropped: u64) -> u32 {
         match self.frame_index.get(&info.key) {
             Some(&index) => {
-                let frame = &mut self.frames[index];
+                let frame = &mut self.frames[index as usize];
                 frame.dropped = frame.dropped.max(dropped);
                 let browser_frame_id = info.browser_frame_id.or(frame.info.browser_frame_id);
                 frame.info = FrameInfo {
@@ -71,7 +258,7 @@ impl Store {
                 index
             }
             None => {
-                let index = self.frames.len();
+                let index = self.frames.len() as u32;
                 self.frame_index.insert(info.key.clone(), index);
                 self.frames.push(Frame { info, dropped });
                 index
@@ -80,11 +267,26 @@ impl Store {
     }
 
     pub fn clear(&mut self) {
-        self.rows.clear();
+        self.entries.clear();
+        self.version += 1;
     }
 
-    pub fn rows(&self) -> &[Row] {
-        &self.rows
+    /// Sets the cap; records beyond it are dropped now (oldest first) and counted.
+    pub fn set_cap(&mut self, cap: usize) {
+        self.cap = cap.max(1);
+        let before = self.entries.len();
+        self.enforce_cap();
+        if self.entries.len() != before {
+            self.version += 1;
+        }
+    }
+
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 
     pub fn frames(&self) -> &[Frame] {
@@ -92,111 +294,35 @@ impl Store {
     }
 
     /// The index of the frame with this key.
-    pub fn frame_position(&self, key: &str) -> Option<usize> {
+    pub fn frame_position(&self, key: &str) -> Option<u32> {
         self.frame_index.get(key).copied()
     }
 
-    pub fn frame(&self, index: usize) -> &Frame {
-        &self.frames[index]
+    pub fn frame(&self, index: u32) -> &Frame {
+        &self.frames[index as usize]
     }
 
-    /// Records lost in all frames (buffer overflow in the page).
+    /// Records lost in the page (a frame's buffer overflowed).
     pub fn dropped(&self) -> u64 {
         self.frames.iter().map(|frame| frame.dropped).sum()
+    }
+
+    /// Records dropped by the panel's cap.
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The position of a record in the time-ordered list.
+    pub fn position(&self, frame: u32, seq: u64) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|entry| entry.frame == frame && entry.seq() == seq)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use scapi::{decode, SourceRelation};
-    use serde_json::json;
-
-    fn record(seq: u64, time: f64) -> Record {
-        let raw = json!({"referenceId": seq.to_string(), "data": {}, "userAgent": "WWE Server"});
-        Record {
-            seq,
-            time,
-            wall: time,
-            origin: "http://127.0.0.1:1".into(),
-            source: SourceRelation::Parent,
-            child_index: None,
-            ports: 0,
-            decoded: decode(&raw),
-            raw,
-        }
-    }
-
-    fn batch(key: &str, dropped: u64, records: Vec<Record>) -> Batch {
-        Batch {
-            frame: FrameInfo {
-                key: key.into(),
-                url: format!("http://localhost:1/{key}.html"),
-                origin: "http://localhost:1".into(),
-                is_top: false,
-                browser_frame_id: None,
-                ..Default::default()
-            },
-            dropped,
-            replay: false,
-            records,
-        }
-    }
-
-    #[test]
-    fn replayed_records_are_not_shown_twice() {
-        let mut store = Store::default();
-        assert_eq!(
-            store.apply(batch("a", 0, vec![record(0, 1.0), record(1, 2.0)]), 3),
-            2
-        );
-        assert_eq!(
-            store.apply(
-                batch("a", 0, vec![record(0, 1.0), record(1, 2.0), record(2, 3.0)]),
-                3
-            ),
-            1
-        );
-        assert_eq!(store.rows().len(), 3);
-        assert_eq!(store.frame(0).info.browser_frame_id, Some(3));
-    }
-
-    #[test]
-    fn frames_interleave_in_time_order() {
-        let mut store = Store::default();
-        store.apply(batch("a", 0, vec![record(0, 1.0), record(1, 5.0)]), -1);
-        store.apply(batch("b", 0, vec![record(0, 3.0), record(1, 7.0)]), -1);
-        let times: Vec<f64> = store.rows().iter().map(|row| row.record.time).collect();
-        assert_eq!(times, [1.0, 3.0, 5.0, 7.0]);
-        assert_eq!(store.frames().len(), 2);
-    }
-
-    #[test]
-    fn same_seq_in_two_frames_are_two_records() {
-        let mut store = Store::default();
-        store.apply(batch("a", 0, vec![record(0, 1.0)]), -1);
-        store.apply(batch("b", 0, vec![record(0, 1.0)]), -1);
-        assert_eq!(store.rows().len(), 2);
-    }
-
-    #[test]
-    fn dropped_counts_add_up_across_frames_and_never_shrink() {
-        let mut store = Store::default();
-        store.apply(batch("a", 4, vec![]), -1);
-        store.apply(batch("b", 2, vec![]), -1);
-        store.apply(batch("a", 1, vec![]), -1);
-        assert_eq!(store.dropped(), 6);
-    }
-
-    #[test]
-    fn cleared_records_stay_cleared_after_a_replay() {
-        let mut store = Store::default();
-        store.apply(batch("a", 0, vec![record(0, 1.0)]), -1);
-        store.clear();
-        assert_eq!(
-            store.apply(batch("a", 0, vec![record(0, 1.0), record(1, 2.0)]), -1),
-            1
-        );
-        assert_eq!(store.rows().len(), 1);
-    }
-}
+mod tests;

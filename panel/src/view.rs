@@ -1,13 +1,17 @@
 //! The panel's pieces of markup, one file each.
 
 pub mod details;
+pub mod filter_bar;
 pub mod findings;
+pub mod frames;
+pub mod json_tree;
 pub mod policy;
 pub mod rates;
 pub mod row;
 pub mod toolbar;
 pub mod user_data;
 pub mod verdict;
+pub mod waterfall;
 
 /// Local wall-clock time with milliseconds, as DevTools shows it.
 pub fn clock(wall_ms: f64) -> String {

@@ -192,7 +192,7 @@ async fn clear_empties_the_list() {
     settle().await;
     assert_eq!(rows(&root).len(), 1);
     let clear: web_sys::HtmlElement = root
-        .query_selector(".toolbar button")
+        .query_selector("[data-testid=clear]")
         .unwrap()
         .unwrap()
         .dyn_into()

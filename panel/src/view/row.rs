@@ -1,27 +1,41 @@
 //! One line of the record list.
 
-use crate::store::{Frame, Row};
+use crate::store::{Entry, Frame};
 use crate::view::verdict::PolicyCell;
 use crate::view::{clock, frame_label};
 use yew::prelude::*;
+
+/// Height of a row in pixels: the list is virtual, so every row has the same height.
+pub const ROW_HEIGHT: f64 = 20.0;
 
 /// How a row's request or response fared, from the pairing: `(text, state)`, e.g.
 /// `("answered 12 ms", "answered")`, or for a response `("↩ agent.get 12 ms", "answered")`.
 pub type Status = Option<(String, &'static str)>;
 
-pub fn row(
-    row: &Row,
-    frame: &Frame,
-    selected: bool,
-    status: Status,
-    policy: Option<PolicyCell>,
-    onclick: Callback<MouseEvent>,
-) -> Html {
-    let record = &row.record;
-    let message = &record.decoded.message;
-    let direction = message.direction();
-    let kind = message.kind();
-    let name = message.name();
+pub struct RowProps<'a> {
+    pub entry: &'a Entry,
+    pub frame: &'a Frame,
+    /// Position in the filtered list, from 0.
+    pub index: usize,
+    pub selected: bool,
+    pub status: Status,
+    pub policy: Option<PolicyCell>,
+    pub onclick: Callback<MouseEvent>,
+}
+
+pub fn row(props: RowProps) -> Html {
+    let RowProps {
+        entry,
+        frame,
+        index,
+        selected,
+        status,
+        policy,
+        onclick,
+    } = props;
+    let kind = entry.kind().label();
+    let direction = entry.direction();
+    let name = entry.facts.name.clone();
     let class = classes!(
         "row",
         format!("kind-{kind}"),
@@ -40,22 +54,24 @@ pub fn row(
         ),
         None => (String::new(), None, None, None),
     };
+    let style = format!("transform:translateY({}px)", index as f64 * ROW_HEIGHT);
     html! {
         <div role="row" class={class} data-testid="record-row" aria-selected={selected.to_string()}
+            aria-rowindex={(index + 2).to_string()} {style}
             data-kind={kind} data-direction={direction.label()} data-name={name.clone()}
-            data-reference-id={message.reference_id().map(str::to_owned)}
+            data-reference-id={entry.facts.reference_id.clone()}
             data-frame-url={frame.info.url.clone()} data-frame-origin={frame.info.origin.clone()}
-            data-frame-key={frame.info.key.clone()} data-seq={record.seq.to_string()}
-            data-source={record.source.label()} data-exchange-state={state}
+            data-frame-key={frame.info.key.clone()} data-seq={entry.seq().to_string()}
+            data-source={entry.source().label()} data-exchange-state={state}
             data-verdict={verdict} data-agreement={agreement} {onclick}>
-            <span role="gridcell" class="cell time">{ clock(record.time) }</span>
+            <span role="gridcell" class="cell time">{ clock(entry.time()) }</span>
             <span role="gridcell" class={classes!("cell", "direction", direction.label())}>{ direction.arrow() }</span>
             <span role="gridcell" class="cell frame" title={frame.info.url.clone()}>{ frame_label(&frame.info.url) }</span>
             <span role="gridcell" class="cell kind">{ kind }</span>
-            <span role="gridcell" class="cell name">{ name }</span>
+            <span role="gridcell" class="cell name" title={name.clone()}>{ name }</span>
             <span role="gridcell" class={classes!("cell", "status", state)}>{ status_text }</span>
             <span role="gridcell" class={classes!("cell", "verdict", verdict, agreement)} title={policy_title}>{ policy_text }</span>
-            <span role="gridcell" class="cell summary">{ record.summary() }</span>
+            <span role="gridcell" class="cell summary">{ entry.summary.to_string() }</span>
         </div>
     }
 }

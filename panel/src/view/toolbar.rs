@@ -1,4 +1,5 @@
-//! The bar above the list: connection state, counts, Clear, and the choice of side view.
+//! The bar above the list: capture controls (pause, clear, preserve log), counts and losses, the
+//! connection, and the choice of side view.
 
 use yew::prelude::*;
 
@@ -41,19 +42,31 @@ pub enum Side {
     Policy,
     Rates,
     UserData,
+    Frames,
 }
 
 /// What the toolbar shows and the buttons it offers.
 pub struct ToolbarProps<'a> {
     pub connection: &'a Connection,
+    /// Records kept, and shown through the filter.
     pub records: usize,
+    pub shown: usize,
+    /// Lost in the page (a frame's buffer was full).
     pub dropped: u64,
+    /// Dropped by the panel's cap.
+    pub evicted: u64,
+    pub paused: bool,
+    /// Messages that arrived while paused (not recorded).
+    pub not_recorded: u64,
+    pub preserve_log: bool,
     /// Findings by severity: errors, warnings, information.
     pub findings: (usize, usize, usize),
     pub side: Side,
     /// `none`, `applied` or `rejected`: the state of the pasted options.
     pub options: &'static str,
+    pub on_pause: Callback<MouseEvent>,
     pub on_clear: Callback<MouseEvent>,
+    pub on_preserve: Callback<Event>,
     /// Pressing the button of the side view already shown goes back to the details.
     pub on_side: Callback<Side>,
 }
@@ -62,11 +75,18 @@ pub fn toolbar(props: ToolbarProps) -> Html {
     let ToolbarProps {
         connection,
         records,
+        shown,
         dropped,
+        evicted,
+        paused,
+        not_recorded,
+        preserve_log,
         findings: (errors, warnings, infos),
         side,
         options,
+        on_pause,
         on_clear,
+        on_preserve,
         on_side,
     } = props;
     let toggle = |target: Side| {
@@ -79,22 +99,45 @@ pub fn toolbar(props: ToolbarProps) -> Html {
             })
         })
     };
-    let options_label = match options {
-        "applied" => "Options ✓",
-        "rejected" => "Options ✗",
-        _ => "Options",
+    let side_button = |target: Side,
+                       test_id: &'static str,
+                       label: String,
+                       title: &'static str,
+                       class: Classes| {
+        html! {
+            <button type="button" class={class} data-testid={test_id}
+                aria-pressed={(side == target).to_string()} onclick={toggle(target)} {title}>{ label }</button>
+        }
     };
-    let plural = if records == 1 { "record" } else { "records" };
     let total = errors + warnings + infos;
     let findings_class = classes!(
         "findings-toggle",
         (errors > 0).then_some("has-errors"),
         (errors == 0 && warnings > 0).then_some("has-warnings")
     );
+    let options_label = match options {
+        "applied" => "Options ✓",
+        "rejected" => "Options ✗",
+        _ => "Options",
+    };
+    let count = if shown == records {
+        format!("{records} record{}", if records == 1 { "" } else { "s" })
+    } else {
+        format!("{shown} / {records} records")
+    };
     html! {
         <header class="toolbar" role="toolbar" aria-label="Capture">
-            <button type="button" onclick={on_clear} title="Clear the list">{ "Clear" }</button>
-            <span class="title">{ "SCAPI Inspector" }</span>
+            <button type="button" class={classes!("record", (!paused).then_some("recording"))} data-testid="pause-toggle"
+                aria-pressed={paused.to_string()} onclick={on_pause}
+                title={if paused { "Resume recording" } else { "Pause recording: messages arriving meanwhile are counted, not kept" }}>
+                { if paused { "▶ Resume" } else { "⏸ Pause" } }
+            </button>
+            <button type="button" data-testid="clear" onclick={on_clear} title="Clear the list">{ "Clear" }</button>
+            <label class="check" title="Keep records when the inspected page reloads or navigates">
+                <input type="checkbox" data-testid="preserve-log" checked={preserve_log} onchange={on_preserve} />
+                { "Preserve log" }
+            </label>
+            <span class="separator"></span>
             <button type="button" class={findings_class} data-testid="findings-toggle"
                 aria-pressed={(side == Side::Findings).to_string()} onclick={toggle(Side::Findings)}
                 title={format!("{errors} errors, {warnings} warnings, {infos} notes")}>
@@ -105,16 +148,23 @@ pub fn toolbar(props: ToolbarProps) -> Html {
                 onclick={toggle(Side::Policy)} title="Workspace options: paste them to see what Workspace does with each request">
                 { options_label }
             </button>
-            <button type="button" data-testid="rates-toggle" aria-pressed={(side == Side::Rates).to_string()}
-                onclick={toggle(Side::Rates)} title="Requests per minute, limits, quarantines">{ "Rate limits" }</button>
-            <button type="button" data-testid="user-data-toggle" aria-pressed={(side == Side::UserData).to_string()}
-                onclick={toggle(Side::UserData)} title="userData keys written, read, hidden and refused, per interaction">{ "User data" }</button>
+            { side_button(Side::Rates, "rates-toggle", "Rate limits".to_owned(), "Requests per minute, limits, quarantines", classes!()) }
+            { side_button(Side::UserData, "user-data-toggle", "User data".to_owned(), "userData keys written, read, hidden and refused, per interaction", classes!()) }
+            { side_button(Side::Frames, "frames-toggle", "Frames".to_owned(), "Every frame: role, attachment, frameId, subscriptions, tab state", classes!()) }
             <span class="spacer"></span>
+            if paused && not_recorded > 0 {
+                <span class="dropped" data-testid="not-recorded" role="status"
+                    title="Messages that arrived while recording was paused">{ format!("{not_recorded} not recorded (paused)") }</span>
+            }
             if dropped > 0 {
                 <span class="dropped" data-testid="dropped-count" role="status"
                     title="Records lost because a frame's buffer was full">{ format!("{dropped} dropped") }</span>
             }
-            <span class="count" data-testid="record-count">{ format!("{records} {plural}") }</span>
+            if evicted > 0 {
+                <span class="dropped" data-testid="evicted-count" role="status"
+                    title="The oldest records, removed to stay within the record cap">{ format!("{evicted} over the cap") }</span>
+            }
+            <span class="count" data-testid="record-count" role="status">{ count }</span>
             <span class="connection" data-testid="connection" data-state={connection.state()}>{ connection.text() }</span>
         </header>
     }

@@ -1,0 +1,177 @@
+use super::*;
+use scapi::{decode, SourceRelation};
+use serde_json::json;
+
+fn record(seq: u64, time: f64) -> Record {
+    let raw = json!({"referenceId": seq.to_string(), "data": {}, "userAgent": "WWE Server"});
+    Record {
+        seq,
+        time,
+        wall: time,
+        origin: "http://127.0.0.1:1".into(),
+        source: SourceRelation::Parent,
+        child_index: None,
+        ports: 0,
+        decoded: decode(&raw),
+        raw,
+    }
+}
+
+fn batch(key: &str, dropped: u64, records: Vec<Record>) -> Batch {
+    Batch {
+        frame: FrameInfo {
+            key: key.into(),
+            url: format!("http://localhost:1/{key}.html"),
+            origin: "http://localhost:1".into(),
+            is_top: key.starts_with("top"),
+            browser_frame_id: None,
+            ..Default::default()
+        },
+        dropped,
+        replay: false,
+        records,
+    }
+}
+
+fn times(store: &Store) -> Vec<f64> {
+    store.entries().iter().map(Entry::time).collect()
+}
+
+#[test]
+fn replayed_records_are_not_shown_twice() {
+    let mut store = Store::default();
+    assert_eq!(
+        store
+            .apply(batch("a", 0, vec![record(0, 1.0), record(1, 2.0)]), 3)
+            .added,
+        2
+    );
+    assert_eq!(
+        store
+            .apply(
+                batch("a", 0, vec![record(0, 1.0), record(1, 2.0), record(2, 3.0)]),
+                3
+            )
+            .added,
+        1
+    );
+    assert_eq!(store.entries().len(), 3);
+    assert_eq!(store.frame(0).info.browser_frame_id, Some(3));
+}
+
+#[test]
+fn frames_interleave_in_time_order() {
+    let mut store = Store::default();
+    store.apply(batch("a", 0, vec![record(0, 1.0), record(1, 5.0)]), -1);
+    store.apply(batch("b", 0, vec![record(0, 3.0), record(1, 7.0)]), -1);
+    assert_eq!(times(&store), [1.0, 3.0, 5.0, 7.0]);
+    assert_eq!(store.frames().len(), 2);
+}
+
+#[test]
+fn same_seq_in_two_frames_are_two_records() {
+    let mut store = Store::default();
+    store.apply(batch("a", 0, vec![record(0, 1.0)]), -1);
+    store.apply(batch("b", 0, vec![record(0, 1.0)]), -1);
+    assert_eq!(store.entries().len(), 2);
+}
+
+#[test]
+fn dropped_counts_add_up_across_frames_and_never_shrink() {
+    let mut store = Store::default();
+    store.apply(batch("a", 4, vec![]), -1);
+    store.apply(batch("b", 2, vec![]), -1);
+    store.apply(batch("a", 1, vec![]), -1);
+    assert_eq!(store.dropped(), 6);
+}
+
+#[test]
+fn cleared_records_stay_cleared_after_a_replay() {
+    let mut store = Store::default();
+    store.apply(batch("a", 0, vec![record(0, 1.0)]), -1);
+    store.clear();
+    assert_eq!(
+        store
+            .apply(batch("a", 0, vec![record(0, 1.0), record(1, 2.0)]), -1)
+            .added,
+        1
+    );
+    assert_eq!(store.entries().len(), 1);
+}
+
+#[test]
+fn the_cap_drops_the_oldest_and_counts_them() {
+    let mut store = Store::default();
+    store.set_cap(3);
+    store.apply(
+        batch(
+            "a",
+            0,
+            (0..5).map(|i| record(i, f64::from(i as u32))).collect(),
+        ),
+        -1,
+    );
+    assert_eq!(times(&store), [2.0, 3.0, 4.0]);
+    assert_eq!(store.evicted(), 2);
+    store.set_cap(1);
+    assert_eq!(times(&store), [4.0]);
+    assert_eq!(store.evicted(), 4);
+}
+
+#[test]
+fn a_new_top_document_clears_the_log_unless_it_is_preserved() {
+    let mut store = Store::default();
+    store.apply(batch("top1", 0, vec![record(0, 1.0)]), -1);
+    store.apply(batch("app", 0, vec![record(0, 2.0)]), -1);
+    let applied = store.apply(batch("top2", 0, vec![record(0, 10.0)]), -1);
+    assert!(applied.cleared_by_navigation);
+    assert_eq!(times(&store), [10.0]);
+
+    let mut preserved = Store::with(true, DEFAULT_CAP);
+    preserved.apply(batch("top1", 0, vec![record(0, 1.0)]), -1);
+    let applied = preserved.apply(batch("top2", 0, vec![record(0, 10.0)]), -1);
+    assert!(!applied.cleared_by_navigation);
+    assert_eq!(times(&preserved), [1.0, 10.0]);
+}
+
+#[test]
+fn an_entry_keeps_what_the_list_and_filters_need_and_decodes_again_in_full() {
+    let raw = json!({"request": "interaction.setUserData", "parameters": ["7", {"K": "v"}], "referenceId": "3", "userAgent": "WWE Client", "protocolVersion": 2});
+    let write = Record {
+        decoded: decode(&raw),
+        raw,
+        ..record(5, 9.5)
+    };
+    let entry = Entry::of(0, &write);
+    assert_eq!(entry.kind(), Kind::Request);
+    assert_eq!(entry.direction(), Direction::ToWorkspace);
+    assert_eq!(entry.facts.name, "interaction.setUserData");
+    assert_eq!(&*entry.summary, "[\"7\",{\"K\":\"v\"}]");
+    assert_eq!(
+        entry
+            .interactions
+            .iter()
+            .map(|id| &**id)
+            .collect::<Vec<_>>(),
+        ["7"]
+    );
+    assert_eq!(entry.record(), write);
+
+    let event = json!({"event": "interaction", "data": {"eventType": "ADDED", "interaction": {"interactionId": "8", "parentInteractionId": "7"}}, "userAgent": "WWE Server"});
+    let entry = Entry::of(
+        0,
+        &Record {
+            decoded: decode(&event),
+            raw: event,
+            ..record(6, 10.0)
+        },
+    );
+    assert_eq!(
+        entry
+            .interactions
+            .iter()
+            .map(|id| &**id)
+            .collect::<Vec<_>>(),
+        ["8", "7"]
+    );
+}
