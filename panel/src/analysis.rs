@@ -37,7 +37,7 @@ impl Analysis {
         let records: Vec<(usize, &Facts)> = store
             .entries()
             .iter()
-            .map(|entry| (entry.frame as usize, &entry.facts))
+            .map(|entry| (entry.frame as usize, &*entry.facts))
             .collect();
         let correlation = correlate_facts(&frames, &records, now);
         let mut findings = find_facts(&frames, &records, &correlation);
@@ -178,6 +178,7 @@ mod tests {
                 browser_frame_id: None,
             },
             dropped: 0,
+            captured: 0,
             replay: false,
             records: records
                 .into_iter()

@@ -233,7 +233,6 @@ fn filtered(store: &Store, analysis: &Analysis, filter: &Filter) -> Vec<u32> {
                 frame_origin: &frame.info.origin,
                 frame_id: frame_ids[entry.frame as usize].clone(),
                 interactions: &entry.interactions,
-                summary: &entry.summary,
                 raw: &entry.raw,
                 status: &status,
                 verdict: &verdict,
@@ -302,6 +301,8 @@ pub fn app(props: &AppProps) -> Html {
     let follow = use_mut_ref(|| true);
     let shown_when_unfollowed = use_mut_ref(|| 0usize);
     let scroll_request = use_mut_ref(|| None::<f64>);
+    let overview_cache = use_mut_ref(|| None::<((u64, u64), Rc<Overview>)>);
+    let resized = use_mut_ref(|| 0u64);
     let paused = use_mut_ref(|| Rc::new(Cell::new(false)));
     let not_recorded = use_mut_ref(|| Rc::new(Cell::new(0u64)));
     let bump = version.dispatcher();
@@ -351,9 +352,13 @@ pub fn app(props: &AppProps) -> Html {
     {
         // Redraw the overview when the panel is resized.
         let bump = bump.clone();
+        let resized = resized.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|window| {
-                gloo_events::EventListener::new(&window, "resize", move |_| bump.dispatch(()))
+                gloo_events::EventListener::new(&window, "resize", move |_| {
+                    *resized.borrow_mut() += 1;
+                    bump.dispatch(())
+                })
             });
             move || drop(listener)
         });
@@ -769,11 +774,25 @@ pub fn app(props: &AppProps) -> Html {
     }
 
     // --- the overview ----------------------------------------------------------------------
-    let overview = Overview::of(&store_ref, &analysis, now(&store_ref));
+    // Made again only with a new analysis (which a stream of batches gets at a bounded pace);
+    // drawn only then, or on resize.
+    let overview = {
+        let key = (0, analysis_stamp);
+        let mut cache = overview_cache.borrow_mut();
+        match &*cache {
+            Some((made_for, overview)) if *made_for == key => overview.clone(),
+            _ => {
+                let overview = Rc::new(Overview::of(&store_ref, &analysis, now(&store_ref)));
+                *cache = Some((key, overview.clone()));
+                overview
+            }
+        }
+    };
     {
         let overview = overview.clone();
         let canvas_ref = canvas_ref.clone();
-        use_effect(move || {
+        let drawn_for = (analysis_stamp, *resized.borrow(), *side);
+        use_effect_with(drawn_for, move |_| {
             #[cfg(target_arch = "wasm32")]
             crate::view::waterfall::draw(&overview, &canvas_ref);
             #[cfg(not(target_arch = "wasm32"))]

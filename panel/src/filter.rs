@@ -109,7 +109,6 @@ pub struct Context<'a> {
     /// The frameId Workspace assigned to the receiving frame, as text.
     pub frame_id: Option<String>,
     pub interactions: &'a [Box<str>],
-    pub summary: &'a str,
     pub raw: &'a str,
     pub status: &'a dyn Fn() -> Option<&'static str>,
     pub verdict: &'a dyn Fn() -> Option<&'static str>,
@@ -228,7 +227,6 @@ fn term_matches(term: &Term, context: &Context) -> bool {
                 || context
                     .request_name
                     .is_some_and(|name| contains(name, value))
-                || contains(context.summary, value)
                 || contains(context.raw, value)
         }
         Some(Field::Namespace) => namespace_and_method()

@@ -1,6 +1,6 @@
 //! Everything the panel received: records from every frame of the tab, each once, in time order,
-//! kept compactly (the analyses' facts, a one-line summary and the raw JSON text) so that 100,000
-//! of them fit in a DevTools panel; a record is decoded again in full only to be shown.
+//! kept compactly (the analyses' facts and the raw JSON text) so that 100,000 of them fit in a
+//! DevTools panel; a record is decoded again only to be shown (its row's summary, its details).
 
 use scapi::facts::{Facts, Kind};
 use scapi::{decode, Batch, Direction, FrameInfo, Record, SourceRelation};
@@ -14,8 +14,19 @@ pub const DEFAULT_CAP: usize = 100_000;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
     pub info: FrameInfo,
-    /// Records the page lost before they reached the panel (the frame's buffer overflowed).
-    pub dropped: u64,
+    /// Messages the page lost before they got a sequence number (the hook's queue).
+    pub lost_in_hook: u64,
+    /// Sequence numbers the frame gave, and records of it this panel received: the difference
+    /// is what its buffer evicted (or could not read) before this panel got it.
+    pub captured: u64,
+    pub received: u64,
+}
+
+impl Frame {
+    /// Records this frame captured that never reached this panel.
+    pub fn dropped(&self) -> u64 {
+        self.lost_in_hook + self.captured.saturating_sub(self.received)
+    }
 }
 
 /// One captured message, compact.
@@ -23,9 +34,9 @@ pub struct Frame {
 pub struct Entry {
     /// Index into [`Store::frames`].
     pub frame: u32,
-    pub facts: Facts,
+    /// Boxed: the list holds 100,000 entries, and a vector doubles what it holds inline.
+    pub facts: Box<Facts>,
     pub ports: u32,
-    pub summary: Box<str>,
     /// The message data exactly as captured, as JSON text.
     pub raw: Box<str>,
     /// Interaction ids the message names (parameters, `interactionId` fields), for filters.
@@ -36,9 +47,8 @@ impl Entry {
     pub fn of(frame: u32, record: &Record) -> Entry {
         Entry {
             frame,
-            facts: Facts::of(record),
+            facts: Box::new(Facts::of(record)),
             ports: record.ports,
-            summary: record.summary().into_boxed_str(),
             raw: serde_json::to_string(&record.raw)
                 .unwrap_or_default()
                 .into_boxed_str(),
@@ -88,6 +98,11 @@ impl Entry {
     pub fn source(&self) -> SourceRelation {
         self.facts.source
     }
+
+    /// The one-line summary of the list (decoded from the raw text).
+    pub fn summary(&self) -> String {
+        self.record().summary()
+    }
 }
 
 /// Every interaction id a message names: an `interactionId` (or `parentInteractionId`) anywhere
@@ -120,12 +135,17 @@ fn interaction_ids(record: &Record) -> Box<[Box<str>]> {
         }
     }
     if let scapi::Message::Request {
-        typed, parameters, ..
+        request,
+        parameters,
+        ..
     } = &record.decoded.message
     {
-        let typed = serde_json::to_value(&typed.call).unwrap_or(Value::Null);
-        for key in ["interactionId", "consultInteractionId"] {
-            if let Some(id) = typed.get(key) {
+        // The requests that take an interaction id take it first.
+        let first_is_id = scapi::requests::spec(request)
+            .and_then(|spec| spec.parameters.first())
+            .is_some_and(|first| first.name.ends_with("nteractionId"));
+        if let (true, Some(Value::Array(items))) = (first_is_id, parameters) {
+            if let Some(id) = items.first() {
                 add(id);
             }
         }
@@ -203,14 +223,18 @@ impl Store {
                 applied.cleared_by_navigation = true;
             }
         }
-        let frame = self.frame_for(batch.frame, batch.dropped);
-        for record in &batch.records {
-            if !self.seen.insert((frame, record.seq)) {
-                continue;
-            }
-            self.insert(Entry::of(frame, record));
-            applied.added += 1;
-        }
+        let frame = self.frame_for(batch.frame, batch.dropped, batch.captured);
+        let mut new: Vec<Entry> = batch
+            .records
+            .iter()
+            .filter(|record| self.seen.insert((frame, record.seq)))
+            .map(|record| Entry::of(frame, record))
+            .collect();
+        applied.added = new.len();
+        self.frames[frame as usize].received += new.len() as u64;
+        // A frame's records come in delivery order; keep them so if a clock step disagrees.
+        new.sort_by(|a, b| a.time().total_cmp(&b.time()));
+        self.merge(new);
         self.enforce_cap();
         if applied.added > 0 || applied.cleared_by_navigation {
             self.version += 1;
@@ -218,19 +242,29 @@ impl Store {
         applied
     }
 
-    /// Adds one entry in time order (batches from different frames interleave).
-    fn insert(&mut self, entry: Entry) {
-        let at = if self
-            .entries
-            .last()
-            .is_none_or(|last| last.time() <= entry.time())
-        {
-            self.entries.len()
-        } else {
-            self.entries
-                .partition_point(|other| other.time() <= entry.time())
+    /// Adds time-ordered entries, keeping the whole in time order: batches from different
+    /// frames interleave, and a replay may bring thousands at once, so the two runs are merged
+    /// (in time linear in the part that overlaps) rather than inserted one by one.
+    fn merge(&mut self, new: Vec<Entry>) {
+        let Some(first) = new.first() else {
+            return;
         };
-        self.entries.insert(at, entry);
+        let from = self
+            .entries
+            .partition_point(|other| other.time() <= first.time());
+        let tail = self.entries.split_off(from);
+        self.entries.reserve(tail.len() + new.len());
+        let (mut tail, mut new) = (tail.into_iter().peekable(), new.into_iter().peekable());
+        loop {
+            let take_tail = match (tail.peek(), new.peek()) {
+                (Some(old), Some(added)) => old.time() <= added.time(),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let next = if take_tail { tail.next() } else { new.next() };
+            self.entries.extend(next);
+        }
     }
 
     fn is_new_top(&self, info: &FrameInfo) -> bool {
@@ -245,11 +279,12 @@ impl Store {
         }
     }
 
-    fn frame_for(&mut self, info: FrameInfo, dropped: u64) -> u32 {
+    fn frame_for(&mut self, info: FrameInfo, lost_in_hook: u64, captured: u64) -> u32 {
         match self.frame_index.get(&info.key) {
             Some(&index) => {
                 let frame = &mut self.frames[index as usize];
-                frame.dropped = frame.dropped.max(dropped);
+                frame.lost_in_hook = frame.lost_in_hook.max(lost_in_hook);
+                frame.captured = frame.captured.max(captured);
                 let browser_frame_id = info.browser_frame_id.or(frame.info.browser_frame_id);
                 frame.info = FrameInfo {
                     browser_frame_id,
@@ -260,7 +295,12 @@ impl Store {
             None => {
                 let index = self.frames.len() as u32;
                 self.frame_index.insert(info.key.clone(), index);
-                self.frames.push(Frame { info, dropped });
+                self.frames.push(Frame {
+                    info,
+                    lost_in_hook,
+                    captured,
+                    received: 0,
+                });
                 index
             }
         }
@@ -302,9 +342,9 @@ impl Store {
         &self.frames[index as usize]
     }
 
-    /// Records lost in the page (a frame's buffer overflowed).
+    /// Records frames captured that never reached this panel.
     pub fn dropped(&self) -> u64 {
-        self.frames.iter().map(|frame| frame.dropped).sum()
+        self.frames.iter().map(Frame::dropped).sum()
     }
 
     /// Records dropped by the panel's cap.

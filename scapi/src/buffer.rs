@@ -25,8 +25,11 @@ pub struct FrameBuffer {
     lines: VecDeque<Line>,
     capacity: usize,
     next_seq: u64,
-    /// Messages lost: evicted, unreadable, or dropped before they reached the buffer.
+    /// Messages lost before they got a sequence number (the hook's queue); what is evicted or
+    /// unreadable leaves a gap in the sequence numbers instead, which receivers count.
     dropped: u64,
+    /// Lines evicted by the bound (for diagnostics: a receiver sees them as gaps).
+    evicted: u64,
     /// How many of the newest lines have not been handed out by [`FrameBuffer::take_new`].
     unsent: usize,
     /// The first reason a line could not be read, for the console.
@@ -41,6 +44,7 @@ impl FrameBuffer {
             capacity: capacity.max(1),
             next_seq: 0,
             dropped: 0,
+            evicted: 0,
             unsent: 0,
             first_error: None,
         }
@@ -55,7 +59,7 @@ impl FrameBuffer {
         self.next_seq += 1;
         if self.lines.len() == self.capacity {
             self.lines.pop_front();
-            self.dropped += 1;
+            self.evicted += 1;
             self.unsent = self.unsent.min(self.lines.len());
         }
         self.lines.push_back(line);
@@ -93,8 +97,19 @@ impl FrameBuffer {
         self.lines.is_empty()
     }
 
+    /// Messages lost before they got a sequence number.
     pub fn dropped(&self) -> u64 {
         self.dropped
+    }
+
+    /// Lines the bound evicted so far.
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
+    /// Sequence numbers given so far.
+    pub fn captured(&self) -> u64 {
+        self.next_seq
     }
 
     pub fn frame(&self) -> &FrameInfo {
@@ -125,13 +140,13 @@ impl FrameBuffer {
             }
         }
         if !unreadable.is_empty() {
-            // An unreadable line is lost for good: count it once and stop holding it.
-            self.dropped += unreadable.len() as u64;
+            // An unreadable line is lost for good (its sequence number stays a gap): stop holding it.
             self.lines.retain(|line| !unreadable.contains(&line.seq));
         }
         Batch {
             frame: self.frame.clone(),
             dropped: self.dropped,
+            captured: self.next_seq,
             replay,
             records,
         }
@@ -198,16 +213,17 @@ mod tests {
     }
 
     #[test]
-    fn overflow_evicts_the_oldest_and_counts_them() {
+    fn overflow_evicts_the_oldest_and_leaves_a_gap_receivers_count() {
         let mut buffer = FrameBuffer::new(frame(), 3);
         for id in 0..5 {
             buffer.push_line(line(id, 0));
         }
         assert_eq!(buffer.len(), 3);
-        assert_eq!(buffer.dropped(), 2);
+        assert_eq!(buffer.evicted(), 2);
         let batch = buffer.take_new();
-        assert_eq!(batch.dropped, 2);
         assert_eq!(seqs(&batch), [2, 3, 4]);
+        // Five captured, three delivered: a receiver knows two are missing.
+        assert_eq!((batch.captured, batch.dropped), (5, 0));
     }
 
     #[test]
@@ -226,12 +242,12 @@ mod tests {
         buffer.push_line(line(2, 0));
         let batch = buffer.take_new();
         assert_eq!(seqs(&batch), [0, 2]);
-        assert_eq!(batch.dropped, 1);
+        assert_eq!((batch.captured, batch.dropped), (3, 0), "seq 1 is the gap");
         assert!(buffer
             .take_error()
             .unwrap()
             .contains("not a raw capture record"));
-        assert_eq!(buffer.replay().dropped, 1, "counted once");
+        assert_eq!(seqs(&buffer.replay()), [0, 2]);
         assert_eq!(buffer.len(), 2);
     }
 

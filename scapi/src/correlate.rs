@@ -218,6 +218,9 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
 
     // First the requests, then the answers: two frames' clocks may disagree by a little.
     let mut by_key: HashMap<(Client, String), Vec<usize>> = HashMap::new();
+    // Requests of senders not told apart, by (sender origin, referenceId): where an answer in a
+    // frame no request resolved to looks.
+    let mut unresolved: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (frame, record) in sorted.iter().copied() {
         if !record.kind().is_call() {
             continue;
@@ -227,6 +230,12 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
             continue;
         };
         let client = client_of(frames, *frame, record, &correlation.frame_ids);
+        if let Client::Unresolved { origin, .. } = &client {
+            unresolved
+                .entry((origin.clone(), reference_id.clone()))
+                .or_default()
+                .push(correlation.exchanges.len());
+        }
         by_key
             .entry((client.clone(), reference_id.clone()))
             .or_default()
@@ -259,7 +268,7 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
             .get(&(client.clone(), reference_id.clone()))
             .cloned()
             .or_else(|| {
-                unresolved_candidates(&correlation, &by_key, &frames[*frame], reference_id)
+                unresolved_candidates(&correlation, &unresolved, &frames[*frame], reference_id)
             });
         let this = reference(frames, *frame, record.seq);
         // The latest request sent before this answer (a reloaded client starts again at "0").
@@ -371,20 +380,16 @@ fn client_of(
 /// frame's origin and the same referenceId.
 fn unresolved_candidates(
     correlation: &Correlation,
-    by_key: &HashMap<(Client, String), Vec<usize>>,
+    unresolved: &HashMap<(String, String), Vec<usize>>,
     frame: &FrameInfo,
     reference_id: &str,
 ) -> Option<Vec<usize>> {
-    let mut indexes: Vec<usize> = by_key
+    let indexes: Vec<usize> = unresolved
+        .get(&(frame.origin.clone(), reference_id.to_owned()))?
         .iter()
-        .filter(|((client, id), _)| {
-            id == reference_id
-                && matches!(client, Client::Unresolved { origin, .. } if *origin == frame.origin)
-        })
-        .flat_map(|(_, indexes)| indexes.iter().copied())
+        .copied()
         .filter(|&index| correlation.exchanges[index].responses.is_empty())
         .collect();
-    indexes.sort_unstable();
     (!indexes.is_empty()).then_some(indexes)
 }
 

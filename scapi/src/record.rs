@@ -84,8 +84,14 @@ impl Record {
 #[serde(rename_all = "camelCase")]
 pub struct Batch {
     pub frame: FrameInfo,
-    /// Total records of this frame lost so far (buffer overflow or the hook's early queue).
+    /// Messages of this frame lost before they got a sequence number (the hook's early queue
+    /// overflowed, or the hook could not record one).
     pub dropped: u64,
+    /// Sequence numbers this frame has given so far: every record with a lower `seq` was
+    /// captured, so a receiver that never got one of them (the buffer's bound evicted it, or it
+    /// could not be read) knows it is missing and counts it.
+    #[serde(default)]
+    pub captured: u64,
     /// True when this batch replays the whole buffer to a panel that just connected.
     #[serde(default)]
     pub replay: bool,
@@ -124,6 +130,7 @@ mod tests {
                 browser_frame_id: Some(4),
             },
             dropped: 0,
+            captured: 1,
             replay: false,
             records: vec![Record {
                 seq: 0,

@@ -44,6 +44,7 @@ fn batch(key: &str, url: &str, records: Vec<Record>, dropped: u64) -> String {
             browser_frame_id: None,
         },
         dropped,
+        captured: 0,
         replay: false,
         records,
     }

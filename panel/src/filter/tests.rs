@@ -57,7 +57,6 @@ fn context<'a>(
         frame_origin: "http://127.0.0.1:8080",
         frame_id: Some("3".into()),
         interactions: &entry.interactions,
-        summary: &entry.summary,
         raw: &entry.raw,
         status,
         verdict,

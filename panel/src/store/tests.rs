@@ -19,6 +19,7 @@ fn record(seq: u64, time: f64) -> Record {
 
 fn batch(key: &str, dropped: u64, records: Vec<Record>) -> Batch {
     Batch {
+        captured: records.iter().map(|r| r.seq + 1).max().unwrap_or(0),
         frame: FrameInfo {
             key: key.into(),
             url: format!("http://localhost:1/{key}.html"),
@@ -100,6 +101,22 @@ fn cleared_records_stay_cleared_after_a_replay() {
 }
 
 #[test]
+fn records_a_frame_captured_but_never_delivered_count_as_dropped() {
+    let mut store = Store::default();
+    // seq 0 and 1 were evicted in the page before the panel connected; seq 3 was unreadable.
+    let mut first = batch("a", 0, vec![record(2, 1.0), record(4, 2.0)]);
+    first.captured = 5;
+    store.apply(first, -1);
+    assert_eq!(store.dropped(), 3);
+    // A later batch fills nothing in: still three missing, plus one lost in the hook.
+    store.apply(batch("a", 1, vec![record(5, 3.0)]), -1);
+    assert_eq!(store.dropped(), 4);
+    // Clearing the list is not losing records.
+    store.clear();
+    assert_eq!(store.dropped(), 4);
+}
+
+#[test]
 fn the_cap_drops_the_oldest_and_counts_them() {
     let mut store = Store::default();
     store.set_cap(3);
@@ -146,7 +163,7 @@ fn an_entry_keeps_what_the_list_and_filters_need_and_decodes_again_in_full() {
     assert_eq!(entry.kind(), Kind::Request);
     assert_eq!(entry.direction(), Direction::ToWorkspace);
     assert_eq!(entry.facts.name, "interaction.setUserData");
-    assert_eq!(&*entry.summary, "[\"7\",{\"K\":\"v\"}]");
+    assert_eq!(entry.summary(), "[\"7\",{\"K\":\"v\"}]");
     assert_eq!(
         entry
             .interactions

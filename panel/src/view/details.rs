@@ -324,7 +324,7 @@ fn user_data_table(record: &Record, check: Option<&RequestCheck>, reads: &[&Read
             _ => ("", None),
         },
         _ => (
-            "User data",
+            "User data shown",
             scapi::policy::user_data::user_data_in(&record.raw)
                 .into_iter()
                 .next()

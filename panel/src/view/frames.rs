@@ -113,7 +113,7 @@ pub fn frame_rows(store: &Store, analysis: &Analysis) -> Vec<FrameRow> {
                 subscriptions,
                 frame_state: frame_states[index].clone(),
                 records: records[index],
-                dropped: frame.dropped,
+                dropped: frame.dropped(),
             }
         })
         .collect()
@@ -146,7 +146,7 @@ pub fn frames_view(rows: &[FrameRow], on_only: Callback<String>) -> Html {
             row.subscriptions.join(", ")
         };
         html! {
-            <article class={classes!("frame-card", row.role)} data-testid="frame-card" data-role={row.role}
+            <article class={classes!("frame-card", format!("role-{}", row.role))} data-testid="frame-card" data-role={row.role}
                 data-attachment={row.attachment.clone()} data-frame-key={row.key.clone()}
                 data-frame-id={row.frame_id.clone()} data-frame-state={row.frame_state.clone()}>
                 <h3>{ crate::view::frame_label(&row.url) }</h3>

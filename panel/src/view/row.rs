@@ -71,7 +71,7 @@ pub fn row(props: RowProps) -> Html {
             <span role="gridcell" class="cell name" title={name.clone()}>{ name }</span>
             <span role="gridcell" class={classes!("cell", "status", state)}>{ status_text }</span>
             <span role="gridcell" class={classes!("cell", "verdict", verdict, agreement)} title={policy_title}>{ policy_text }</span>
-            <span role="gridcell" class="cell summary">{ entry.summary.to_string() }</span>
+            <span role="gridcell" class="cell summary">{ entry.summary() }</span>
         </div>
     }
 }

@@ -130,7 +130,7 @@ pub fn toolbar(props: ToolbarProps) -> Html {
             <button type="button" class={classes!("record", (!paused).then_some("recording"))} data-testid="pause-toggle"
                 aria-pressed={paused.to_string()} onclick={on_pause}
                 title={if paused { "Resume recording" } else { "Pause recording: messages arriving meanwhile are counted, not kept" }}>
-                { if paused { "▶ Resume" } else { "⏸ Pause" } }
+                { if paused { "Resume" } else { "Pause" } }
             </button>
             <button type="button" data-testid="clear" onclick={on_clear} title="Clear the list">{ "Clear" }</button>
             <label class="check" title="Keep records when the inspected page reloads or navigates">

@@ -141,8 +141,12 @@ fn expected_text(expected: &Expected) -> String {
     }
 }
 
-/// The details' Policy section for a request.
+/// The details' Policy section for a request (nothing when there is neither a verdict nor a
+/// probable cause to tell).
 pub fn request_section(check: &RequestCheck) -> Html {
+    if check.verdict.is_none() && check.inferred.is_none() {
+        return Html::default();
+    }
     let field =
         |label: &str, value: String| html! { <><dt>{ label.to_owned() }</dt><dd>{ value }</dd></> };
     let verdict = check.verdict.as_ref().map(|verdict| {
@@ -183,16 +187,22 @@ pub fn request_section(check: &RequestCheck) -> Html {
     }
 }
 
-/// The details' section for a result or event carrying userData.
+/// The details' section for a result or event carrying userData: what the policy hides there
+/// (nothing when it hides nothing; the keys themselves are in the userData table).
 pub fn read_section(reads: &[&ReadCheck]) -> Html {
-    if reads.is_empty() {
+    let telling = |read: &&&ReadCheck| {
+        !read.hidden.is_empty()
+            || !read.probably_hidden.is_empty()
+            || !read.unreadable_delivered.is_empty()
+    };
+    if !reads.iter().any(|read| telling(&read)) {
         return Html::default();
     }
     let list = |keys: &[String]| keys.join(", ");
     html! {
         <>
-            <h3>{ "User data" }</h3>
-            { for reads.iter().map(|read| html! {
+            <h3>{ "User data and read-allowed" }</h3>
+            { for reads.iter().filter(telling).map(|read| html! {
                 <dl data-testid="read-section" data-interaction-id={read.interaction_id.clone()}>
                     <dt>{ "Interaction" }</dt><dd>{ read.interaction_id.clone().unwrap_or_else(|| "(no interactionId)".to_owned()) }</dd>
                     <dt>{ "Keys delivered" }</dt><dd>{ list(&read.present) }</dd>
