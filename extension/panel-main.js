@@ -1,3 +1,5 @@
 // Loads the panel's wasm; everything else happens in Rust (panel/).
 import init from './panel/panel.js';
-init({ module_or_path: new URL('./panel/panel_bg.wasm', import.meta.url) });
+const wasm = await init({ module_or_path: new URL('./panel/panel_bg.wasm', import.meta.url) });
+// The size of the panel's wasm memory, which the panel benchmark reports beside the JS heap.
+globalThis.scapiPanelMemoryBytes = () => wasm.memory.buffer.byteLength;

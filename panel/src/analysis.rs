@@ -16,6 +16,62 @@ use std::collections::HashMap;
 /// A record of the store: (frame index, seq).
 pub type RecordId = (u32, u64);
 
+/// A number per record, looked up by (frame, seq) without hashing: sequence numbers are dense
+/// within a frame, so each frame has a vector from its lowest one. The list looks up every shown
+/// record, and a filter every record.
+#[derive(Debug, Default)]
+struct ByRecord {
+    frames: Vec<(u64, Vec<u32>)>,
+}
+
+impl ByRecord {
+    const NONE: u32 = u32::MAX;
+
+    fn for_store(store: &Store) -> ByRecord {
+        let mut bounds: Vec<Option<(u64, u64)>> = vec![None; store.frames().len()];
+        for entry in store.entries() {
+            let bound = &mut bounds[entry.frame as usize];
+            *bound = Some(match *bound {
+                None => (entry.seq, entry.seq),
+                Some((low, high)) => (low.min(entry.seq), high.max(entry.seq)),
+            });
+        }
+        ByRecord {
+            frames: bounds
+                .into_iter()
+                .map(|bound| match bound {
+                    Some((low, high)) => (low, vec![Self::NONE; (high - low + 1) as usize]),
+                    None => (0, Vec::new()),
+                })
+                .collect(),
+        }
+    }
+
+    fn slot(&mut self, (frame, seq): RecordId) -> Option<&mut u32> {
+        let (low, values) = self.frames.get_mut(frame as usize)?;
+        values.get_mut(usize::try_from(seq.checked_sub(*low)?).ok()?)
+    }
+
+    fn set(&mut self, id: RecordId, value: u32) {
+        if let Some(slot) = self.slot(id) {
+            *slot = value;
+        }
+    }
+
+    /// Sets the value unless one is there already (the first wins).
+    fn set_first(&mut self, id: RecordId, value: u32) {
+        if let Some(slot) = self.slot(id).filter(|slot| **slot == Self::NONE) {
+            *slot = value;
+        }
+    }
+
+    fn get(&self, (frame, seq): RecordId) -> Option<u32> {
+        let (low, values) = self.frames.get(frame as usize)?;
+        let value = *values.get(usize::try_from(seq.checked_sub(*low)?).ok()?)?;
+        (value != Self::NONE).then_some(value)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub correlation: Correlation,
@@ -23,9 +79,12 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     /// The Workspace options applied to the capture (verdicts only when options are given).
     pub audit: PolicyAudit,
-    exchange_by_record: HashMap<RecordId, usize>,
-    check_by_record: HashMap<RecordId, usize>,
-    reads_by_record: HashMap<RecordId, Vec<usize>>,
+    exchange_by_record: ByRecord,
+    check_by_record: ByRecord,
+    /// The first of a record's reads (they are consecutive in `audit.reads`).
+    first_read_by_record: ByRecord,
+    /// For an answer, the name id of the request it answers.
+    request_name_by_record: ByRecord,
     frame_by_key: HashMap<String, u32>,
     /// The time the states were judged at (epoch ms).
     pub judged_at: f64,
@@ -55,24 +114,30 @@ impl Analysis {
                 .get(&record.frame)
                 .map(|&frame| (frame, record.seq))
         };
-        let mut exchange_by_record = HashMap::new();
+        let mut exchange_by_record = ByRecord::for_store(store);
+        let mut request_name_by_record = ByRecord::for_store(store);
+        let names = &store.strings().names;
         for (index, exchange) in correlation.exchanges.iter().enumerate() {
+            let name = exchange.name.as_deref().and_then(|name| names.id(name));
             for record in exchange.request.iter().chain(exchange.responses.iter()) {
                 if let Some(id) = id(record) {
-                    exchange_by_record.insert(id, index);
+                    exchange_by_record.set(id, index as u32);
+                    if let Some(name) = name {
+                        request_name_by_record.set(id, name);
+                    }
                 }
             }
         }
-        let check_by_record = audit
-            .requests
-            .iter()
-            .enumerate()
-            .filter_map(|(index, check)| id(&check.record).map(|id| (id, index)))
-            .collect();
-        let mut reads_by_record: HashMap<RecordId, Vec<usize>> = HashMap::new();
+        let mut check_by_record = ByRecord::for_store(store);
+        for (index, check) in audit.requests.iter().enumerate() {
+            if let Some(id) = id(&check.record) {
+                check_by_record.set(id, index as u32);
+            }
+        }
+        let mut first_read_by_record = ByRecord::for_store(store);
         for (index, read) in audit.reads.iter().enumerate() {
             if let Some(id) = id(&read.record) {
-                reads_by_record.entry(id).or_default().push(index);
+                first_read_by_record.set_first(id, index as u32);
             }
         }
         Analysis {
@@ -81,7 +146,8 @@ impl Analysis {
             audit,
             exchange_by_record,
             check_by_record,
-            reads_by_record,
+            first_read_by_record,
+            request_name_by_record,
             frame_by_key,
             judged_at: now,
         }
@@ -90,23 +156,32 @@ impl Analysis {
     /// The exchange a record is the request or an answer of.
     pub fn exchange(&self, id: RecordId) -> Option<&Exchange> {
         self.exchange_by_record
-            .get(&id)
-            .map(|&index| &self.correlation.exchanges[index])
+            .get(id)
+            .map(|index| &self.correlation.exchanges[index as usize])
+    }
+
+    /// For a request or an answer, the name id of the request (in the store's names).
+    pub fn request_name(&self, id: RecordId) -> Option<u32> {
+        self.request_name_by_record.get(id)
     }
 
     /// The policy's check of a request record.
     pub fn request_check(&self, id: RecordId) -> Option<&RequestCheck> {
         self.check_by_record
-            .get(&id)
-            .map(|&index| &self.audit.requests[index])
+            .get(id)
+            .map(|index| &self.audit.requests[index as usize])
     }
 
     /// The `userData` reads of a result or event record.
     pub fn read_checks(&self, id: RecordId) -> Vec<&ReadCheck> {
-        self.reads_by_record
-            .get(&id)
-            .map(|indexes| indexes.iter().map(|&i| &self.audit.reads[i]).collect())
-            .unwrap_or_default()
+        let Some(first) = self.first_read_by_record.get(id) else {
+            return Vec::new();
+        };
+        let reference = &self.audit.reads[first as usize].record;
+        self.audit.reads[first as usize..]
+            .iter()
+            .take_while(|read| &read.record == reference)
+            .collect()
     }
 
     /// A record named by the core crate (frame key, seq) as the store names it.

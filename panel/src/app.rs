@@ -3,7 +3,7 @@
 //! virtual list and the side pane.
 
 use crate::analysis::{state_text, Analysis, RecordId};
-use crate::filter::{parse_terms, Context, Filter};
+use crate::filter::{parse_terms, Filter, Judged};
 use crate::persist;
 use crate::policy::{Outcome, PolicyState};
 use crate::prefs::Prefs;
@@ -11,7 +11,6 @@ use crate::store::{Entry, Store};
 use crate::view::details::{details, DetailsProps, Earlier};
 use crate::view::filter_bar::{filter_bar, FilterBarProps};
 use crate::view::findings::findings;
-use crate::view::frame_label;
 use crate::view::frames::{frame_rows, frames_view};
 use crate::view::policy::{policy_view, PolicyViewProps};
 use crate::view::rates::rates_view;
@@ -111,6 +110,9 @@ fn analysis_for(
     let wait = (state.took * 4.0).min(1500.0);
     let first = state.analysis.is_none() || state.policy_generation != policy_generation;
     if first || since >= wait || !cfg!(target_arch = "wasm32") {
+        // Free the old analysis first: with 100,000 records two at once would double the peak,
+        // and a wasm memory never shrinks.
+        state.analysis = None;
         let started = now(store);
         let analysis = Rc::new(Analysis::of(store, at, policy.options()));
         state.took = (now(store) - started).max(0.0);
@@ -187,11 +189,20 @@ fn verdict_key(analysis: &Analysis, entry: &Entry) -> Option<&'static str> {
     policy_cell(analysis, entry).map(|cell| cell.verdict)
 }
 
+/// [`filtered`]'s count, for the timing example.
+#[doc(hidden)]
+pub fn filtered_for_bench(store: &Store, analysis: &Analysis, filter: &Filter) -> usize {
+    filtered(store, analysis, filter).len()
+}
+
 /// The records the filter keeps, as positions in the store.
 fn filtered(store: &Store, analysis: &Analysis, filter: &Filter) -> Vec<u32> {
-    let frames = store.frames();
-    let labels: Vec<String> = frames.iter().map(|f| frame_label(&f.info.url)).collect();
-    let frame_ids: Vec<Option<String>> = frames
+    let entries = store.entries();
+    if filter.is_empty() {
+        return (0..entries.len() as u32).collect();
+    }
+    let frame_ids: Vec<Option<String>> = store
+        .frames()
         .iter()
         .map(|f| {
             analysis
@@ -204,39 +215,23 @@ fn filtered(store: &Store, analysis: &Analysis, filter: &Filter) -> Vec<u32> {
                 })
         })
         .collect();
-    store
-        .entries()
+    let compiled = filter.compile(store, &frame_ids);
+    entries
         .iter()
         .enumerate()
         .filter(|(_, entry)| {
-            if filter.is_empty() {
-                return true;
-            }
-            let frame = &frames[entry.frame as usize];
-            let exchange = analysis.exchange((entry.frame, entry.seq()));
-            let request_name = if entry.kind().is_call() {
-                Some(entry.facts.name.as_str())
-            } else {
-                exchange.and_then(|e| e.name.as_deref())
-            };
-            let status = || exchange.map(|e| e.state.label());
+            let id = (entry.frame, entry.seq);
+            let request_name = || analysis.request_name(id);
+            let status = || analysis.exchange(id).map(|e| e.state.label());
             let verdict = || verdict_key(analysis, entry);
-            filter.matches(&Context {
-                kind: entry.kind(),
-                name: &entry.facts.name,
-                detail: &entry.facts.detail,
-                request_name,
-                reference_id: entry.facts.reference_id.as_deref(),
-                origin: &entry.facts.origin,
-                frame_url: &frame.info.url,
-                frame_label: &labels[entry.frame as usize],
-                frame_origin: &frame.info.origin,
-                frame_id: frame_ids[entry.frame as usize].clone(),
-                interactions: &entry.interactions,
-                raw: &entry.raw,
-                status: &status,
-                verdict: &verdict,
-            })
+            compiled.matches(
+                entry,
+                &Judged {
+                    request_name: &request_name,
+                    status: &status,
+                    verdict: &verdict,
+                },
+            )
         })
         .map(|(index, _)| index as u32)
         .collect()

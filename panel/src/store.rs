@@ -29,14 +29,78 @@ impl Frame {
     }
 }
 
-/// One captured message, compact.
+/// Strings many records share (names, origins, topics), each kept once and named by a number, so
+/// that the list's entries stay small and a filter compares numbers.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    texts: Vec<Box<str>>,
+}
+
+/// The id [`Interner`] gives to "none".
+pub const NONE: u32 = u32::MAX;
+
+impl Interner {
+    pub fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push(text.into());
+        self.ids.insert(text.into(), id);
+        id
+    }
+
+    pub fn id(&self, text: &str) -> Option<u32> {
+        self.ids.get(text).copied()
+    }
+
+    pub fn text(&self, id: u32) -> &str {
+        self.texts.get(id as usize).map_or("", |text| text)
+    }
+
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// For each id, whether its text passes `test`: what a filter term looks up per record.
+    pub fn mark(&self, test: impl Fn(&str) -> bool) -> Vec<bool> {
+        self.texts.iter().map(|text| test(text)).collect()
+    }
+}
+
+/// The shared strings of the store.
+#[derive(Debug, Default, Clone)]
+pub struct Strings {
+    /// Record names (request names, `topic:eventType`, `response`, …).
+    pub names: Interner,
+    /// Sender origins.
+    pub origins: Interner,
+    /// Event topics and eventTypes.
+    pub topics: Interner,
+    pub event_types: Interner,
+}
+
+/// One captured message, compact: what the list and its filter read in place, the analyses'
+/// facts boxed (a vector of 100,000 doubles what it holds inline), the data as JSON text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// Index into [`Store::frames`].
     pub frame: u32,
-    /// Boxed: the list holds 100,000 entries, and a vector doubles what it holds inline.
-    pub facts: Box<Facts>,
+    pub seq: u64,
+    pub time: f64,
+    pub kind: Kind,
+    /// Ids in the store's [`Strings`]; [`NONE`] when the record has none.
+    pub name: u32,
+    pub origin: u32,
+    pub topic: u32,
+    pub event_type: u32,
     pub ports: u32,
+    pub facts: Box<Facts>,
     /// The message data exactly as captured, as JSON text.
     pub raw: Box<str>,
     /// Interaction ids the message names (parameters, `interactionId` fields), for filters.
@@ -44,11 +108,30 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn of(frame: u32, record: &Record) -> Entry {
+    pub fn of(frame: u32, record: &Record, strings: &mut Strings) -> Entry {
+        let facts = Facts::of(record);
+        let (topic, event_type) = match &facts.detail {
+            scapi::facts::Detail::Event {
+                topic, event_type, ..
+            } => (
+                strings.topics.intern(topic),
+                event_type
+                    .as_deref()
+                    .map_or(NONE, |t| strings.event_types.intern(t)),
+            ),
+            _ => (NONE, NONE),
+        };
         Entry {
             frame,
-            facts: Box::new(Facts::of(record)),
+            seq: record.seq,
+            time: record.time,
+            kind: facts.kind(),
+            name: strings.names.intern(&facts.name),
+            origin: strings.origins.intern(&facts.origin),
+            topic,
+            event_type,
             ports: record.ports,
+            facts: Box::new(facts),
             raw: serde_json::to_string(&record.raw)
                 .unwrap_or_default()
                 .into_boxed_str(),
@@ -57,15 +140,15 @@ impl Entry {
     }
 
     pub fn seq(&self) -> u64 {
-        self.facts.seq
+        self.seq
     }
 
     pub fn time(&self) -> f64 {
-        self.facts.time
+        self.time
     }
 
     pub fn kind(&self) -> Kind {
-        self.facts.kind()
+        self.kind
     }
 
     pub fn direction(&self) -> Direction {
@@ -180,6 +263,7 @@ pub struct Store {
     evicted: u64,
     /// Keep records when the inspected page navigates.
     pub preserve_log: bool,
+    strings: Strings,
     /// Bumped on every change, for caches.
     version: u64,
 }
@@ -194,6 +278,7 @@ impl Default for Store {
             cap: DEFAULT_CAP,
             evicted: 0,
             preserve_log: false,
+            strings: Strings::default(),
             version: 0,
         }
     }
@@ -224,12 +309,12 @@ impl Store {
             }
         }
         let frame = self.frame_for(batch.frame, batch.dropped, batch.captured);
-        let mut new: Vec<Entry> = batch
-            .records
-            .iter()
-            .filter(|record| self.seen.insert((frame, record.seq)))
-            .map(|record| Entry::of(frame, record))
-            .collect();
+        let mut new = Vec::with_capacity(batch.records.len());
+        for record in &batch.records {
+            if self.seen.insert((frame, record.seq)) {
+                new.push(Entry::of(frame, record, &mut self.strings));
+            }
+        }
         applied.added = new.len();
         self.frames[frame as usize].received += new.len() as u64;
         // A frame's records come in delivery order; keep them so if a clock step disagrees.
@@ -354,6 +439,10 @@ impl Store {
 
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    pub fn strings(&self) -> &Strings {
+        &self.strings
     }
 
     /// The position of a record in the time-ordered list.

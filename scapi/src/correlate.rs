@@ -212,7 +212,7 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
         if let Detail::FrameId { frame_id } = &record.detail {
             correlation
                 .frame_ids
-                .insert(frames[*frame].key.clone(), frame_id.clone());
+                .insert(frames[*frame].key.clone(), (**frame_id).clone());
         }
     }
 
@@ -337,7 +337,7 @@ fn client_of(
         let found = unique(
             frames
                 .iter()
-                .filter(|f| frame_ids.get(&f.key) == Some(frame_id) && f.origin == record.origin)
+                .filter(|f| frame_ids.get(&f.key) == Some(&**frame_id) && f.origin == record.origin)
                 .collect(),
         );
         if let Some(client) = found {
@@ -429,7 +429,7 @@ fn follow_subscriptions(
             Detail::Response {
                 subscription_id: Some(id),
                 ..
-            } => Some((reference(frames, *frame, record.seq), id.clone())),
+            } => Some((reference(frames, *frame, record.seq), (**id).clone())),
             _ => None,
         })
         .collect();
@@ -486,13 +486,13 @@ fn follow_subscriptions(
                 let active = subscriptions.iter_mut().find(|s| {
                     s.client == client
                         && s.unsubscribe.is_none()
-                        && s.subscription_id.as_ref() == Some(subscription_id)
+                        && s.subscription_id.as_ref() == Some(&**subscription_id)
                 });
                 match active {
                     Some(subscription) => subscription.unsubscribe = Some(this),
                     None => issues.push(SubscriptionIssue::UnknownSubscriptionId {
                         client,
-                        subscription_id: subscription_id.clone(),
+                        subscription_id: (**subscription_id).clone(),
                         unsubscribe: this,
                     }),
                 }

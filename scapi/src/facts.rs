@@ -113,7 +113,7 @@ pub enum Detail {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         failed_request: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        subscription_id: Option<Value>,
+        subscription_id: Option<Box<Value>>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         user_data: Vec<UserDataSeen>,
     },
@@ -121,7 +121,7 @@ pub enum Detail {
         topics: Vec<String>,
     },
     Unsubscribe {
-        subscription_id: Value,
+        subscription_id: Box<Value>,
     },
     Event {
         topic: String,
@@ -133,13 +133,33 @@ pub enum Detail {
         user_data: Vec<UserDataSeen>,
     },
     FrameId {
-        frame_id: Value,
+        frame_id: Box<Value>,
     },
     Malformed {
         problem: String,
     },
     /// Legacy and foreign traffic: nothing to analyse.
     Other,
+}
+
+/// The envelope's `protocolVersion`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "protocolVersion", content = "value", rename_all = "kebab-case")]
+pub enum ProtocolVersion {
+    Missing,
+    /// The only version there is.
+    Two,
+    Other(Box<Value>),
+}
+
+impl ProtocolVersion {
+    fn of(value: Option<&Value>) -> ProtocolVersion {
+        match value {
+            None => ProtocolVersion::Missing,
+            Some(value) if value.as_i64() == Some(2) => ProtocolVersion::Two,
+            Some(other) => ProtocolVersion::Other(Box::new(other.clone())),
+        }
+    }
 }
 
 /// One record as the analyses see it.
@@ -158,12 +178,13 @@ pub struct Facts {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// The envelope: whether `userAgent` came, `protocolVersion` and `frameId` as sent.
+    /// The envelope: whether `userAgent` came, `protocolVersion` and `frameId` as sent. JSON
+    /// values are boxed: inline they would triple the size of the facts, which a panel keeps for
+    /// every record.
     pub has_user_agent: bool,
+    pub protocol_version: ProtocolVersion,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol_version: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frame_id: Option<Value>,
+    pub frame_id: Option<Box<Value>>,
     pub detail: Detail,
 }
 
@@ -182,8 +203,8 @@ impl Facts {
             name: message.name(),
             reference_id: message.reference_id().map(str::to_owned),
             has_user_agent: envelope.user_agent.is_some(),
-            protocol_version: envelope.protocol_version.clone(),
-            frame_id: envelope.frame_id.clone(),
+            protocol_version: ProtocolVersion::of(envelope.protocol_version.as_ref()),
+            frame_id: envelope.frame_id.clone().map(Box::new),
             detail: detail(message, &record.raw),
         }
     }
@@ -235,7 +256,7 @@ fn detail(message: &Message, raw: &Value) -> Detail {
             Detail::Response {
                 error_message,
                 failed_request,
-                subscription_id: subscription_id.clone(),
+                subscription_id: subscription_id.clone().map(Box::new),
                 user_data: seen(raw),
             }
         }
@@ -245,7 +266,7 @@ fn detail(message: &Message, raw: &Value) -> Detail {
         Message::Unsubscribe {
             subscription_id, ..
         } => Detail::Unsubscribe {
-            subscription_id: subscription_id.clone(),
+            subscription_id: Box::new(subscription_id.clone()),
         },
         Message::Event {
             topic,
@@ -258,7 +279,7 @@ fn detail(message: &Message, raw: &Value) -> Detail {
             user_data: seen(raw),
         },
         Message::FrameId { frame_id } => Detail::FrameId {
-            frame_id: frame_id.clone(),
+            frame_id: Box::new(frame_id.clone()),
         },
         Message::Malformed { problem } => Detail::Malformed {
             problem: problem.clone(),
@@ -380,7 +401,7 @@ mod tests {
         assert!(
             matches!(&failure.detail, Detail::Response { error_message: Some(e), failed_request: Some(r), .. } if e == "no" && r == "agent.get")
         );
-        assert_eq!(failure.protocol_version, None);
+        assert_eq!(failure.protocol_version, ProtocolVersion::Missing);
         let unknown = Facts::of(&record(
             json!({"request": "voice.pauseRecording", "parameters": ["1"], "referenceId": "1", "userAgent": "WWE Client", "protocolVersion": 2}),
         ));

@@ -1,7 +1,7 @@
 //! Protocol checks: what is wrong in a capture, which records show it, and what to do.
 
 use crate::correlate::{Client, Correlation, ExchangeState, RecordRef, SubscriptionIssue};
-use crate::facts::{as_refs, facts_of, Detail, Facts};
+use crate::facts::{as_refs, facts_of, Detail, Facts, ProtocolVersion};
 use crate::rate_limit::parse_rate_limit;
 use crate::record::{FrameInfo, Record};
 use serde::{Deserialize, Serialize};
@@ -153,18 +153,18 @@ pub fn find_facts(
                     .push(this.clone());
             }
             match &record.protocol_version {
-                None => envelope
+                ProtocolVersion::Missing => envelope
                     .entry((FindingCode::MissingProtocolVersion, side.to_owned()))
                     .or_default()
                     .push(this.clone()),
-                Some(version) if version.as_i64() != Some(2) => envelope
+                ProtocolVersion::Other(version) => envelope
                     .entry((
                         FindingCode::UnexpectedProtocolVersion,
                         format!("{side}\u{1f}{version}"),
                     ))
                     .or_default()
                     .push(this.clone()),
-                Some(_) => {}
+                ProtocolVersion::Two => {}
             }
         }
     }

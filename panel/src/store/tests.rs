@@ -159,7 +159,7 @@ fn an_entry_keeps_what_the_list_and_filters_need_and_decodes_again_in_full() {
         raw,
         ..record(5, 9.5)
     };
-    let entry = Entry::of(0, &write);
+    let entry = Entry::of(0, &write, &mut Strings::default());
     assert_eq!(entry.kind(), Kind::Request);
     assert_eq!(entry.direction(), Direction::ToWorkspace);
     assert_eq!(entry.facts.name, "interaction.setUserData");
@@ -182,6 +182,7 @@ fn an_entry_keeps_what_the_list_and_filters_need_and_decodes_again_in_full() {
             raw: event,
             ..record(6, 10.0)
         },
+        &mut Strings::default(),
     );
     assert_eq!(
         entry

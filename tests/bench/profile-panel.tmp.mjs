@@ -1,0 +1,26 @@
+import { start } from '../support/server.mjs';
+import { DIST_CHROME, launch, tabIdFor, openPanel } from '../support/browser.mjs';
+const server = await start();
+const browser = await launch({ extension: DIST_CHROME });
+const page = await browser.context.newPage();
+const url = server.urlA('load.html');
+await page.goto(url);
+const client = await (await page.waitForSelector('iframe#client')).contentFrame();
+await client.waitForFunction(() => typeof window.burst === 'function');
+const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+const target = process.argv[2] === 'page' ? page : panel;
+const cdp = await browser.context.newCDPSession(target);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+await cdp.send('Profiler.start');
+const t0 = Date.now();
+await client.evaluate((n) => window.burst(n), 7000);
+for (;;) { const c = await panel.$eval('[data-testid="record-count"]', (e) => e.textContent); if (c.startsWith('21000') || Date.now() - t0 > 60000) { console.log(c, Date.now() - t0, 'ms'); break; } await panel.waitForTimeout(100); }
+const { profile } = await cdp.send('Profiler.stop');
+const dt = profile.timeDeltas; const total = dt.reduce((a,b)=>a+b,0);
+const byId = new Map(profile.nodes.map(n => [n.id, n]));
+const self = new Map();
+profile.samples.forEach((id, i) => { const n = byId.get(id); const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`; self.set(k, (self.get(k) || 0) + dt[i]); });
+console.log('total ms', total/1000);
+[...self].sort((a,b)=>b[1]-a[1]).slice(0,25).forEach(([k,t]) => console.log((t/total*100).toFixed(1)+'%', k));
+await browser.close(); await server.stop();
