@@ -1,6 +1,8 @@
 //! `cargo xtask bench`: the page overhead of the extension, measured by `tests/bench/roundtrip.mjs`
-//! in one run that alternates a browser without and one with the extension; then the core
-//! crate's decoding throughput (`scapi/benches/decode.rs`, criterion) against plain JSON parsing.
+//! in one run that alternates a browser without and one with the extension; the panel with
+//! 100,000 records captured through the extension (`tests/bench/panel.mjs`: filter latency, scroll
+//! frame time, memory); then the core crate's decoding throughput (`scapi/benches/decode.rs`,
+//! criterion) against plain JSON parsing.
 
 use crate::process;
 use crate::{dist, root, setup};
@@ -14,21 +16,26 @@ pub fn run() -> Result<(), String> {
     node.arg("tests/bench/roundtrip.mjs")
         .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
     let (roundtrip, roundtrip_lines) = process::run_capturing(node);
+    let mut panel = Command::new("node");
+    panel
+        .arg("tests/bench/panel.mjs")
+        .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
+    let (panel, panel_lines) = process::run_capturing(panel);
     let mut decode = Command::new("cargo");
     decode.args(["bench", "-p", "scapi", "--bench", "decode"]);
     let (decode, decode_lines) = process::run_capturing(decode);
     // Criterion's report comes after the round-trip figures: repeat both benchmarks' figures
     // last, so the end of the output says what was measured.
     println!();
-    for line in figure_lines(roundtrip_lines.iter().chain(&decode_lines)) {
+    for line in figure_lines(roundtrip_lines.iter().chain(&panel_lines).chain(&decode_lines)) {
         println!("{line}");
     }
-    roundtrip.and(decode)
+    roundtrip.and(panel).and(decode)
 }
 
 /// The lines that carry a benchmark's result, as each benchmark prints them.
 fn figure_lines<'a>(lines: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
-    const PREFIXES: [&str; 2] = ["roundtrip ", "decode throughput:"];
+    const PREFIXES: [&str; 3] = ["roundtrip ", "panel ", "decode throughput:"];
     lines
         .map(String::as_str)
         .filter(|line| PREFIXES.iter().any(|prefix| line.starts_with(prefix)))
@@ -44,7 +51,8 @@ mod tests {
         let output: Vec<String> = [
             "$ node tests/bench/roundtrip.mjs",
             "roundtrip samples: 40 + 40 chunks of 50 (…)",
-            "roundtrip median: without 61.2 µs, with 63.0 µs, ratio 1.029 (goal ≤ 1.10)",
+            "roundtrip median: without 61.2 µs, with 63.0 µs, ratio 1.029 (goal ≤ 1.05)",
+            "panel memory: 144 MB (JS heap 2 MB + wasm memory 142 MB) with 100000 records (goal ≤ 150 MB)",
             "decode/plain            time:   [664.67 µs 670.44 µs 676.01 µs]",
             "decode throughput: plain serde_json 190.0 MB/s, typed decode 81.0 MB/s, ratio 0.43 (goal ≥ 0.50)",
         ]
@@ -52,7 +60,7 @@ mod tests {
         .to_vec();
         assert_eq!(
             figure_lines(output.iter()),
-            [output[1].as_str(), output[2].as_str(), output[4].as_str()]
+            [output[1].as_str(), output[2].as_str(), output[3].as_str(), output[5].as_str()]
         );
     }
 }
