@@ -157,6 +157,7 @@ fn synthetic_frame(key: String, url: &str, origin: &str, is_top: bool) -> FrameI
             has_opener: false,
         },
         browser_frame_id: None,
+        started: 0.0,
     }
 }
 

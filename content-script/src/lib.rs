@@ -14,8 +14,8 @@ pub struct ContentScript {
 #[wasm_bindgen]
 impl ContentScript {
     /// `frame_key` names this document instance; `depth` counts its ancestors,
-    /// `index_in_parent` is its index in `parent.frames` (negative for none); `capacity` 0 means
-    /// the default bound.
+    /// `index_in_parent` is its index in `parent.frames` (negative for none); `started` is the
+    /// document's `performance.timeOrigin`; `capacity` 0 means the default bound.
     #[wasm_bindgen(constructor)]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -25,6 +25,7 @@ impl ContentScript {
         depth: u32,
         index_in_parent: i32,
         has_opener: bool,
+        started: f64,
         capacity: usize,
     ) -> ContentScript {
         let capacity = if capacity == 0 {
@@ -43,6 +44,7 @@ impl ContentScript {
                 has_opener,
             },
             browser_frame_id: None,
+            started,
         };
         ContentScript {
             buffer: FrameBuffer::new(frame, capacity),

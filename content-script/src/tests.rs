@@ -20,6 +20,7 @@ fn script(capacity: usize) -> ContentScript {
         1,
         0,
         false,
+        1_700_000_000_000.0,
         capacity,
     )
 }
@@ -84,7 +85,10 @@ fn overflow_is_counted() {
     // numbers below `captured`.
     assert_eq!(script.dropped(), 3.0);
     let replay = Batch::from_json(&script.replay()).unwrap();
-    assert_eq!((replay.dropped, replay.captured, replay.records.len()), (3, 5, 2));
+    assert_eq!(
+        (replay.dropped, replay.captured, replay.records.len()),
+        (3, 5, 2)
+    );
 }
 
 #[wasm_bindgen_test]

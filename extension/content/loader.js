@@ -104,7 +104,7 @@
 
   wasm_bindgen({ module_or_path: api.runtime.getURL('content/content_script_bg.wasm') }).then(() => {
     const [depth, index, hasOpener] = placement();
-    script = new wasm_bindgen.ContentScript(crypto.randomUUID(), location.href, self.origin, depth, index, hasOpener, 0);
+    script = new wasm_bindgen.ContentScript(crypto.randomUUID(), location.href, self.origin, depth, index, hasOpener, performance.timeOrigin, 0);
     flush();
   }, (error) => console.warn('SCAPI Inspector: content script failed to load', error));
 })();

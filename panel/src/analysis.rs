@@ -251,6 +251,7 @@ mod tests {
                     has_opener: false,
                 },
                 browser_frame_id: None,
+                started: 0.0,
             },
             dropped: 0,
             captured: 0,

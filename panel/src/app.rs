@@ -294,7 +294,7 @@ pub fn app(props: &AppProps) -> Html {
     let compare_with = use_state(|| None::<RecordId>);
     let scroll = use_state(|| (0.0f64, 600.0f64));
     let follow = use_mut_ref(|| true);
-    let shown_when_unfollowed = use_mut_ref(|| 0usize);
+    let received_when_unfollowed = use_mut_ref(|| 0u64);
     let scroll_request = use_mut_ref(|| None::<f64>);
     let overview_cache = use_mut_ref(|| None::<((u64, u64), Rc<Overview>)>);
     let resized = use_mut_ref(|| 0u64);
@@ -321,25 +321,33 @@ pub fn app(props: &AppProps) -> Html {
         let filter_input = filter_input.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|window| {
-                gloo_events::EventListener::new(&window, "keydown", move |event| {
-                    let Some(event) =
-                        wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event)
-                    else {
-                        return;
-                    };
-                    let typing = event
-                        .target()
-                        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                        .is_some_and(|t| {
-                            matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                        });
-                    if event.key() == "/" && !typing {
-                        if let Some(input) = filter_input.cast::<web_sys::HtmlElement>() {
-                            event.prevent_default();
-                            let _ = input.focus();
+                let options = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(
+                    &window,
+                    "keydown",
+                    options,
+                    move |event| {
+                        let Some(event) =
+                            wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event)
+                        else {
+                            return;
+                        };
+                        let typing = event
+                            .target()
+                            .and_then(|t| {
+                                wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()
+                            })
+                            .is_some_and(|t| {
+                                matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                            });
+                        if event.key() == "/" && !typing {
+                            if let Some(input) = filter_input.cast::<web_sys::HtmlElement>() {
+                                event.prevent_default();
+                                let _ = input.focus();
+                            }
                         }
-                    }
-                })
+                    },
+                )
             });
             move || drop(listener)
         });
@@ -663,8 +671,8 @@ pub fn app(props: &AppProps) -> Html {
         let list_ref = list_ref.clone();
         let follow = follow.clone();
         let scroll = scroll.clone();
-        let shown_when_unfollowed = shown_when_unfollowed.clone();
-        let shown = indexes.len();
+        let received_when_unfollowed = received_when_unfollowed.clone();
+        let received = store_ref.received();
         Callback::from(move |_: Event| {
             if let Some(list) = list_ref.cast::<web_sys::Element>() {
                 let top = f64::from(list.scroll_top());
@@ -673,7 +681,7 @@ pub fn app(props: &AppProps) -> Html {
                     list.scroll_top() + list.client_height() >= list.scroll_height() - 4;
                 let mut follow = follow.borrow_mut();
                 if *follow && !at_bottom {
-                    *shown_when_unfollowed.borrow_mut() = shown;
+                    *received_when_unfollowed.borrow_mut() = received;
                 }
                 *follow = at_bottom;
                 if *scroll != (top, height) {
@@ -822,9 +830,9 @@ pub fn app(props: &AppProps) -> Html {
     let new_records = if *follow.borrow() {
         0
     } else {
-        indexes
-            .len()
-            .saturating_sub(*shown_when_unfollowed.borrow())
+        store_ref
+            .received()
+            .saturating_sub(*received_when_unfollowed.borrow())
     };
     let hidden_selection =
         selected.is_some() && selected_position.is_none() && selected_entry.is_some();

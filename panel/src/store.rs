@@ -266,6 +266,8 @@ pub struct Store {
     strings: Strings,
     /// Bumped on every change, for caches.
     version: u64,
+    /// Records added since the panel opened (whatever the cap or Clear removed since).
+    received: u64,
 }
 
 impl Default for Store {
@@ -280,6 +282,7 @@ impl Default for Store {
             preserve_log: false,
             strings: Strings::default(),
             version: 0,
+            received: 0,
         }
     }
 }
@@ -302,11 +305,17 @@ impl Store {
         }
         let mut applied = Applied::default();
         if batch.frame.is_top && !self.preserve_log && self.is_new_top(&batch.frame) {
-            // A new top document: the inspected page navigated or reloaded.
-            if !self.entries.is_empty() {
+            // A new top document: the inspected page navigated or reloaded. What was captured
+            // before it started belongs to the old page; the new page's other frames may have
+            // sent their first records already, and they stay.
+            let started = batch.frame.started;
+            let before = self.entries.len();
+            if started > 0.0 {
+                self.entries.retain(|entry| entry.time >= started);
+            } else {
                 self.entries.clear();
-                applied.cleared_by_navigation = true;
             }
+            applied.cleared_by_navigation = self.entries.len() != before;
         }
         let frame = self.frame_for(batch.frame, batch.dropped, batch.captured);
         let mut new = Vec::with_capacity(batch.records.len());
@@ -316,6 +325,7 @@ impl Store {
             }
         }
         applied.added = new.len();
+        self.received += new.len() as u64;
         self.frames[frame as usize].received += new.len() as u64;
         // A frame's records come in delivery order; keep them so if a clock step disagrees.
         new.sort_by(|a, b| a.time().total_cmp(&b.time()));
@@ -443,6 +453,11 @@ impl Store {
 
     pub fn strings(&self) -> &Strings {
         &self.strings
+    }
+
+    /// Records added since the panel opened: what the live tail counts as new.
+    pub fn received(&self) -> u64 {
+        self.received
     }
 
     /// The position of a record in the time-ordered list.

@@ -34,6 +34,14 @@ pub struct FrameInfo {
     /// The browser's frame id (0 for the top frame), stamped by the background from the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_frame_id: Option<i64>,
+    /// When the document started (`performance.timeOrigin`, epoch ms; 0 when unknown): what
+    /// tells the records of a page that navigated from those of the new one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub started: f64,
+}
+
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
 }
 
 /// One captured message: when and how it arrived, decoded, and the raw data it carried.
@@ -128,6 +136,7 @@ mod tests {
                     has_opener: false,
                 },
                 browser_frame_id: Some(4),
+                started: 1_732_467_000_000.5,
             },
             dropped: 0,
             captured: 1,

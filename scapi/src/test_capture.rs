@@ -23,6 +23,7 @@ pub fn frame(key: &str, origin: &str, depth: u32, index: Option<u32>) -> FrameIn
             has_opener: false,
         },
         browser_frame_id: None,
+        started: 0.0,
     }
 }
 

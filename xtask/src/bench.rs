@@ -27,7 +27,12 @@ pub fn run() -> Result<(), String> {
     // Criterion's report comes after the round-trip figures: repeat both benchmarks' figures
     // last, so the end of the output says what was measured.
     println!();
-    for line in figure_lines(roundtrip_lines.iter().chain(&panel_lines).chain(&decode_lines)) {
+    for line in figure_lines(
+        roundtrip_lines
+            .iter()
+            .chain(&panel_lines)
+            .chain(&decode_lines),
+    ) {
         println!("{line}");
     }
     roundtrip.and(panel).and(decode)
@@ -60,7 +65,12 @@ mod tests {
         .to_vec();
         assert_eq!(
             figure_lines(output.iter()),
-            [output[1].as_str(), output[2].as_str(), output[3].as_str(), output[5].as_str()]
+            [
+                output[1].as_str(),
+                output[2].as_str(),
+                output[3].as_str(),
+                output[5].as_str()
+            ]
         );
     }
 }

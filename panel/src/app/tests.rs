@@ -42,6 +42,7 @@ fn batch(key: &str, url: &str, records: Vec<Record>, dropped: u64) -> String {
                 has_opener: false,
             },
             browser_frame_id: None,
+            started: 0.0,
         },
         dropped,
         captured: 0,

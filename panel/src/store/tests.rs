@@ -136,6 +136,19 @@ fn the_cap_drops_the_oldest_and_counts_them() {
 }
 
 #[test]
+fn a_navigation_keeps_what_the_new_page_s_frames_sent_before_its_top_frame_did() {
+    let mut store = Store::default();
+    store.apply(batch("top1", 0, vec![record(0, 1.0)]), -1);
+    store.apply(batch("app1", 0, vec![record(0, 2.0)]), -1);
+    // The new page started at 50; its app's first batch comes before its top frame's.
+    store.apply(batch("app2", 0, vec![record(0, 60.0)]), -1);
+    let mut top = batch("top2", 0, vec![record(0, 70.0)]);
+    top.frame.started = 50.0;
+    assert!(store.apply(top, -1).cleared_by_navigation);
+    assert_eq!(times(&store), [60.0, 70.0]);
+}
+
+#[test]
 fn a_new_top_document_clears_the_log_unless_it_is_preserved() {
     let mut store = Store::default();
     store.apply(batch("top1", 0, vec![record(0, 1.0)]), -1);

@@ -1,0 +1,257 @@
+// The panel a support engineer works in, through the real extension: the filter grammar, quick
+// toggles and frame selector (kept across reloads); pause, clear, preserve log and the record cap;
+// the virtual list's live tail; the details (typed fields, JSON tree, userData table and changes,
+// copy as call); the frames view, the overview lanes, findings that select their records, and the
+// keyboard.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { start } from '../support/server.mjs';
+import {
+  DIST_CHROME, requireDist, launch, tabIdFor, openPanel, readRows, formatRows, loadWorkspace,
+  runPhase2, scenarioFrames, withWorkspaceAndPanel, SCENARIO_COUNTS, waitForCounts,
+} from '../support/browser.mjs';
+
+const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
+const rowCount = (panel) => panel.$$eval('[data-testid="record-row"]', (rows) => rows.length);
+const waitForRowCount = (panel, n) =>
+  panel.waitForFunction((n) => document.querySelectorAll('[data-testid="record-row"]').length === n, n);
+const recordCount = (panel) => panel.textContent('[data-testid="record-count"]');
+
+async function filterTo(panel, text) {
+  await panel.fill('[data-testid="filter"]', text);
+  await panel.waitForTimeout(50);
+  return readRows(panel);
+}
+
+/** The phase-2 Workspace scenario with the panel tall enough to render every row. */
+const withPhase2 = (check) => withWorkspaceAndPanel(async (setup) => {
+  await setup.panel.setViewportSize({ width: 1280, height: 1100 });
+  await runPhase2(setup.page);
+  await waitForRowCount(setup.panel, total(SCENARIO_COUNTS.phase2));
+  await check(setup);
+});
+
+test('the filter grammar, quick toggles and frame selector narrow the list, and survive a reload', () =>
+  withPhase2(async ({ panel }) => {
+    const names = (rows) => [...new Set(rows.map((r) => r.name))].sort();
+    let rows = await filterTo(panel, 'ns:voice');
+    // The requests and the answers to them.
+    assert.deepEqual(names(rows), ['response', 'voice.dial'], formatRows(rows));
+    assert.ok(rows.filter((r) => r.kind === 'response').every((r) => r.text.includes('↩ voice.dial')), formatRows(rows));
+    assert.match(await recordCount(panel), /^4 \/ \d+ records$/);
+
+    rows = await filterTo(panel, 'type:STATE_CHANGED');
+    assert.deepEqual(names(rows), ['agent:STATE_CHANGED']);
+    rows = await filterTo(panel, 'event:interaction');
+    assert.deepEqual(names(rows), ['interaction:ATTACHED_DATA_CHANGED']);
+    rows = await filterTo(panel, 'method:setuser -kind:response');
+    assert.deepEqual(names(rows), ['interaction.setUserData']);
+    rows = await filterTo(panel, 'interaction:1 kind:event');
+    assert.equal(rows.length, 2, formatRows(rows));
+    rows = await filterTo(panel, 'frame:name=cross');
+    assert.ok(rows.length > 0 && rows.every((r) => r['frame-url'].includes('name=cross')), formatRows(rows));
+    rows = await filterTo(panel, 'status:failed');
+    assert.deepEqual(names(rows), ['response', 'voice.dial']);
+    rows = await filterTo(panel, 'myvalue1 -kind:request');
+    assert.ok(rows.length > 0 && rows.every((r) => r.kind !== 'request'), formatRows(rows));
+    rows = await filterTo(panel, 'no-such-text-anywhere');
+    assert.equal(rows.length, 0);
+    assert.ok(await panel.isVisible('[data-testid="nothing-matches"]'));
+
+    // Quick toggles: any of the chosen categories.
+    await filterTo(panel, '');
+    await panel.click('[data-testid="category-events"]');
+    rows = await readRows(panel);
+    assert.ok(rows.every((r) => ['event', 'frame-id'].includes(r.kind)), formatRows(rows));
+    await panel.click('[data-testid="category-foreign"]');
+    rows = await readRows(panel);
+    assert.ok(rows.some((r) => r.kind === 'foreign') && rows.some((r) => r.kind === 'event'));
+    await panel.click('[data-testid="category-events"]');
+    await panel.click('[data-testid="category-foreign"]');
+    await panel.click('[data-testid="category-errors"]');
+    rows = await readRows(panel);
+    assert.ok(rows.length > 0 && rows.every((r) => ['failed', 'timed-out', 'orphan', 'late'].includes(r['exchange-state'])), formatRows(rows));
+    await panel.click('[data-testid="category-errors"]');
+
+    // One frame.
+    const crossUrl = (await readRows(panel)).find((r) => r['frame-url'].includes('name=cross'))['frame-url'];
+    await panel.selectOption('[data-testid="frame-select"]', crossUrl);
+    rows = await readRows(panel);
+    assert.ok(rows.every((r) => r['frame-url'] === crossUrl), formatRows(rows));
+
+    // The filter and the frame survive a reload of the panel.
+    await panel.fill('[data-testid="filter"]', 'ns:interaction');
+    await panel.reload();
+    await panel.waitForSelector('[data-testid="record-row"]');
+    assert.equal(await panel.inputValue('[data-testid="filter"]'), 'ns:interaction');
+    rows = await readRows(panel);
+    assert.ok(rows.length > 0 && rows.every((r) => r['frame-url'] === crossUrl && (r.name.startsWith('interaction.') || r.kind === 'response')), formatRows(rows));
+    await panel.selectOption('[data-testid="frame-select"]', '');
+    await panel.fill('[data-testid="filter"]', '');
+  }));
+
+test('pause, clear and preserve log', () =>
+  withWorkspaceAndPanel(async ({ page, panel, url }) => {
+    await panel.setViewportSize({ width: 1280, height: 1100 });
+    const phase1 = total(SCENARIO_COUNTS.phase1);
+    await waitForRowCount(panel, phase1);
+    await panel.click('[data-testid="pause-toggle"]');
+    assert.equal(await panel.getAttribute('[data-testid="pause-toggle"]', 'aria-pressed'), 'true');
+    await runPhase2(page);
+    await panel.waitForSelector('[data-testid="not-recorded"]');
+    const skipped = Number((await panel.textContent('[data-testid="not-recorded"]')).replace(/[^0-9]/g, ''));
+    assert.equal(skipped, total(SCENARIO_COUNTS.phase2) - phase1);
+    assert.equal(await rowCount(panel), phase1, 'nothing was recorded while paused');
+    await panel.click('[data-testid="pause-toggle"]');
+
+    await panel.click('[data-testid="clear"]');
+    await waitForRowCount(panel, 0);
+
+    // Without preserve log, a reload of the inspected page starts the list afresh.
+    await loadWorkspace(page, { urlA: () => url });
+    await waitForRowCount(panel, phase1);
+    await loadWorkspace(page, { urlA: () => url });
+    await waitForRowCount(panel, phase1);
+    // With it, records of every load stay.
+    await panel.check('[data-testid="preserve-log"]');
+    await loadWorkspace(page, { urlA: () => url });
+    await waitForRowCount(panel, 2 * phase1);
+    await panel.reload();
+    assert.equal(await panel.isChecked('[data-testid="preserve-log"]'), true, 'kept across panel sessions');
+    await panel.uncheck('[data-testid="preserve-log"]');
+  }));
+
+test('the list stays virtual with thousands of records, follows the live tail, and keeps to its cap', async () => {
+  await requireDist(DIST_CHROME);
+  const server = await start();
+  const browser = await launch({ extension: DIST_CHROME });
+  try {
+    const page = await browser.context.newPage();
+    const url = server.urlA('load.html');
+    await page.goto(url);
+    const client = await (await page.waitForSelector('iframe#client')).contentFrame();
+    await client.waitForFunction(() => typeof window.burst === 'function');
+    const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+    await panel.setViewportSize({ width: 1280, height: 800 });
+    await panel.selectOption('[data-testid="cap-select"]', '10000');
+    await client.evaluate(() => window.burst(4000, 250, 20));
+    await panel.waitForFunction(() => /^10000 records$/.test(document.querySelector('[data-testid="record-count"]').textContent), null, { timeout: 60000 });
+    await panel.waitForSelector('[data-testid="evicted-count"]');
+    const evicted = Number((await panel.textContent('[data-testid="evicted-count"]')).replace(/[^0-9]/g, ''));
+    assert.equal(evicted, 12000 - 10000);
+    assert.ok(await rowCount(panel) < 200, 'only the rows in view are in the page');
+    const atBottom = () => panel.$eval('.list', (l) => l.scrollTop + l.clientHeight >= l.scrollHeight - 4);
+    assert.ok(await atBottom(), 'the list follows the live tail');
+
+    // Scrolled up, it stays put and offers to resume.
+    await panel.$eval('.list', (l) => { l.scrollTop = 0; l.dispatchEvent(new Event('scroll')); });
+    await client.evaluate(() => window.burst(100, 100, 0));
+    await panel.waitForSelector('[data-testid="resume-tail"]');
+    assert.match(await panel.textContent('[data-testid="resume-tail"]'), /↓ \d+ new/);
+    assert.equal(await panel.$eval('.list', (l) => l.scrollTop), 0);
+    await panel.click('[data-testid="resume-tail"]');
+    await panel.waitForFunction(() => { const l = document.querySelector('.list'); return l.scrollTop + l.clientHeight >= l.scrollHeight - 4; });
+    await panel.selectOption('[data-testid="cap-select"]', '100000');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('details: typed fields, the raw tree, userData and its changes, copy as call', () =>
+  withPhase2(async ({ browser, page, panel }) => {
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    // Two more ATTACHED_DATA_CHANGED events of one interaction, with its userData changed.
+    const frames = await scenarioFrames(page);
+    await frames.top.evaluate(() => {
+      const cross = document.getElementById('cross').contentWindow;
+      const event = (userData) => ({ event: 'interaction', data: { eventType: 'ATTACHED_DATA_CHANGED', media: 'voice', interaction: { interactionId: '9', userData } }, userAgent: 'WWE Server', protocolVersion: 2 });
+      cross.postMessage(event({ Kept: 'same', Changed: 'before', Removed: 'x' }), '*');
+      cross.postMessage(event({ Kept: 'same', Changed: 'after', Added: 'new' }), '*');
+    });
+    await waitForRowCount(panel, total(SCENARIO_COUNTS.phase2) + 2);
+
+    await panel.click('[data-testid="record-row"][data-name="interaction.setUserData"]');
+    const typed = await panel.textContent('[data-testid="typed-fields"]');
+    assert.match(typed, /interactionId\s*1/);
+    assert.match(typed, /userData\s*\{"MyKEY1":"MyValue1"\}/);
+    assert.equal(await panel.getAttribute('[data-testid="user-data-row"][data-key="MyKEY1"]', 'data-status'), 'visible');
+    const snippet = await panel.textContent('[data-testid="call-snippet"]');
+    assert.match(snippet, /^genesys\.wwe\.service\.interaction\.setUserData\("1", \{"MyKEY1":"MyValue1"\}, function \(result\)/);
+    await panel.click('[data-testid="copy-as-call"]');
+    await panel.waitForSelector('[data-testid="copy-status"]');
+    assert.match(await panel.textContent('[data-testid="copy-status"]'), /^Copied \d+ characters\.$/);
+    assert.equal(await panel.evaluate(() => navigator.clipboard.readText()), snippet);
+
+    // The raw data as a tree: the first levels open, deeper ones fold.
+    const tree = panel.locator('[data-testid="raw-tree"]');
+    assert.ok(await tree.locator('details').count() >= 2);
+    const folded = await tree.locator('details:not([open])').first().elementHandle();
+    await (await folded.$('summary')).click();
+    assert.equal(await folded.getAttribute('open'), '');
+
+    // The second event of interaction 9 against the first.
+    const events = panel.locator('[data-testid="record-row"][data-name="interaction:ATTACHED_DATA_CHANGED"]');
+    await events.last().click();
+    const change = async (key) => panel.getAttribute(`[data-testid="user-data-change"][data-key="${key}"]`, 'data-change');
+    assert.equal(await change('Changed'), 'changed');
+    assert.equal(await change('Added'), 'added');
+    assert.equal(await change('Removed'), 'removed');
+    assert.equal(await panel.locator('[data-testid="user-data-change"][data-key="Kept"]').count(), 0);
+  }));
+
+test('frames view, overview lanes, findings that select their records, and the keyboard', () =>
+  withWorkspaceAndPanel(async ({ page, panel }) => {
+    await panel.setViewportSize({ width: 1280, height: 1100 });
+    await waitForRowCount(panel, total(SCENARIO_COUNTS.phase1));
+    // After phase 1 both apps are subscribed to agent and interaction.
+    await panel.click('[data-testid="frames-toggle"]');
+    const cards = await panel.$$eval('[data-testid="frame-card"]', (cards) => cards.map((c) => ({
+      role: c.dataset.role, attachment: c.dataset.attachment, frameId: c.dataset.frameId ?? null,
+      subscriptions: c.querySelector('[data-testid="frame-subscriptions"]').textContent, text: c.textContent,
+    })));
+    const top = cards.find((c) => c.role === 'workspace');
+    assert.equal(top.attachment, 'top', JSON.stringify(cards, null, 1));
+    const apps = cards.filter((c) => c.role === 'app').sort((a, b) => a.frameId.localeCompare(b.frameId));
+    assert.deepEqual(apps.map((c) => [c.frameId, c.attachment, c.subscriptions]), [
+      ['1', 'iframe 0 (depth 1)', 'agent, interaction'],
+      ['2', 'iframe 1 (depth 1)', 'agent, interaction'],
+    ], JSON.stringify(cards, null, 1));
+
+    await runPhase2(page);
+    await waitForRowCount(panel, total(SCENARIO_COUNTS.phase2));
+    // The overview: a lane per frame, spans for the requests, ticks for events.
+    const overview = await panel.$eval('[data-testid="waterfall"]', (w) => ({ ...w.dataset }));
+    assert.ok(Number(overview.lanes) >= 3 && Number(overview.spans) >= 8 && Number(overview.events) >= 4, JSON.stringify(overview));
+    const box = await panel.locator('[data-testid="waterfall"] canvas').boundingBox();
+    await panel.mouse.click(box.x + box.width - 5, box.y + box.height / 2);
+    assert.equal(await panel.locator('[data-testid="record-row"][aria-selected="true"]').count(), 1, 'a click on the overview selects the record at that time');
+
+    // A finding selects its record and brings it into view.
+    await panel.setViewportSize({ width: 1280, height: 360 });
+    await panel.click('[data-testid="findings-toggle"]');
+    await panel.locator('[data-testid="finding"][data-code="rate-limited"] button').first().click();
+    const selected = panel.locator('[data-testid="record-row"][aria-selected="true"]');
+    assert.equal(await selected.getAttribute('data-name'), 'voice.dial');
+    const [rowBox, listBox] = [await selected.boundingBox(), await panel.locator('.list').boundingBox()];
+    assert.ok(rowBox.y >= listBox.y && rowBox.y + rowBox.height <= listBox.y + listBox.height, 'in view');
+
+    // The keyboard: / filters, Esc returns to the list, arrows move, Enter shows the details.
+    await panel.locator('.list').focus();
+    await panel.keyboard.press('/');
+    assert.equal(await panel.evaluate(() => document.activeElement.dataset.testid), 'filter');
+    await panel.keyboard.type('ns:agent');
+    await panel.keyboard.press('Escape');
+    assert.ok(await panel.evaluate(() => document.activeElement.classList.contains('list')));
+    await panel.keyboard.press('Home');
+    assert.equal(await selected.getAttribute('data-name'), 'agent.getState');
+    await panel.keyboard.press('ArrowDown');
+    assert.equal(await selected.getAttribute('data-kind'), 'response');
+    await panel.click('[data-testid="frames-toggle"]');
+    await panel.locator('.list').focus();
+    await panel.keyboard.press('Enter');
+    assert.ok(await panel.isVisible('[data-testid="record-details"]'), 'Enter shows the details');
+    await panel.keyboard.press('Escape');
+    assert.equal(await panel.locator('[data-testid="record-row"][aria-selected="true"]').count(), 0);
+    await panel.fill('[data-testid="filter"]', '');
+  }));
