@@ -14,6 +14,8 @@
 //! * [`envelope`]: the message shapes the service posts.
 //! * [`view`]: the page's HTML view of its own state.
 //! * `wasm` (wasm32 only): `EmulatorService`, the host page's wasm-bindgen handle.
+//! * [`server`] and [`cli`] (native only): the `scapi-emulator` command that serves the site on
+//!   two origins (and a third, refused one).
 
 pub mod envelope;
 pub mod handlers;
@@ -22,6 +24,10 @@ pub mod tabs;
 pub mod view;
 pub mod world;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod server;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
