@@ -34,7 +34,7 @@ fn clock(at_ms: f64) -> String {
 }
 
 /// How many keys of each kind a row names before it only counts.
-const KEYS_SHOWN: usize = 5;
+const KEYS_SHOWN: usize = 4;
 
 /// The attached-data keys of an interaction: those apps can read, then those read-allowed hides
 /// (struck through); long lists end with a count.
@@ -143,7 +143,7 @@ impl Service {
     }
 
     fn interactions_html(&self, html: &mut String) {
-        html.push_str(r#"<section class="interactions"><h3>Interactions</h3><table data-testid="interactions"><thead><tr><th>id</th><th>media</th><th>state</th><th>type</th><th>parties</th><th>case</th><th>attached data (struck: hidden from apps)</th></tr></thead><tbody>"#);
+        html.push_str(r#"<section class="interactions"><h3>Interactions</h3><table data-testid="interactions"><thead><tr><th>id</th><th>media</th><th>state</th><th>type</th><th>parties</th><th>attached data (struck: hidden from apps)</th></tr></thead><tbody>"#);
         let read_allowed = &self.policy.options().read_allowed;
         for interaction in &self.world.interactions {
             let parties: Vec<&str> = interaction
@@ -163,12 +163,11 @@ impl Service {
             };
             let _ = write!(
                 html,
-                r#"<tr class="interaction{selected}" data-interaction-id="{id}"><td>{id}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td title="{case}">{}</td><td>{}</td></tr>"#,
+                r#"<tr class="interaction{selected}" data-interaction-id="{id}" title="case {case}"><td>{id}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
                 escape(&interaction.media),
                 escape(&interaction.state),
                 escape(&interaction.call_type),
                 escape(&parties.join(", ")),
-                escape(interaction.case_id.get(..8).unwrap_or(&interaction.case_id)),
                 keys,
                 id = escape(&interaction.interaction_id),
                 case = escape(&interaction.case_id),
@@ -232,9 +231,10 @@ impl Service {
     }
 
     fn log_html(&self, html: &mut String) {
-        html.push_str(r#"<section class="log"><h3>Service log</h3><ol data-testid="service-log">"#);
-        let skip = self.log.len().saturating_sub(LOG_SHOWN);
-        for entry in self.log.iter().skip(skip) {
+        html.push_str(
+            r#"<section class="log"><h3>Service log <small>(newest first)</small></h3><ol data-testid="service-log">"#,
+        );
+        for entry in self.log.iter().rev().take(LOG_SHOWN) {
             let kind = match entry.kind {
                 LogKind::Answered => "answered",
                 LogKind::Failed => "failed",
@@ -265,7 +265,7 @@ mod tests {
         let list = key_list(&readable, &[&hidden_key]);
         assert_eq!(
             list,
-            r#"K1, K2, K3, K4, K5, +2 more, <s title="not in read-allowed">Secret&lt;1&gt;</s>"#
+            r#"K1, K2, K3, K4, +3 more, <s title="not in read-allowed">Secret&lt;1&gt;</s>"#
         );
     }
 
