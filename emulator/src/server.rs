@@ -4,14 +4,20 @@
 //!
 //! Everything is served on every host name and port: which origin a page runs in is decided by the
 //! URL the host page uses for it.
+//!
+//! The standard library is enough: GET and HEAD of static files, a thread per connection, one
+//! request per connection (`Connection: close`). An earlier version used tiny_http 0.12, whose
+//! task pool can lose a wake-up when two connections arrive together and leave a keep-alive
+//! connection unserved until another one closes: Chromium then waited about 80 s for a script.
 
 use std::fs;
-use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::io::{self, BufRead, BufReader, Write};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use tiny_http::{Header, Request, Response, Server};
+use std::time::Duration;
 
 /// What the server serves.
 #[derive(Clone, Debug)]
@@ -28,8 +34,10 @@ pub struct Site {
     pub config_json: String,
 }
 
-/// Worker threads per listening socket: Chromium opens several connections at once.
-const WORKERS: usize = 4;
+/// How long a connection may take to send its request.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest request head read (a GET of a static file needs far less).
+const MAX_HEAD_BYTES: usize = 16 * 1024;
 
 /// The listening server.
 pub struct Running {
@@ -37,52 +45,41 @@ pub struct Running {
     pub port: u16,
     /// The port of the refused origin.
     pub refused_port: u16,
-    servers: Vec<Arc<Server>>,
-    workers: Vec<JoinHandle<()>>,
+    addresses: Vec<SocketAddr>,
+    stopping: Arc<AtomicBool>,
+    acceptors: Vec<JoinHandle<()>>,
 }
 
 impl Running {
     /// Serves until the process ends.
     pub fn wait(self) {
-        for worker in self.workers {
-            let _ = worker.join();
+        for acceptor in self.acceptors {
+            let _ = acceptor.join();
         }
     }
 
-    /// Stops every listener and waits for the workers.
+    /// Stops every listener and waits for them.
     pub fn stop(self) {
-        // Each unblock releases one thread waiting in recv().
-        for server in &self.servers {
-            for _ in 0..WORKERS {
-                server.unblock();
-            }
+        self.stopping.store(true, Ordering::SeqCst);
+        // A connection wakes each acceptor blocked in accept(); it then sees the flag.
+        for address in &self.addresses {
+            let _ = TcpStream::connect(address);
         }
-        for worker in self.workers {
-            let _ = worker.join();
+        for acceptor in self.acceptors {
+            let _ = acceptor.join();
         }
     }
 }
 
-fn listen(address: SocketAddr) -> io::Result<Server> {
-    Server::http(address).map_err(|error| {
-        io::Error::new(
-            io::ErrorKind::AddrInUse,
-            format!("cannot listen on {address}: {error}"),
-        )
+fn listen(address: SocketAddr) -> io::Result<TcpListener> {
+    TcpListener::bind(address).map_err(|error| {
+        io::Error::new(error.kind(), format!("cannot listen on {address}: {error}"))
     })
-}
-
-fn port_of(server: &Server) -> u16 {
-    server
-        .server_addr()
-        .to_ip()
-        .map(|address| address.port())
-        .unwrap_or(0)
 }
 
 /// Bound sockets, not yet answering.
 pub struct Listeners {
-    servers: Vec<Server>,
+    listeners: Vec<TcpListener>,
     port: u16,
     refused_port: u16,
 }
@@ -91,16 +88,16 @@ pub struct Listeners {
 /// `localhost` may resolve to it first) and on `127.0.0.1:refused_port`. Port 0 picks a free one.
 pub fn bind(port: u16, refused_port: u16) -> io::Result<Listeners> {
     let main = listen(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
-    let port = port_of(&main);
-    let mut servers = vec![main];
+    let port = main.local_addr()?.port();
+    let mut listeners = vec![main];
     if let Ok(v6) = listen(SocketAddr::from((Ipv6Addr::LOCALHOST, port))) {
-        servers.push(v6);
+        listeners.push(v6);
     }
     let refused = listen(SocketAddr::from((Ipv4Addr::LOCALHOST, refused_port)))?;
-    let refused_port = port_of(&refused);
-    servers.push(refused);
+    let refused_port = refused.local_addr()?.port();
+    listeners.push(refused);
     Ok(Listeners {
-        servers,
+        listeners,
         port,
         refused_port,
     })
@@ -117,33 +114,89 @@ impl Listeners {
         self.refused_port
     }
 
-    /// Starts answering with `site`.
+    /// Starts answering with `site`: a thread per connection, one request per connection.
     pub fn serve(self, site: Site) -> Running {
         let site = Arc::new(site);
-        let servers: Vec<Arc<Server>> = self.servers.into_iter().map(Arc::new).collect();
-        let mut workers = Vec::new();
-        for server in &servers {
-            for _ in 0..WORKERS {
-                let server = Arc::clone(server);
-                let site = Arc::clone(&site);
-                workers.push(std::thread::spawn(move || {
-                    while let Ok(request) = server.recv() {
-                        respond(&site, request);
-                    }
-                }));
+        let stopping = Arc::new(AtomicBool::new(false));
+        let mut addresses = Vec::new();
+        let mut acceptors = Vec::new();
+        for listener in self.listeners {
+            if let Ok(address) = listener.local_addr() {
+                addresses.push(address);
             }
+            let site = Arc::clone(&site);
+            let stopping = Arc::clone(&stopping);
+            acceptors.push(std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stopping.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let site = Arc::clone(&site);
+                    std::thread::spawn(move || {
+                        // A client that went away is not the server's problem.
+                        let _ = answer(&site, stream);
+                    });
+                }
+            }));
         }
         Running {
             port: self.port,
             refused_port: self.refused_port,
-            servers,
-            workers,
+            addresses,
+            stopping,
+            acceptors,
         }
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+/// Reads one request head and writes its response, then closes: no keep-alive, so no idle
+/// connection ever holds a thread or delays another request.
+fn answer(site: &Site, stream: TcpStream) -> io::Result<()> {
+    stream.set_read_timeout(Some(READ_TIMEOUT))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut head_bytes = request_line.len();
+    loop {
+        let mut line = String::new();
+        let read = reader.read_line(&mut line)?;
+        head_bytes += read;
+        if read == 0 || line == "\r\n" || line == "\n" || head_bytes > MAX_HEAD_BYTES {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let (status, kind, body) = match method {
+        "GET" | "HEAD" => resolve(site, target),
+        _ => (
+            405,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD".to_vec(),
+        ),
+    };
+    let mut stream = stream;
+    write!(
+        stream,
+        "HTTP/1.1 {status} {}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        reason(status),
+        body.len()
+    )?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        403 => "Forbidden",
+        404 => "Not Found",
+        _ => "Method Not Allowed",
+    }
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -206,16 +259,6 @@ pub fn resolve(site: &Site, url_path: &str) -> (u16, &'static str, Vec<u8>) {
     }
 }
 
-fn respond(site: &Site, request: Request) {
-    let (status, kind, body) = resolve(site, request.url());
-    let response = Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"));
-    // A client that went away is not the server's problem.
-    let _ = request.respond(response);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +319,7 @@ mod tests {
         let app = get(running.refused_port, "/client/app.html");
         assert!(app.starts_with("HTTP/1.1 200"), "{app}");
         assert!(get(running.port, "/missing").starts_with("HTTP/1.1 404"));
+        assert!(host.contains("Connection: close"));
         running.stop();
     }
 }
