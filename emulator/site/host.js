@@ -168,7 +168,7 @@ async function boot() {
   tabs = new BroadcastChannel(TAB_CHANNEL);
   tabs.onmessage = (event) => run(service.tabMessage(JSON.stringify(event.data), now()));
   window.addEventListener('focus', () => run(service.tabActivated(now())));
-  window.addEventListener('pagehide', () => run(service.tabClosing()));
+  window.addEventListener('pagehide', () => run(service.tabClosing(now())));
   document.addEventListener('visibilitychange', () => service.setTabVisible(document.visibilityState === 'visible'));
   byId('desktop').addEventListener('click', (event) => {
     const toast = event.target.closest('[data-toast]');
@@ -181,7 +181,7 @@ async function boot() {
     button(byId('host-scenarios'), words(name), () => scenario[name](), `scenario-${name}`);
   }
   window.scenario = scenario;
-  run(service.start());
+  run(service.start(now()));
   setInterval(() => run(service.tick(now())), TICK_MS);
   const apps = [embed('app', 'iframe', config.clientUrl, byId('app-frames')).loaded];
   if (config.embedSampleApps) {

@@ -261,9 +261,9 @@ impl Service {
     }
 
     /// What the tab says to the other tabs when it opens.
-    pub fn start(&mut self) -> Vec<Action> {
+    pub fn start(&mut self, now: f64) -> Vec<Action> {
         let output = self.election.start();
-        self.election_actions(output, 0.0)
+        self.election_actions(output, now)
     }
 
     /// A window the page embeds (`origin`: of the URL it loads). Nothing is posted yet: see
@@ -743,9 +743,9 @@ impl Service {
     }
 
     /// This tab closes.
-    pub fn tab_closing(&mut self) -> Vec<Action> {
+    pub fn tab_closing(&mut self, now: f64) -> Vec<Action> {
         let output = self.election.leave();
-        self.election_actions(output, 0.0)
+        self.election_actions(output, now)
     }
 
     pub fn set_tab_visible(&mut self, visible: bool) {

@@ -35,8 +35,8 @@ impl EmulatorService {
     }
 
     /// What this tab tells the other tabs when it opens.
-    pub fn start(&mut self) -> String {
-        actions_json(self.inner.start())
+    pub fn start(&mut self, now: f64) -> String {
+        actions_json(self.inner.start(now))
     }
 
     /// A window the page embeds: `kind` is `iframe`, `hidden`, `dialog`, `popup` or `window`;
@@ -85,8 +85,8 @@ impl EmulatorService {
     }
 
     #[wasm_bindgen(js_name = tabClosing)]
-    pub fn tab_closing(&mut self) -> String {
-        actions_json(self.inner.tab_closing())
+    pub fn tab_closing(&mut self, now: f64) -> String {
+        actions_json(self.inner.tab_closing(now))
     }
 
     #[wasm_bindgen(js_name = setTabVisible)]

@@ -337,7 +337,8 @@ fn two_tabs_elect_a_leader_and_the_follower_takes_over() {
     assert_eq!(tabs.ask(0, "system.isFrameLeading"), true);
 
     // The leader closes: the follower negotiates, then leads.
-    let bye = tabs.tabs[0].service.tab_closing();
+    let now = tabs.tabs[0].now;
+    let bye = tabs.tabs[0].service.tab_closing(now);
     tabs.tabs[0].take(bye);
     tabs.relay();
     tabs.tabs.remove(0);

@@ -170,7 +170,7 @@ test('connection down, a toast button, a dialog and a popup app', () =>
     assert.equal((await appReady(page, 'wweCustomDialog1')).outcome, 'answered');
 
     const [popup] = await Promise.all([browser.context.waitForEvent('page'), hostScenario(page, 'popupApp')]);
-    await popup.waitForFunction(() => window.app?.ready);
+    await popup.waitForFunction(() => window.app?.ready, null, { polling: 100 });
     const popupReady = await popup.evaluate(() => window.app.ready);
     assert.equal(popupReady.outcome, 'answered');
     assert.ok(await popup.evaluate(() => window.genesys.wwe.service.frameId()) > 0);

@@ -22,25 +22,28 @@ after(async () => {
 });
 
 const frameState = (page) => page.locator('[data-testid="frame-state"]').textContent();
+// Interval polling: a tab in the background gets no animation frames, the default polling.
+const untilFrameState = (page, state) =>
+  page.waitForFunction((s) => document.querySelector('[data-testid="frame-state"]')?.textContent === s, state, { polling: 100 });
 const ask = (page, request) =>
   inApp(page, 'app', ([namespace, method]) => new Promise((resolve, reject) =>
     window.genesys.wwe.service[namespace][method]((r) => resolve(r.data), reject)), request.split('.'));
 
 test('two Workspace tabs: one leads, the other follows, then takes over', async () => {
   const first = await openWorkspace(browser.context, emulator);
-  await first.waitForFunction(() => document.querySelector('[data-testid="frame-state"]')?.textContent === 'LEADING');
+  await untilFrameState(first, 'LEADING');
   assert.equal(await ask(first, 'system.isFrameLeading'), true);
 
   const second = await openWorkspace(browser.context, emulator);
   const panel = await openPanel(browser, await tabIdFor(browser, emulator.url, second));
-  await second.waitForFunction(() => document.querySelector('[data-testid="frame-state"]')?.textContent === 'FOLLOWING');
+  await untilFrameState(second, 'FOLLOWING');
   assert.equal(await frameState(first), 'LEADING');
   assert.equal(await ask(second, 'system.isFrameFollowing'), true);
   assert.equal(await ask(second, 'system.isFrameLeading'), false);
   assert.equal(await ask(first, 'system.isFrameLeading'), true);
 
   await first.close();
-  await second.waitForFunction(() => document.querySelector('[data-testid="frame-state"]')?.textContent === 'LEADING');
+  await untilFrameState(second, 'LEADING');
   assert.equal(await ask(second, 'system.isFrameLeading'), true);
   assert.equal(await ask(second, 'system.isFrameLeadingOrNegotiating'), true);
 

@@ -90,7 +90,7 @@ export async function appReady(page, name, { timeout = 10000 } = {}) {
     await new Promise((r) => setTimeout(r, 100));
   }
   const frame = page.frame({ name });
-  await frame.waitForFunction(() => window.app?.ready, null, { timeout });
+  await frame.waitForFunction(() => window.app?.ready, null, { timeout, polling: 100 });
   return frame.evaluate(() => window.app.ready);
 }
 

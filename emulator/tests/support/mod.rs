@@ -48,7 +48,7 @@ impl Bed {
             broadcasts: Vec::new(),
             actions: Vec::new(),
         };
-        let start = bed.service.start();
+        let start = bed.service.start(now);
         bed.take(start);
         bed.embed("app", SourceKind::Iframe, APP_ORIGIN);
         bed
