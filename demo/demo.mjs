@@ -1,49 +1,105 @@
-// `cargo xtask demo`: the extension capturing a Workspace-like page with embedded apps.
-// With a display it opens Chromium (DevTools open, the SCAPI panel in its own tab) and waits until
-// you close it; without one it plays the traffic headless and saves screenshots of the panel.
-// (The Workspace emulator of a later issue replaces the test pages used here.)
-import { mkdir } from 'node:fs/promises';
+// `cargo xtask demo`: the extension capturing the Workspace emulator (emulator/, docs/emulator.md).
+// With a display it opens Chromium on the emulator's Workspace page with DevTools open and the
+// SCAPI panel in a tab of its own, and waits until you close the browser: click the scenario
+// buttons in the app and on the Workspace page. Without one it plays the support scenarios
+// headless and saves screenshots of the panel and of the Workspace page under demo-output/.
+import { mkdir, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { start, stop } from '../tests/support/server.mjs';
-import { launch, requireDist, tabIdFor, openPanel, loadWorkspace, runPhase2, waitForRows } from '../tests/support/browser.mjs';
+import { launch, requireDist, tabIdFor, openPanel, readRows } from '../tests/support/browser.mjs';
+import {
+  startEmulator,
+  openWorkspace,
+  inApp,
+  appScenario,
+  hostScenario,
+  readFindings,
+  waitForPanel,
+  fates,
+} from '../tests/support/emulator.mjs';
 
+const started = Date.now();
 const dist = await requireDist();
 const out = path.resolve(process.env.SCAPI_DEMO_OUT ?? 'demo-output');
 const headful = Boolean(process.env.DISPLAY) && !process.env.CI;
-const server = await start();
+const emulator = await startEmulator();
 const browser = await launch({
   extension: dist,
   headless: !headful,
   args: headful ? ['--auto-open-devtools-for-tabs'] : [],
 });
+
+/** The support scenarios, as a support engineer would meet them; resolves when all settled. */
+async function playScenarios(page) {
+  // The burst first: the demo options allow 4 voice.dial a minute.
+  await appScenario(page, 'rateLimitBurst');
+  await appScenario(page, 'refusedKeyWrite');
+  await appScenario(page, 'hiddenKeyRead');
+  await appScenario(page, 'misspelledRequest');
+  await appScenario(page, 'secondSubscribe');
+  await appScenario(page, 'broadcast');
+  await appScenario(page, 'toastWithButtons');
+  await page.click('[data-toast="wweCustomToast0"][data-button="0"]');
+  await hostScenario(page, 'severalApps');
+  await hostScenario(page, 'connectionDown');
+  const refused = await hostScenario(page, 'refusedOrigin');
+  // jwtOutsideFilter fails at once; the refused app's requests time out after the client's 10 s.
+  await Promise.all([
+    appScenario(page, 'jwtOutsideFilter'),
+    inApp(page, refused, () => Promise.all([window.app.ready, window.app.autorun])),
+  ]);
+}
+
 try {
-  const page = await browser.context.newPage();
-  const url = await loadWorkspace(page, server);
-  const tabId = await tabIdFor(browser, url, page);
+  const page = await openWorkspace(browser.context, emulator);
+  const tabId = await tabIdFor(browser, emulator.url, page);
   const panel = await openPanel(browser, tabId);
-  await runPhase2(page);
-  const rows = await waitForRows(panel, 30);
-  console.log(`demo: the panel shows ${rows.length} records from ${new Set(rows.map((r) => r['frame-key'])).size} frames`);
+  const panelUrl = `chrome-extension://${browser.extensionId}/panel.html?tabId=${tabId}`;
   if (headful) {
-    console.log(`demo: Workspace page ${url}; panel chrome-extension://${browser.extensionId}/panel.html?tabId=${tabId}`);
-    console.log('demo: DevTools is open on the page (choose the SCAPI panel). Close the browser to stop.');
+    console.log(`demo: Workspace emulator ${emulator.url} (options emulator/demo-options.ini)`);
+    console.log(`demo: panel ${panelUrl}`);
+    console.log('demo: DevTools is open on the Workspace page (choose the SCAPI panel). Click the scenario');
+    console.log('demo: buttons in the sample app and on the Workspace page. Close the browser to stop.');
     await new Promise((resolve) => browser.context.on('close', resolve));
   } else {
     await mkdir(out, { recursive: true });
-    await panel.setViewportSize({ width: 1280, height: 720 });
-    await panel.locator('[data-testid="record-row"][data-name="interaction.setUserData"]').first().click();
-    const shots = {
-      'panel-light.png': 'light',
-      'panel-dark.png': 'dark',
+    await playScenarios(page);
+    const rows = await waitForPanel(panel, (rows) => fates(rows, 'voice.dial').includes('timed-out')
+      && fates(rows, 'interaction.getInteractions').includes('timed-out'), { what: 'the timed-out requests' });
+    const frames = new Set(rows.map((r) => r['frame-key'])).size;
+    console.log(`demo: the panel shows ${rows.length} records from ${frames} frames`);
+
+    const shots = [];
+    const shoot = async (target, file, options = {}) => {
+      const where = path.join(out, file);
+      await target.screenshot({ path: where, ...options });
+      shots.push(where);
     };
-    for (const [file, colorScheme] of Object.entries(shots)) {
-      await panel.emulateMedia({ colorScheme });
-      await panel.screenshot({ path: path.join(out, file) });
-    }
-    await page.screenshot({ path: path.join(out, 'workspace.png') });
-    console.log(`demo: screenshots in ${out}: ${[...Object.keys(shots), 'workspace.png'].join(', ')}`);
+    await panel.setViewportSize({ width: 1440, height: 860 });
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    // The rate-limit error selected, with its request.
+    await panel.locator('[data-testid="record-row"][data-kind="response"]', { hasText: 'rate limit' }).first().click();
+    await shoot(panel, 'panel-rate-limit.png');
+    const findings = await readFindings(panel);
+    await shoot(panel, 'panel-findings.png');
+    await panel.emulateMedia({ colorScheme: 'dark' });
+    await shoot(panel, 'panel-findings-dark.png');
+    await panel.emulateMedia({ colorScheme: 'light' });
+    await shoot(page, 'workspace.png', { fullPage: true });
+
+    const summary = [
+      `Workspace emulator ${emulator.url}, options emulator/demo-options.ini`,
+      `panel ${panelUrl}: ${rows.length} records from ${frames} frames`,
+      'findings:',
+      ...findings.map((f) => `  [${f.severity}] ${f.code}: ${f.text.slice(0, 160)}`),
+    ].join('\n');
+    const summaryFile = path.join(out, 'findings.txt');
+    await writeFile(summaryFile, `${summary}\n`);
+    shots.push(summaryFile);
+    console.log(summary);
+    console.log(`demo: finished in ${((Date.now() - started) / 1000).toFixed(1)} s; output in ${out}:`);
+    for (const file of shots) console.log(`  ${path.relative(process.cwd(), file)} (${(await stat(file)).size} bytes)`);
   }
 } finally {
   await browser.close();
-  await stop(server);
+  await emulator.stop();
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const TARGET: &str = "wasm32-unknown-unknown";
+pub const TARGET: &str = "wasm32-unknown-unknown";
 
 /// A wasm crate and how its JavaScript glue is generated.
 struct WasmCrate {
@@ -55,35 +55,12 @@ pub fn run() -> Result<Vec<WasmSize>, String> {
 
     let mut sizes = Vec::new();
     for krate in &CRATES {
-        let out_dir = stage.join(krate.folder);
-        let artifact = root
-            .join("target")
-            .join(TARGET)
-            .join("release")
-            .join(format!("{}.wasm", krate.package.replace('-', "_")));
-        let mut bindgen = Command::new("wasm-bindgen");
-        bindgen
-            .arg(&artifact)
-            .args(["--target", krate.js_target, "--no-typescript", "--out-dir"])
-            .arg(&out_dir);
-        process::run(bindgen)?;
-        let wasm = out_dir.join(format!("{}_bg.wasm", krate.package.replace('-', "_")));
-        let mut opt = Command::new(root.join("node_modules/.bin/wasm-opt"));
-        opt.arg(&wasm)
-            .arg("-o")
-            .arg(&wasm)
-            .args(["-Oz", "--strip-debug"]);
-        // The features rustc's wasm32 target emits by default.
-        opt.args([
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            "--enable-mutable-globals",
-        ]);
-        process::run(opt)?;
-        sizes.push(measure(&wasm)?);
+        let crate_name = krate.package.replace('-', "_");
+        sizes.push(bindgen_and_optimize(
+            &crate_name,
+            &stage.join(krate.folder),
+            krate.js_target,
+        )?);
     }
 
     let manifest: Value = serde_json::from_str(
@@ -118,6 +95,45 @@ pub fn run() -> Result<Vec<WasmSize>, String> {
         started.elapsed().as_secs_f64()
     );
     Ok(sizes)
+}
+
+/// The release wasm of the library `crate_name` (already built for wasm32) → wasm-bindgen's JS
+/// glue for `js_target` → wasm-opt, into `out_dir`. The emulator's host page goes through the
+/// same pipeline (`emulator.rs`).
+pub fn bindgen_and_optimize(
+    crate_name: &str,
+    out_dir: &Path,
+    js_target: &str,
+) -> Result<WasmSize, String> {
+    let root = root();
+    let artifact = root
+        .join("target")
+        .join(TARGET)
+        .join("release")
+        .join(format!("{crate_name}.wasm"));
+    let mut bindgen = Command::new("wasm-bindgen");
+    bindgen
+        .arg(&artifact)
+        .args(["--target", js_target, "--no-typescript", "--out-dir"])
+        .arg(out_dir);
+    process::run(bindgen)?;
+    let wasm = out_dir.join(format!("{crate_name}_bg.wasm"));
+    let mut opt = Command::new(root.join("node_modules/.bin/wasm-opt"));
+    opt.arg(&wasm)
+        .arg("-o")
+        .arg(&wasm)
+        .args(["-Oz", "--strip-debug"]);
+    // The features rustc's wasm32 target emits by default.
+    opt.args([
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-reference-types",
+        "--enable-multivalue",
+        "--enable-mutable-globals",
+    ]);
+    process::run(opt)?;
+    measure(&wasm)
 }
 
 /// One manifest source, two browsers: Chrome before 121 rejects `background.scripts`, and Chrome
@@ -155,7 +171,7 @@ fn measure(wasm: &Path) -> Result<WasmSize, String> {
     })
 }
 
-fn recreate(dir: &Path) -> Result<(), String> {
+pub fn recreate(dir: &Path) -> Result<(), String> {
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
     }

@@ -5,6 +5,7 @@
 mod bench;
 mod demo;
 mod dist;
+mod emulator;
 mod process;
 mod setup;
 mod test;
@@ -16,8 +17,13 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  demo    build the extension and show it capturing a Workspace-like page (headless: screenshots)
+  demo    build the extension and the Workspace emulator, and show the extension capturing the
+          emulator's scenarios (headless: screenshots under demo-output/)
   dist    build the extension: dist/chrome/, dist/firefox/ and a zip of each
+  emulator-build
+          build the Workspace emulator: its host page's wasm (target/emulator-wasm/) and server
+  emulator [--options FILE] [--client URL] [--port PORT] …
+          build the emulator and serve it (see docs/emulator.md; `emulator --help` for every option)
   test    run every test: Rust (native and in headless Chromium), end-to-end, Firefox lint
   bench   measure the page overhead of the extension (round trips with and without it)
   setup   install the tools the other commands need (wasm target, wasm-bindgen CLI, npm, Chromium)
@@ -27,6 +33,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dist") => setup::for_build().and_then(|_| dist::run().map(|_| ())),
+        Some("emulator-build") => setup::for_build().and_then(|_| emulator::build().map(|_| ())),
+        Some("emulator") => emulator::run(&args[1..]),
         Some("demo") => demo::run(),
         Some("test") => test::run(),
         Some("bench") => bench::run(),

@@ -2,7 +2,7 @@
 //! lines so the end of the output says what ran.
 
 use crate::process::{self, run_capturing};
-use crate::{dist, root, setup};
+use crate::{dist, emulator, root, setup};
 use std::process::Command;
 use std::time::Instant;
 
@@ -56,6 +56,23 @@ pub fn run() -> Result<(), String> {
         step: "clippy (wasm)",
         result: process::run(clippy_wasm),
     });
+    // The emulator's library only: its binary is the native server.
+    let mut clippy_emulator = Command::new("cargo");
+    clippy_emulator.args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "scapi-emulator",
+        "--lib",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    outcomes.push(Outcome {
+        step: "clippy (wasm, emulator)",
+        result: process::run(clippy_emulator),
+    });
 
     let mut native = Command::new("cargo");
     native.args(["test", "--workspace"]);
@@ -95,8 +112,15 @@ pub fn run() -> Result<(), String> {
         step: "cargo xtask dist",
         result: built.map(|_| ()),
     });
+    // The end-to-end tests of the emulator's scenarios need its page's wasm and its server.
+    let emulator_built = emulator::build();
+    let emulator_ok = emulator_built.is_ok();
+    outcomes.push(Outcome {
+        step: "cargo xtask emulator-build",
+        result: emulator_built.map(|_| ()),
+    });
 
-    if dist_ok {
+    if dist_ok && emulator_ok {
         let mut node = Command::new("node");
         node.args([
             "--test",
@@ -105,7 +129,8 @@ pub fn run() -> Result<(), String> {
             "tests/e2e/",
         ])
         .env("SCAPI_DIST_CHROME", root().join("dist/chrome"))
-        .env("SCAPI_DIST_FIREFOX", root().join("dist/firefox"));
+        .env("SCAPI_DIST_FIREFOX", root().join("dist/firefox"))
+        .env("SCAPI_EMULATOR_BIN", emulator::binary());
         let (result, lines) = run_capturing(node);
         summaries.push(format!(
             "node --test (end to end): {}",
@@ -118,7 +143,7 @@ pub fn run() -> Result<(), String> {
     } else {
         outcomes.push(Outcome {
             step: "node --test (end to end)",
-            result: Err("not run: the extension did not build".to_owned()),
+            result: Err("not run: the extension or the emulator did not build".to_owned()),
         });
     }
 
