@@ -4,12 +4,14 @@
 //! * [`message`]: decoding one message payload into a typed [`message::Message`].
 //! * [`record`]: the record the content script sends on, with the panel's one-line views of it.
 //! * [`buffer`]: the bounded per-frame buffer that replays history to a panel that connects late.
+//! * [`har`]: HAR export (sanitized by default) and import of a whole capture.
 
 pub mod buffer;
 pub mod capture;
 pub mod correlate;
 pub mod events;
 pub mod findings;
+pub mod har;
 pub mod interaction;
 pub mod message;
 pub mod rate_limit;

@@ -1,0 +1,52 @@
+//! HAR export and import of a capture (see `docs/formats.md`, "HAR export").
+//!
+//! The export is HAR 1.2 in the form Chrome DevTools uses for WebSocket traffic, so that Chrome's
+//! own HAR import shows the messages: one entry per channel (a Workspace frame and an app frame,
+//! see [`channel`]), each message in `_webSocketMessages`. Everything this crate needs to restore
+//! the capture exactly rides along under `_`-prefixed keys, which other HAR readers ignore.
+//!
+//! * [`write`]: the streaming writer and [`write_har`] for a capture in memory.
+//! * [`read`]: [`read_har`] for our own exports and for any HAR with `_webSocketMessages`, and the
+//!   streaming reader under it.
+//! * [`sanitize`]: consistent masking of secrets and personal data, on by default.
+
+pub mod channel;
+pub mod time;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use channel::{Channel, ChannelEnd, MessageType};
+
+/// The version of our `_scapi…` extensions to HAR; [`read_har`] refuses other versions.
+pub const HAR_FORMAT_VERSION: u32 = 1;
+
+/// `log.creator.name` of every export.
+pub const CREATOR_NAME: &str = "SCAPI Inspector";
+
+/// The tool that made a capture.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// What is known about a capture beside its frames and records.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptureMeta {
+    /// Who captured (the panel, or `scapi-inspect`); its version is `log.creator.version`.
+    pub tool: Tool,
+    /// The inspected page: its top frame's URL and its title.
+    pub page_url: String,
+    pub page_title: String,
+    /// When the capture started and ended, epoch milliseconds.
+    pub start: f64,
+    pub end: f64,
+    /// Records lost before they could be kept, by frame key (a full buffer, the hook's queue).
+    #[serde(default)]
+    pub dropped: BTreeMap<String, u64>,
+    /// The Workspace options the user pasted (`service-client-api.*`), verbatim.
+    #[serde(default)]
+    pub policy_options: Option<String>,
+}
