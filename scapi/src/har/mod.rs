@@ -11,12 +11,14 @@
 //! * [`sanitize`]: consistent masking of secrets and personal data, on by default.
 
 pub mod channel;
+pub mod sanitize;
 pub mod time;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use channel::{Channel, ChannelEnd, MessageType};
+pub use sanitize::{Sanitized, Sanitizer};
 
 /// The version of our `_scapi…` extensions to HAR; [`read_har`] refuses other versions.
 pub const HAR_FORMAT_VERSION: u32 = 1;
@@ -49,4 +51,8 @@ pub struct CaptureMeta {
     /// The Workspace options the user pasted (`service-client-api.*`), verbatim.
     #[serde(default)]
     pub policy_options: Option<String>,
+    /// Set when the records were already sanitized before this capture was made from them (an
+    /// import of a sanitized export): an export "with sensitive data" of it still says so.
+    #[serde(default)]
+    pub sanitized: Option<Sanitized>,
 }
