@@ -11,14 +11,24 @@
 //! * [`sanitize`]: consistent masking of secrets and personal data, on by default.
 
 pub mod channel;
+pub mod read;
 pub mod sanitize;
 pub mod time;
+mod wire;
+pub mod write;
 
+#[cfg(test)]
+mod tests;
+
+use crate::findings::Finding;
+use crate::record::{FrameInfo, Record};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use channel::{Channel, ChannelEnd, MessageType};
+pub use read::{read_har, read_har_stream, HarError, HarEvent, HarFlavor};
 pub use sanitize::{Sanitized, Sanitizer};
+pub use write::{to_har_string, write_har, CaptureRef, ExportOptions, HarWriter};
 
 /// The version of our `_scapi…` extensions to HAR; [`read_har`] refuses other versions.
 pub const HAR_FORMAT_VERSION: u32 = 1;
@@ -55,4 +65,37 @@ pub struct CaptureMeta {
     /// import of a sanitized export): an export "with sensitive data" of it still says so.
     #[serde(default)]
     pub sanitized: Option<Sanitized>,
+}
+
+/// A whole capture in memory: what [`read_har`] restores and [`write_har`] writes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Capture {
+    pub meta: CaptureMeta,
+    pub frames: Vec<FrameInfo>,
+    /// (index into `frames`, record), in capture order.
+    pub records: Vec<(usize, Record)>,
+    /// The findings the exporter computed; `None` when it did not.
+    pub findings: Option<Vec<Finding>>,
+    /// Whether the HAR was one of ours or another tool's WebSocket HAR.
+    pub flavor: HarFlavor,
+}
+
+impl Capture {
+    /// The records as `(frame index, record)` pairs, as `correlate`, `find` and the writer take them.
+    pub fn refs(&self) -> Vec<(usize, &Record)> {
+        self.records
+            .iter()
+            .map(|(frame, record)| (*frame, record))
+            .collect()
+    }
+
+    /// The capture as the writer takes it.
+    pub fn as_ref<'a>(&'a self, records: &'a [(usize, &'a Record)]) -> CaptureRef<'a> {
+        CaptureRef {
+            meta: &self.meta,
+            frames: &self.frames,
+            records,
+            findings: self.findings.as_deref(),
+        }
+    }
 }
