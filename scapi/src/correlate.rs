@@ -291,7 +291,7 @@ fn reference(frames: &[FrameInfo], frame: usize, record: &Record) -> RecordRef {
 }
 
 /// The client frame that sent a request captured in `receiver`.
-fn client_of(
+pub(crate) fn client_of(
     frames: &[FrameInfo],
     receiver: usize,
     record: &Record,

@@ -5,6 +5,7 @@
 //! * [`record`]: the record the content script sends on, with the panel's one-line views of it.
 //! * [`buffer`]: the bounded per-frame buffer that replays history to a panel that connects late.
 //! * [`har`]: HAR export (sanitized by default) and import of a whole capture.
+//! * [`summary`]: a capture summed up in one pass and bounded memory.
 
 pub mod buffer;
 pub mod capture;
@@ -18,6 +19,7 @@ pub mod rate_limit;
 pub mod record;
 pub mod requests;
 pub mod results;
+pub mod summary;
 #[cfg(test)]
 mod test_capture;
 
