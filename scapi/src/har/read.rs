@@ -99,6 +99,8 @@ pub fn read_har_stream(
     input: impl Read,
     emit: &mut dyn FnMut(HarEvent) -> ControlFlow<()>,
 ) -> Result<HarFlavor, HarError> {
+    // serde_json reads byte by byte: unbuffered, each byte would be a read call.
+    let input = std::io::BufReader::with_capacity(256 * 1024, input);
     let mut deserializer = serde_json::Deserializer::from_reader(input);
     run(&mut deserializer, emit)
 }
