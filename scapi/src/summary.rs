@@ -3,12 +3,13 @@
 //! by severity.
 //!
 //! It pairs as [`crate::correlate`] does and counts findings as [`crate::findings::find`] would
-//! report them, but streaming: only unanswered requests (and answered ones, for duplicate
-//! answers) stay open, at most [`OPEN_EXCHANGE_LIMIT`] of them; closed ones are folded into
-//! counters and latency histograms. For a capture in time order with fewer open exchanges than
-//! the limit, the figures are those of `correlate` and `find` (tested). Differences otherwise:
-//! an answer that comes before its request in the input is an orphan, and when the limit is
-//! reached the oldest exchanges are closed early, unanswered ones as timed out
+//! report them, but streaming: only unanswered requests stay open, at most
+//! [`OPEN_EXCHANGE_LIMIT`] of them, with the 10,000 latest answered ones (to notice a second
+//! answer); closed ones are folded into counters and latency histograms. Clients and request
+//! names are interned. For a capture in time order within those limits, the figures are those of
+//! `correlate` and `find` (tested). Differences otherwise: an answer that comes before its
+//! request in the input is an orphan; a second answer after 10,000 others is an orphan rather
+//! than a duplicate; and beyond the limit the oldest unanswered exchanges are closed as timed out
 //! ([`Summary::closed_early`] counts them).
 
 use crate::correlate::{client_of, Client, CLIENT_TIMEOUT_MS};
@@ -19,7 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-/// At most this many exchanges stay open; beyond it the oldest are closed.
+/// At most this many unanswered exchanges stay open; beyond it the oldest are closed as timed out.
 pub const OPEN_EXCHANGE_LIMIT: usize = 100_000;
 
 /// Clock skew tolerated between two frames, as in `correlate`.
@@ -125,8 +126,8 @@ pub struct Summary {
     /// Requests answered more than once.
     pub duplicates: u64,
     pub findings: FindingSummary,
-    /// Exchanges closed before the end because the limit of open ones ([`OPEN_EXCHANGE_LIMIT`])
-    /// was reached.
+    /// Unanswered exchanges closed (as timed out) before the end because the limit of open ones
+    /// ([`OPEN_EXCHANGE_LIMIT`]) was reached.
     pub closed_early: u64,
 }
 
@@ -197,12 +198,16 @@ struct NameTally {
     latencies: Latencies,
 }
 
-/// A request waiting for its answer, or answered and kept to notice a second answer.
+/// A client (as `correlate` names it), interned: exchanges and subscriptions name it by number.
+type ClientId = u32;
+
+/// A request waiting for its answer, or answered and kept a while to notice a second answer.
 #[derive(Clone, Debug)]
 struct OpenExchange {
-    client: Client,
+    client: ClientId,
     reference_id: String,
-    name: String,
+    /// Index into `Summarizer::name_list`.
+    name: u32,
     requested_at: f64,
     responses: u32,
     /// The subscription a subscribe request made.
@@ -219,6 +224,9 @@ struct ActiveSubscription {
 /// Subscriptions a client holds (those not unsubscribed).
 const SUBSCRIPTIONS_PER_CLIENT: usize = 1000;
 
+/// Answered exchanges kept to notice a second answer (the most recent ones).
+const ANSWERED_KEPT: usize = 10_000;
+
 /// Reads records one by one and sums them up.
 #[derive(Debug, Default)]
 pub struct Summarizer {
@@ -226,26 +234,36 @@ pub struct Summarizer {
     frame_ids: HashMap<String, Value>,
     summary: Summary,
     names: BTreeMap<String, NameTally>,
+    name_list: Vec<String>,
+    name_ids: HashMap<String, u32>,
+    clients: Vec<Client>,
+    client_ids: HashMap<Client, ClientId>,
     failures: HashMap<(String, String), u64>,
     rate_limits: HashMap<(String, Option<u64>, bool), u64>,
 
     exchanges: HashMap<u64, OpenExchange>,
-    by_key: HashMap<(Client, String), Vec<u64>>,
-    /// Exchange ids in the order they were opened, for closing the oldest.
+    by_key: HashMap<(ClientId, String), Vec<u64>>,
+    /// Unanswered exchanges of senders no frame matched, by (their origin, referenceId): where an
+    /// answer looks when its own frame sent no such request.
+    unresolved: HashMap<(String, String), Vec<u64>>,
+    /// Exchange ids in the order they were opened, for closing the oldest unanswered ones.
     opened: VecDeque<u64>,
+    unanswered: usize,
+    /// Answered exchange ids, oldest first.
+    answered: VecDeque<u64>,
     next_exchange: u64,
 
-    subscriptions: HashMap<Client, Vec<ActiveSubscription>>,
+    subscriptions: HashMap<ClientId, Vec<ActiveSubscription>>,
     next_subscription: u64,
-    subscribers: HashSet<Client>,
-    events_without_subscription: HashSet<(Client, String)>,
+    subscribers: HashSet<ClientId>,
+    events_without_subscription: HashSet<(ClientId, String)>,
 
     envelope_groups: HashSet<(FindingCode, String)>,
     malformed: HashSet<String>,
     unknown_events: HashSet<String>,
     heard_workspace: bool,
     requests: u64,
-    /// At most this many open exchanges; [`OPEN_EXCHANGE_LIMIT`] when `None`.
+    /// At most this many unanswered exchanges; [`OPEN_EXCHANGE_LIMIT`] when `None`.
     open_limit: Option<usize>,
 }
 
@@ -254,7 +272,7 @@ impl Summarizer {
         Summarizer::default()
     }
 
-    /// A summarizer that keeps at most `limit` exchanges open.
+    /// A summarizer that keeps at most `limit` unanswered exchanges open.
     pub fn with_open_limit(limit: usize) -> Summarizer {
         Summarizer {
             open_limit: Some(limit.max(1)),
@@ -410,16 +428,45 @@ impl Summarizer {
         self.names.get_mut(name).expect("inserted above")
     }
 
+    fn client_id(&mut self, client: Client) -> ClientId {
+        if let Some(&id) = self.client_ids.get(&client) {
+            return id;
+        }
+        let id = self.clients.len() as ClientId;
+        self.clients.push(client.clone());
+        self.client_ids.insert(client, id);
+        id
+    }
+
+    fn name_id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.name_ids.get(name) {
+            return id;
+        }
+        let id = self.name_list.len() as u32;
+        self.name_list.push(name.to_owned());
+        self.name_ids.insert(name.to_owned(), id);
+        id
+    }
+
+    /// The sender's origin when `client` is one no frame matched.
+    fn unresolved_origin(&self, client: ClientId) -> Option<&str> {
+        match &self.clients[client as usize] {
+            Client::Unresolved { origin, .. } => Some(origin),
+            Client::Frame { .. } => None,
+        }
+    }
+
     /// A request, subscribe or unsubscribe: counted, and opened when it can be answered.
     fn open(&mut self, frame: usize, record: &Record, name: String) {
         self.tally(&name).summary.count += 1;
         let client = client_of(&self.frames, frame, record, &self.frame_ids);
+        let client = self.client_id(client);
         // As in correlate: an unsubscribe counts with or without a referenceId.
         if let Message::Unsubscribe {
             subscription_id, ..
         } = &record.decoded.message
         {
-            self.unsubscribe(&client, subscription_id);
+            self.unsubscribe(client, subscription_id);
         }
         let Some(reference_id) = record.decoded.message.reference_id() else {
             return;
@@ -427,39 +474,58 @@ impl Summarizer {
         let id = self.next_exchange;
         self.next_exchange += 1;
         let mut exchange = OpenExchange {
-            client: client.clone(),
+            client,
             reference_id: reference_id.to_owned(),
-            name,
+            name: self.name_id(&name),
             requested_at: record.time,
             responses: 0,
             subscription: None,
         };
         if let Message::Subscribe { topics, .. } = &record.decoded.message {
-            exchange.subscription = Some(self.subscribe(&client, topics));
+            exchange.subscription = Some(self.subscribe(client, topics));
         }
         self.by_key
             .entry((client, reference_id.to_owned()))
             .or_default()
             .push(id);
+        if let Some(origin) = self.unresolved_origin(client) {
+            let key = (origin.to_owned(), reference_id.to_owned());
+            self.unresolved.entry(key).or_default().push(id);
+        }
         self.exchanges.insert(id, exchange);
         self.opened.push_back(id);
+        self.unanswered += 1;
         let limit = self.open_limit.unwrap_or(OPEN_EXCHANGE_LIMIT);
-        while self.exchanges.len() > limit {
+        while self.unanswered > limit {
             let Some(oldest) = self.opened.pop_front() else {
                 break;
             };
-            if let Some(exchange) = self.close(oldest) {
+            if self
+                .exchanges
+                .get(&oldest)
+                .is_some_and(|e| e.responses == 0)
+            {
+                let exchange = self.close(oldest).expect("present");
                 self.summary.closed_early += 1;
-                if exchange.responses == 0 {
-                    self.settle_unanswered(&exchange, f64::INFINITY);
-                }
+                self.settle_unanswered(&exchange, f64::INFINITY);
             }
+        }
+        // Ids of exchanges answered since pile up in `opened`: drop them now and then.
+        if self.opened.len() > 2 * (self.unanswered + 1024) {
+            let exchanges = &self.exchanges;
+            self.opened
+                .retain(|id| exchanges.get(id).is_some_and(|e| e.responses == 0));
         }
     }
 
+    /// Forgets an exchange; returns it.
     fn close(&mut self, id: u64) -> Option<OpenExchange> {
         let exchange = self.exchanges.remove(&id)?;
-        let key = (exchange.client.clone(), exchange.reference_id.clone());
+        if exchange.responses == 0 {
+            self.unanswered -= 1;
+            self.forget_unresolved(id, &exchange);
+        }
+        let key = (exchange.client, exchange.reference_id.clone());
         if let Some(ids) = self.by_key.get_mut(&key) {
             ids.retain(|&other| other != id);
             if ids.is_empty() {
@@ -469,10 +535,24 @@ impl Summarizer {
         Some(exchange)
     }
 
+    fn forget_unresolved(&mut self, id: u64, exchange: &OpenExchange) {
+        let Some(origin) = self.unresolved_origin(exchange.client) else {
+            return;
+        };
+        let key = (origin.to_owned(), exchange.reference_id.clone());
+        if let Some(ids) = self.unresolved.get_mut(&key) {
+            ids.retain(|&other| other != id);
+            if ids.is_empty() {
+                self.unresolved.remove(&key);
+            }
+        }
+    }
+
     /// An unanswered exchange at the end (`now`): pending or timed out.
     fn settle_unanswered(&mut self, exchange: &OpenExchange, now: f64) {
         let timed_out = now - exchange.requested_at > CLIENT_TIMEOUT_MS;
-        let tally = self.tally(&exchange.name);
+        let name = self.name_list[exchange.name as usize].clone();
+        let tally = self.tally(&name);
         if timed_out {
             tally.summary.timed_out += 1;
             self.summary
@@ -491,10 +571,8 @@ impl Summarizer {
         outcome: &Outcome,
         subscription_id: Option<&Value>,
     ) {
-        let paired = reference_id.and_then(|reference_id| {
-            let id = self.choose(receiver_key, record, reference_id)?;
-            Some((id, reference_id))
-        });
+        let chosen =
+            reference_id.and_then(|reference_id| self.choose(receiver_key, record, reference_id));
         let failure = match outcome {
             Outcome::Failure {
                 error_message,
@@ -503,7 +581,7 @@ impl Summarizer {
             } => Some((error_message, request, rate_limit)),
             Outcome::Success { .. } => None,
         };
-        let Some((id, _)) = paired else {
+        let Some(id) = chosen else {
             if let Some((error_message, request, rate_limit)) = failure {
                 let name = request.clone().unwrap_or_else(|| "?".to_owned());
                 self.count_failure(name, error_message, rate_limit.as_ref());
@@ -528,14 +606,23 @@ impl Summarizer {
             }
             return;
         }
-        let name = exchange.name.clone();
+        let exchange = exchange.clone();
+        self.unanswered -= 1;
+        self.forget_unresolved(id, &exchange);
+        self.answered.push_back(id);
+        while self.answered.len() > ANSWERED_KEPT {
+            if let Some(oldest) = self.answered.pop_front() {
+                self.close(oldest);
+            }
+        }
+        let name = self.name_list[exchange.name as usize].clone();
         let latency = (record.time - exchange.requested_at).max(0.0);
-        let subscription = exchange.subscription;
-        let client = exchange.client.clone();
-        if let (Some(subscription), Some(subscription_id)) = (subscription, subscription_id) {
+        if let (Some(subscription), Some(subscription_id)) =
+            (exchange.subscription, subscription_id)
+        {
             if let Some(active) = self
                 .subscriptions
-                .get_mut(&client)
+                .get_mut(&exchange.client)
                 .and_then(|subs| subs.iter_mut().find(|s| s.id == subscription))
             {
                 active.subscription_id = Some(subscription_id.clone());
@@ -565,29 +652,31 @@ impl Summarizer {
         }
     }
 
-    /// The exchange an answer received by `receiver_key` belongs to, as `correlate` chooses it.
+    /// The exchange an answer received by `receiver_key` belongs to, as `correlate` chooses it:
+    /// the latest request of that client with this referenceId sent before the answer; when that
+    /// client sent none, one of a sender no frame matched, with the receiver's origin.
     fn choose(&self, receiver_key: &str, record: &Record, reference_id: &str) -> Option<u64> {
         let client = Client::Frame {
             frame: receiver_key.to_owned(),
         };
-        let receiver_origin = self
-            .frames
-            .iter()
-            .find(|frame| frame.key == receiver_key)
-            .map(|frame| frame.origin.as_str());
-        let candidates: Vec<u64> = match self.by_key.get(&(client, reference_id.to_owned())) {
+        let own = self
+            .client_ids
+            .get(&client)
+            .and_then(|&client| self.by_key.get(&(client, reference_id.to_owned())));
+        let candidates: Vec<u64> = match own {
             Some(ids) => ids.clone(),
             None => {
-                let mut ids: Vec<u64> = self
-                    .by_key
+                let origin = self
+                    .frames
                     .iter()
-                    .filter(|((client, id), _)| {
-                        id == reference_id
-                            && matches!(client, Client::Unresolved { origin, .. } if Some(origin.as_str()) == receiver_origin)
-                    })
-                    .flat_map(|(_, ids)| ids.iter().copied())
-                    .filter(|id| self.exchanges[id].responses == 0)
-                    .collect();
+                    .find(|frame| frame.key == receiver_key)
+                    .map(|frame| frame.origin.clone())
+                    .unwrap_or_default();
+                let mut ids = self
+                    .unresolved
+                    .get(&(origin, reference_id.to_owned()))
+                    .cloned()
+                    .unwrap_or_default();
                 ids.sort_unstable();
                 ids
             }
@@ -621,8 +710,8 @@ impl Summarizer {
     }
 
     /// A subscribe: a second subscription to a topic the client holds is a finding.
-    fn subscribe(&mut self, client: &Client, topics: &[String]) -> u64 {
-        let held = self.subscriptions.entry(client.clone()).or_default();
+    fn subscribe(&mut self, client: ClientId, topics: &[String]) -> u64 {
+        let held = self.subscriptions.entry(client).or_default();
         for topic in topics {
             if held.iter().any(|s| s.topics.contains(topic)) {
                 self.summary
@@ -640,12 +729,12 @@ impl Summarizer {
         if held.len() > SUBSCRIPTIONS_PER_CLIENT {
             held.remove(0);
         }
-        self.subscribers.insert(client.clone());
+        self.subscribers.insert(client);
         id
     }
 
-    fn unsubscribe(&mut self, client: &Client, subscription_id: &Value) {
-        let held = self.subscriptions.entry(client.clone()).or_default();
+    fn unsubscribe(&mut self, client: ClientId, subscription_id: &Value) {
+        let held = self.subscriptions.entry(client).or_default();
         match held
             .iter()
             .position(|s| s.subscription_id.as_ref() == Some(subscription_id))
@@ -665,6 +754,9 @@ impl Summarizer {
     fn event(&mut self, receiver_key: String, topic: &str) {
         let client = Client::Frame {
             frame: receiver_key,
+        };
+        let Some(&client) = self.client_ids.get(&client) else {
+            return;
         };
         if !self.subscribers.contains(&client) {
             return;
@@ -690,10 +782,9 @@ impl Summarizer {
         let now = self.summary.last_time.unwrap_or(0.0);
         let open: Vec<u64> = self.opened.iter().copied().collect();
         for id in open {
-            if let Some(exchange) = self.close(id) {
-                if exchange.responses == 0 {
-                    self.settle_unanswered(&exchange, now);
-                }
+            if self.exchanges.get(&id).is_some_and(|e| e.responses == 0) {
+                let exchange = self.close(id).expect("present");
+                self.settle_unanswered(&exchange, now);
             }
         }
         if !self.heard_workspace && self.requests > 0 {

@@ -404,3 +404,33 @@ proptest! {
         prop_assert_eq!(summary.closed_early, 0);
     }
 }
+
+#[test]
+fn answered_exchanges_are_forgotten_beyond_a_window() {
+    let mut capture = Capture::new();
+    let answered = ANSWERED_KEPT + 2_000;
+    for n in 0..answered {
+        let time = T0 + n as f64;
+        let reference_id = n.to_string();
+        capture.request(0, time, "agent.getState", &reference_id);
+        capture.answer(1, time + 0.5, &reference_id, json!({"data": {}}));
+    }
+    let mut summarizer = Summarizer::new();
+    for frame in frames() {
+        summarizer.add_frame(frame);
+    }
+    for (frame, record) in capture.refs() {
+        summarizer.add(frame, record);
+    }
+    assert_eq!(summarizer.exchanges.len(), ANSWERED_KEPT);
+    assert_eq!(summarizer.unanswered, 0);
+    assert!(
+        summarizer.opened.len() <= 2 * 1024 + 2,
+        "{}",
+        summarizer.opened.len()
+    );
+    assert_eq!(summarizer.clients.len(), 1);
+    let summary = summarizer.finish();
+    assert_eq!(summary.requests["agent.getState"].answered, answered as u64);
+    assert_eq!(summary.closed_early, 0);
+}
