@@ -1,15 +1,23 @@
 //! `scapi-inspect`: the SCAPI Inspector's decoding on the command line, for captures saved from
-//! the extension, logs, or payloads pasted from a bug report. See `docs/cli.md`.
+//! the extension, logs, or payloads pasted from a bug report: decode them, convert them (raw
+//! capture, JSON lines, HAR) and sum them up. See `docs/cli.md`.
 
+mod convert;
 mod decode;
 mod input;
 mod json;
 mod pair;
+mod source;
+mod spill;
+mod summary;
 mod table;
 
 use clap::{Args, Parser, Subcommand};
+use convert::Target;
 use decode::{Failure, Options, OutputFormat};
 use input::InputFormat;
+use scapi::har::ExportOptions;
+use source::{InputFrom, InputPath};
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -20,7 +28,7 @@ use std::process::ExitCode;
 #[command(
     name = "scapi-inspect",
     version,
-    after_help = "`scapi-inspect decode --help` describes the input, the output and the exit status."
+    after_help = "`scapi-inspect <COMMAND> --help` describes each command's input, output and exit status."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -30,6 +38,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Decode(DecodeArgs),
+    Convert(ConvertArgs),
+    Summary(SummaryArgs),
 }
 
 const DECODE_HELP: &str = "\
@@ -83,6 +93,95 @@ struct DecodeArgs {
     findings: bool,
 }
 
+const CONVERT_HELP: &str = "\
+Convert a capture between formats: raw capture lines (what the page hook records, as `decode` \
+reads them), `decode`'s JSON lines, and HAR 1.2 (what the panel's Export HAR writes, which \
+Chrome DevTools can import).
+
+The input format is detected: a JSON object whose first key is `log` is a HAR; anything else is \
+read line by line (raw capture records, message payloads, or `decode` output).
+
+The output is sanitized unless --sensitive is given: JWTs, user-data values, phone numbers and \
+e-mail addresses become masks such as «email#3», the same value the same mask throughout; keys, \
+referenceIds, request names, event types and interaction and frame ids stay. --keep-key keeps \
+the values of a user-data key.";
+
+const CONVERT_AFTER_HELP: &str = "\
+Memory (bounded, whatever the size of the capture):
+  Nothing is held whole: lines and JSON lines are written as each record is read (from a HAR, \
+its entries are merged back into capture order through temporary files). A HAR groups \
+messages by channel, so --to har reads the input twice (standard input is kept in a temporary \
+file) and spills each channel's messages to a temporary file. A HAR gets findings only for \
+captures of up to 100,000 records (pairing needs them all in memory), unless the input HAR has \
+its own; `summary` counts findings of any capture.
+
+Exit status:
+  0  everything was converted
+  1  some lines could not be read (each one is named on standard error); the others were converted
+  2  usage error, or the input could not be opened or read, or is not a capture";
+
+/// Convert a capture: raw capture lines, JSON lines, HAR (sanitized unless --sensitive).
+#[derive(Args)]
+#[command(long_about = CONVERT_HELP, after_help = CONVERT_AFTER_HELP)]
+struct ConvertArgs {
+    /// The capture to read; standard input when absent or `-`
+    file: Option<PathBuf>,
+
+    /// The format to write
+    #[arg(long, value_enum)]
+    to: Target,
+
+    /// How to read the input (detected by default)
+    #[arg(long, value_enum, default_value_t = InputFrom::Auto)]
+    from: InputFrom,
+
+    /// Write the data as captured: no masking of tokens, user data, phone numbers, e-mail addresses
+    #[arg(long)]
+    sensitive: bool,
+
+    /// Keep the values of this user-data key when sanitizing (repeatable)
+    #[arg(long = "keep-key", value_name = "KEY")]
+    keep_keys: Vec<String>,
+
+    /// A file of Workspace options (service-client-api.*) to keep in the HAR, verbatim
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+}
+
+const SUMMARY_HELP: &str = "\
+Sum up a capture (HAR or lines): records by kind, by request name, by receiving frame and by \
+sending origin; per request name how requests ended (answered, failed, late, timed out, \
+pending) and their latency (median, 95th percentile, max); failures with their error texts; \
+rate-limit refusals with the request and quarantine; timeouts; findings by severity.";
+
+const SUMMARY_AFTER_HELP: &str = "\
+Memory:
+  One pass in bounded memory, whatever the size of the capture: only requests still waiting for \
+an answer are kept (at most 100,000; beyond that the oldest count as timed out, and the output \
+says how many). In time order, the figures are those of `decode --findings`; an answer read \
+before its request counts as an answer without a request.
+
+Exit status:
+  0  every record was read
+  1  some lines could not be read (each one is named on standard error)
+  2  usage error, or the input could not be opened or read, or is not a capture";
+
+/// Sum up a capture: counts, latencies, failures, rate limits, timeouts, findings.
+#[derive(Args)]
+#[command(long_about = SUMMARY_HELP, after_help = SUMMARY_AFTER_HELP)]
+struct SummaryArgs {
+    /// The capture to read; standard input when absent or `-`
+    file: Option<PathBuf>,
+
+    /// How to read the input (detected by default)
+    #[arg(long, value_enum, default_value_t = InputFrom::Auto)]
+    from: InputFrom,
+
+    /// How to write the summary
+    #[arg(long, value_enum, default_value_t = summary::SummaryFormat::Table)]
+    format: summary::SummaryFormat,
+}
+
 /// Exit status for a usage error or an input that cannot be read (clap's own usage errors use 2
 /// too).
 const EXIT_FAILURE: u8 = 2;
@@ -90,7 +189,14 @@ const EXIT_FAILURE: u8 = 2;
 const EXIT_BAD_LINES: u8 = 1;
 
 fn main() -> ExitCode {
-    let Command::Decode(args) = Cli::parse().command;
+    match Cli::parse().command {
+        Command::Decode(args) => run_decode(args),
+        Command::Convert(args) => run_convert(args),
+        Command::Summary(args) => run_summary(args),
+    }
+}
+
+fn run_decode(args: DecodeArgs) -> ExitCode {
     let (input, name): (Box<dyn Read>, String) = match &args.file {
         Some(path) if path.as_os_str() != "-" => match File::open(path) {
             Ok(file) => (Box::new(file), path.display().to_string()),
@@ -132,6 +238,79 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_FAILURE)
         }
         Err(Failure::Write(error)) => {
+            let _ = writeln!(
+                io::stderr(),
+                "scapi-inspect: cannot write the output: {error}"
+            );
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn run_convert(args: ConvertArgs) -> ExitCode {
+    let input = InputPath::new(args.file.as_deref());
+    let policy = match &args.policy {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some(text),
+            Err(error) => {
+                eprintln!("scapi-inspect: cannot read {}: {error}", path.display());
+                return ExitCode::from(EXIT_FAILURE);
+            }
+        },
+        None => None,
+    };
+    let options = convert::Options {
+        to: args.to,
+        from: args.from,
+        export: ExportOptions {
+            sensitive: args.sensitive,
+            keep_keys: args.keep_keys.into_iter().collect(),
+        },
+        policy,
+        findings_record_limit: convert::FINDINGS_RECORD_LIMIT,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(256 * 1024, stdout.lock());
+    let result = convert::run(&options, &input, &mut out, &mut io::stderr().lock());
+    drop(out);
+    finish(
+        &input,
+        result.map(|report| (report.records, report.bad_lines)),
+    )
+}
+
+fn run_summary(args: SummaryArgs) -> ExitCode {
+    let input = InputPath::new(args.file.as_deref());
+    let options = summary::Options {
+        from: args.from,
+        format: args.format,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = summary::run(&options, &input, &mut out, &mut io::stderr().lock());
+    drop(out);
+    finish(
+        &input,
+        result.map(|report| (report.records, report.bad_lines)),
+    )
+}
+
+/// The exit status of `convert` and `summary`, with the closing message on standard error.
+fn finish(input: &InputPath, result: Result<(u64, u64), convert::Failure>) -> ExitCode {
+    match result {
+        Ok((_, 0)) => ExitCode::SUCCESS,
+        Ok((records, bad)) => {
+            eprintln!(
+                "scapi-inspect: {bad} of {} lines could not be read",
+                records + bad
+            );
+            ExitCode::from(EXIT_BAD_LINES)
+        }
+        Err(convert::Failure::Input(problem)) => {
+            eprintln!("scapi-inspect: {}: {problem}", input.name());
+            ExitCode::from(EXIT_FAILURE)
+        }
+        Err(convert::Failure::Write(error)) => {
             let _ = writeln!(
                 io::stderr(),
                 "scapi-inspect: cannot write the output: {error}"

@@ -145,7 +145,7 @@ fn records<'a>(entries: &'a [Entry], frame_of_entry: &[usize]) -> Vec<(usize, &'
         .collect()
 }
 
-fn synthetic_frame(key: String, url: &str, origin: &str, is_top: bool) -> FrameInfo {
+pub(crate) fn synthetic_frame(key: String, url: &str, origin: &str, is_top: bool) -> FrameInfo {
     FrameInfo {
         key,
         url: url.to_owned(),
@@ -163,7 +163,7 @@ fn synthetic_frame(key: String, url: &str, origin: &str, is_top: bool) -> FrameI
 
 /// `base`, or `base #2`, `base #3`… when frames share a URL (say, the top frame and an iframe of
 /// the same page).
-fn unique_key(base: String, used: &mut HashSet<String>) -> String {
+pub(crate) fn unique_key(base: String, used: &mut HashSet<String>) -> String {
     let mut key = base.clone();
     let mut n = 1;
     while !used.insert(key.clone()) {

@@ -229,7 +229,7 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
         let Some(reference_id) = reference_id.clone() else {
             continue;
         };
-        let client = client_of(frames, *frame, record, &correlation.frame_ids);
+        let client = client_of(frames, *frame, *record, &correlation.frame_ids);
         if let Client::Unresolved { origin, .. } = &client {
             unresolved
                 .entry((origin.clone(), reference_id.clone()))
@@ -319,12 +319,43 @@ fn reference(frames: &[FrameInfo], frame: usize, seq: u64) -> RecordRef {
 }
 
 /// The client frame that sent a request captured in `receiver`.
-fn client_of(
+/// What tells who sent a request: its frameId, and where the sender sits.
+pub(crate) struct Sender<'a> {
+    pub frame_id: Option<&'a Value>,
+    pub origin: &'a str,
+    pub source: SourceRelation,
+    pub child_index: Option<u32>,
+}
+
+impl<'a> From<&'a Facts> for Sender<'a> {
+    fn from(facts: &'a Facts) -> Sender<'a> {
+        Sender {
+            frame_id: facts.frame_id.as_deref(),
+            origin: &facts.origin,
+            source: facts.source,
+            child_index: facts.child_index,
+        }
+    }
+}
+
+impl<'a> From<&'a Record> for Sender<'a> {
+    fn from(record: &'a Record) -> Sender<'a> {
+        Sender {
+            frame_id: record.decoded.envelope.frame_id.as_ref(),
+            origin: &record.origin,
+            source: record.source,
+            child_index: record.child_index,
+        }
+    }
+}
+
+pub(crate) fn client_of<'a>(
     frames: &[FrameInfo],
     receiver: usize,
-    record: &Facts,
+    record: impl Into<Sender<'a>>,
     frame_ids: &HashMap<String, Value>,
 ) -> Client {
+    let record: Sender = record.into();
     let receiver_info = &frames[receiver];
     let unique = |matches: Vec<&FrameInfo>| match matches.as_slice() {
         [only] => Some(Client::Frame {
@@ -333,11 +364,11 @@ fn client_of(
         _ => None,
     };
     // The frameId the service assigned is the protocol's own identity.
-    if let Some(frame_id) = &record.frame_id {
+    if let Some(frame_id) = record.frame_id {
         let found = unique(
             frames
                 .iter()
-                .filter(|f| frame_ids.get(&f.key) == Some(&**frame_id) && f.origin == record.origin)
+                .filter(|f| frame_ids.get(&f.key) == Some(frame_id) && f.origin == record.origin)
                 .collect(),
         );
         if let Some(client) = found {
@@ -370,7 +401,7 @@ fn client_of(
     };
     found.unwrap_or_else(|| Client::Unresolved {
         receiver: receiver_info.key.clone(),
-        origin: record.origin.clone(),
+        origin: record.origin.to_owned(),
         source: record.source,
         child_index: record.child_index,
     })
@@ -482,7 +513,7 @@ fn follow_subscriptions(
                 let client = exchange_by_request
                     .get(&this)
                     .map(|&index| correlation.exchanges[index].client.clone())
-                    .unwrap_or_else(|| client_of(frames, *frame, record, &correlation.frame_ids));
+                    .unwrap_or_else(|| client_of(frames, *frame, *record, &correlation.frame_ids));
                 let active = subscriptions.iter_mut().find(|s| {
                     s.client == client
                         && s.unsubscribe.is_none()

@@ -4,6 +4,8 @@
 //! * [`message`]: decoding one message payload into a typed [`message::Message`].
 //! * [`record`]: the record the content script sends on, with the panel's one-line views of it.
 //! * [`buffer`]: the bounded per-frame buffer that replays history to a panel that connects late.
+//! * [`har`]: HAR export (sanitized by default) and import of a whole capture.
+//! * [`summary`]: a capture summed up in one pass and bounded memory.
 
 pub mod buffer;
 pub mod capture;
@@ -11,6 +13,7 @@ pub mod correlate;
 pub mod events;
 pub mod facts;
 pub mod findings;
+pub mod har;
 pub mod interaction;
 pub mod message;
 pub mod policy;
@@ -18,6 +21,7 @@ pub mod rate_limit;
 pub mod record;
 pub mod requests;
 pub mod results;
+pub mod summary;
 #[cfg(test)]
 mod test_capture;
 

@@ -1,0 +1,232 @@
+//! End-to-end tests of `convert` and `summary`: the built binary on the raw capture in
+//! `tests/fixtures/workspace-session.jsonl` (the one the HAR schema test converts too): a
+//! Workspace top frame (wwe.example) and an app it embeds (crm.example) — frameId, subscribe,
+//! getState, a JWT, the seed's setUserData, a voice.dial refused with the seed's rate-limit text,
+//! ATTACHED_DATA_CHANGED with user data, an agent event, a refused deleteUserData, a foreign
+//! message, a misspelled request, an unsubscribe, and a request left pending.
+
+use assert_cmd::Command;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+fn fixture() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/workspace-session.jsonl")
+        .display()
+        .to_string()
+}
+
+fn inspect() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_scapi-inspect"))
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Run {
+    let mut command = inspect();
+    command.args(args);
+    if let Some(stdin) = stdin {
+        command.write_stdin(stdin);
+    }
+    let output = command.output().unwrap();
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// A file in Cargo's scratch directory for integration tests (under `target/`).
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_raw_capture_converts_to_a_har_from_a_file_or_standard_input() {
+    let from_file = run(&["convert", "--to", "har", &fixture()], None);
+    assert_eq!(from_file.code, Some(0), "{}", from_file.stderr);
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let from_stdin = run(&["convert", "--to", "har", "-"], Some(&text));
+    assert_eq!(from_stdin.code, Some(0), "{}", from_stdin.stderr);
+    assert_eq!(from_file.stdout, from_stdin.stdout);
+    let har: Value = serde_json::from_str(&from_file.stdout).unwrap();
+    assert_eq!(har["log"]["version"], "1.2");
+    assert_eq!(
+        har["log"]["_scapiCapture"]["sanitized"],
+        json!({"keptKeys": []})
+    );
+    let messages: usize = har["log"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["_webSocketMessages"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(messages, 19);
+    assert!(!from_file.stdout.contains("jane.doe@customer.example"));
+}
+
+#[test]
+fn har_to_raw_to_har_gives_the_same_har() {
+    let har = run(&["convert", "--to", "har", "--sensitive", &fixture()], None);
+    let har_file = temp_file("round.har", &har.stdout);
+    let raw = run(
+        &[
+            "convert",
+            "--to",
+            "raw",
+            "--sensitive",
+            har_file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(raw.code, Some(0), "{}", raw.stderr);
+    let again = run(
+        &["convert", "--to", "har", "--sensitive", "-"],
+        Some(&raw.stdout),
+    );
+    assert_eq!(again.stdout, har.stdout);
+    // decode reads what convert wrote.
+    let decoded = run(&["decode", "--input", "raw", "-"], Some(&raw.stdout));
+    assert_eq!(decoded.code, Some(0), "{}", decoded.stderr);
+    assert_eq!(decoded.stdout.lines().count(), 19);
+}
+
+#[test]
+fn summary_of_the_raw_capture_and_of_its_har_agree() {
+    let raw = run(&["summary", "--format", "json", &fixture()], None);
+    assert_eq!(raw.code, Some(0), "{}", raw.stderr);
+    let har = run(&["convert", "--to", "har", &fixture()], None);
+    let har = run(&["summary", "--format", "json", "-"], Some(&har.stdout));
+    let mut raw: Value = serde_json::from_str(&raw.stdout).unwrap();
+    let mut har: Value = serde_json::from_str(&har.stdout).unwrap();
+    assert_eq!(raw["format"], "lines");
+    assert_eq!(har["format"], "har");
+    assert_eq!(raw["records"], 19);
+    assert_eq!(raw["byKind"]["request"], 7);
+    assert_eq!(
+        raw["requests"]["agent.getState"]["latency"],
+        json!({"count": 1, "median": 8.5, "p95": 8.5, "max": 8.5})
+    );
+    assert_eq!(
+        raw["rateLimits"],
+        json!([{"request": "voice.dial", "quarantineSeconds": 30, "forever": false, "count": 1}])
+    );
+    assert_eq!(raw["requests"]["voice.pauseRecording"]["timedOut"], 1);
+    assert_eq!(raw["findings"]["byCode"]["unknown-request"], 1);
+    assert_eq!(raw["findings"]["error"], 5);
+    // The same but for what names the input, and the sanitized error text.
+    for value in [&mut raw, &mut har] {
+        let object = value.as_object_mut().unwrap();
+        for key in ["input", "format", "failures"] {
+            object.remove(key);
+        }
+    }
+    assert_eq!(raw, har);
+}
+
+#[test]
+fn the_summary_table_names_failures_rate_limits_timeouts_and_findings() {
+    let table = run(&["summary", &fixture()], None);
+    assert_eq!(table.code, Some(0));
+    for needed in [
+        "19 records",
+        "voice.dial: The rate limit for the request 'voice.dial' has been reached. Further requests",
+        "1 × voice.dial: then ignored for 30 s",
+        "Timeouts (no answer within 10 s)",
+        "1 × voice.pauseRecording",
+        "Findings: 5 errors, 0 warnings, 0 info",
+        "1 × rate-limited",
+    ] {
+        assert!(table.stdout.contains(needed), "`{needed}` missing from:\n{}", table.stdout);
+    }
+}
+
+#[test]
+fn bad_lines_are_named_and_exit_1() {
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let broken = format!("{}not json\n", text);
+    for command in [vec!["convert", "--to", "jsonl", "-"], vec!["summary", "-"]] {
+        let result = run(&command, Some(&broken));
+        assert_eq!(result.code, Some(1), "{command:?}");
+        assert!(
+            result
+                .stderr
+                .contains("line 20: not JSON: expected ident at column 2"),
+            "{}",
+            result.stderr
+        );
+        assert!(result
+            .stderr
+            .contains("scapi-inspect: 1 of 20 lines could not be read"));
+    }
+}
+
+#[test]
+fn a_broken_har_is_named_with_the_place_and_exits_2() {
+    let broken = json!({"log": {"version": "1.2", "entries": [{"_webSocketMessages": [
+        {"type": "send", "time": "1732467255.5", "data": "{}"}]}]}})
+    .to_string();
+    let file = temp_file("broken.har", &broken);
+    let result = run(&["summary", file.to_str().unwrap()], None);
+    assert_eq!(result.code, Some(2));
+    assert!(
+        result.stderr.starts_with(&format!(
+            "scapi-inspect: {}: log.entries[0]._webSocketMessages[0].time is a string, expected a number at line 1 column",
+            file.display()
+        )),
+        "{}",
+        result.stderr
+    );
+    let http =
+        json!({"log": {"version": "1.2", "entries": [{"request": {"url": "https://a.example/"}}]}})
+            .to_string();
+    let result = run(&["convert", "--to", "raw", "-"], Some(&http));
+    assert_eq!(result.code, Some(2));
+    assert_eq!(
+        result.stderr,
+        "scapi-inspect: standard input: a HAR without any _webSocketMessages: this is HTTP traffic, not a SCAPI capture\n"
+    );
+    let result = run(
+        &["convert", "--to", "har", "--from", "har", "-"],
+        Some("{\"log\": "),
+    );
+    assert_eq!(result.code, Some(2));
+    assert!(
+        result
+            .stderr
+            .contains("not JSON: EOF while parsing a value at line 1 column 8"),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn a_missing_file_and_a_missing_target_exit_2() {
+    let missing = run(&["summary", "no-such-capture.har"], None);
+    assert_eq!(missing.code, Some(2));
+    assert!(missing
+        .stderr
+        .starts_with("scapi-inspect: no-such-capture.har: cannot open: "));
+    let usage = run(&["convert", &fixture()], None);
+    assert_eq!(usage.code, Some(2));
+    assert!(usage.stderr.contains("--to <TO>"));
+}
+
+#[test]
+fn help_states_formats_memory_and_exit_status() {
+    for command in ["convert", "summary"] {
+        let help = run(&[command, "--help"], None).stdout;
+        for needed in ["Memory", "Exit status:", "bounded", "HAR"] {
+            assert!(
+                help.contains(needed),
+                "`{needed}` missing from {command} --help:\n{help}"
+            );
+        }
+    }
+}
