@@ -2,14 +2,13 @@
 // from "0"), shows each request's fate, and names what went wrong as findings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withWorkspaceAndPanel, runPhase2, readRows, formatRows, SCENARIO_COUNTS } from '../support/browser.mjs';
+import { withWorkspaceAndPanel, runPhase2, readRows, formatRows, SCENARIO_COUNTS, waitForHeld } from '../support/browser.mjs';
 
 const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 test('requests pair with their own client\'s answers and the rate limit is a finding', () => withWorkspaceAndPanel(async ({ page, panel }) => {
     await runPhase2(page);
-    await panel.waitForFunction((n) => document.querySelectorAll('[data-testid="record-row"]').length === n,
-      total(SCENARIO_COUNTS.phase2));
+    await waitForHeld(panel, total(SCENARIO_COUNTS.phase2));
     const rows = await readRows(panel);
     const requests = rows.filter((r) => ['request', 'subscribe', 'unsubscribe'].includes(r.kind));
     const fates = Object.fromEntries(['subscribe', 'agent.getState', 'interaction.setUserData', 'voice.dial', 'unsubscribe']

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { withWorkspaceAndPanel, runPhase2, readRows, formatRows, openPanel, tabIdFor, SCENARIO_COUNTS } from '../support/browser.mjs';
+import { withWorkspaceAndPanel, runPhase2, readRows, formatRows, openPanel, tabIdFor, SCENARIO_COUNTS, waitForHeld } from '../support/browser.mjs';
 
 const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
 
@@ -24,8 +24,7 @@ async function applyOptions(panel, text) {
 test('pasted options judge every request, survive a new panel session, and fill the policy views', () =>
   withWorkspaceAndPanel(async ({ server, browser, page, panel, url }) => {
     await runPhase2(page);
-    await panel.waitForFunction((n) => document.querySelectorAll('[data-testid="record-row"]').length === n,
-      total(SCENARIO_COUNTS.phase2));
+    await waitForHeld(panel, total(SCENARIO_COUNTS.phase2));
     // The Workspace page is on origin A; the same-origin app may use agent.* and interaction.*;
     // the cross-origin app (origin B) is not accepted; read-allowed hides MyKEY1.
     const options = `[interaction-workspace]\nservice-client-api.accepted-web-content-origins=${server.originA} (agent.*, interaction.*)\nservice-client-api.user-data.read-allowed=OtherKey\n`;
@@ -48,8 +47,7 @@ test('pasted options judge every request, survive a new panel session, and fill 
     // A new panel session for the same tab finds the options again (kept for the site).
     await panel.close();
     const again = await openPanel(browser, await tabIdFor(browser, url, page));
-    await again.waitForFunction((n) => document.querySelectorAll('[data-testid="record-row"]').length === n,
-      total(SCENARIO_COUNTS.phase2));
+    await waitForHeld(again, total(SCENARIO_COUNTS.phase2));
     await again.waitForSelector('[data-testid="policy-toggle"][data-options="applied"]');
     panel = again;
     await check('in a new panel session');

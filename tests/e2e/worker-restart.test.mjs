@@ -2,13 +2,12 @@
 // service worker, the panel reconnects and every message (before, during and after) is shown once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withWorkspaceAndPanel, runPhase2, readRows, formatRows, SCENARIO_COUNTS } from '../support/browser.mjs';
+import { withWorkspaceAndPanel, runPhase2, readRows, formatRows, SCENARIO_COUNTS, waitForHeld, waitForRows } from '../support/browser.mjs';
 
 const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 test('the panel keeps working after the service worker is stopped', () => withWorkspaceAndPanel(async ({ browser, page, panel }) => {
-    await panel.waitForFunction((n) => document.querySelectorAll('[data-testid="record-row"]').length === n,
-      total(SCENARIO_COUNTS.phase1));
+    await waitForHeld(panel, total(SCENARIO_COUNTS.phase1));
 
     // Watch the connection indicator, then stop the worker the way the browser does when idle.
     const states = [];
@@ -26,8 +25,7 @@ test('the panel keeps working after the service worker is stopped', () => withWo
 
     await runPhase2(page);
     const expected = total(SCENARIO_COUNTS.phase2);
-    await panel.waitForFunction((n) => document.querySelectorAll('[data-testid="record-row"]').length >= n,
-      expected, { timeout: 10000 }).catch(() => {});
+    await waitForRows(panel, expected).catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 300)); // let any duplicate arrive
     const rows = await readRows(panel);
     assert.ok(states.includes('reconnecting'), `the panel never saw the worker go: ${states}`);

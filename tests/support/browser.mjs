@@ -142,29 +142,68 @@ const ROW_ATTRS = [
   'aria-selected',
 ];
 
-/** Every record row as a plain object of its attributes plus its text. */
+/**
+ * Every record row the list holds (after the filter), as a plain object of its attributes plus
+ * its text. The list is virtual — only the rows in view are in the page — so when it holds more
+ * it is scrolled through, and put back where it was.
+ */
 export function readRows(panel) {
-  return panel.$$eval(
-    '[data-testid="record-row"]',
-    (rows, attrs) =>
-      rows.map((r) => {
-        const cells = r.children.length ? [...r.children].map((c) => c.textContent) : [r.textContent];
-        const o = { text: cells.map((c) => c.replace(/\s+/g, ' ').trim()).join(' ') };
-        for (const a of attrs) {
-          const v = r.getAttribute(a);
-          if (v !== null) o[a.replace(/^data-/, '')] = v;
-        }
-        return o;
-      }),
-    ROW_ATTRS,
+  return panel.evaluate(async (attrs) => {
+    const describe = (r) => {
+      const cells = r.children.length ? [...r.children].map((c) => c.textContent) : [r.textContent];
+      const o = { text: cells.map((c) => c.replace(/\s+/g, ' ').trim()).join(' ') };
+      for (const a of attrs) {
+        const v = r.getAttribute(a);
+        if (v !== null) o[a.replace(/^data-/, '')] = v;
+      }
+      return o;
+    };
+    const rows = new Map();
+    const collect = () => {
+      for (const r of document.querySelectorAll('[data-testid="record-row"]')) {
+        rows.set(Number(r.getAttribute('aria-rowindex')), describe(r));
+      }
+    };
+    const list = document.querySelector('.list');
+    collect();
+    const held = list ? Number(list.getAttribute('aria-rowcount')) - 1 : rows.size;
+    if (list && rows.size < held) {
+      const saved = list.scrollTop;
+      const step = Math.max(list.clientHeight / 2, 20);
+      const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      for (let top = 0; top < list.scrollHeight; top += step) {
+        list.scrollTop = top;
+        list.dispatchEvent(new Event('scroll'));
+        await frame();
+        collect();
+      }
+      list.scrollTop = saved;
+      list.dispatchEvent(new Event('scroll'));
+      await frame();
+    }
+    return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => row);
+  }, ROW_ATTRS);
+}
+
+/** Wait until the list holds exactly n records (after the filter), rendered or not. */
+export function waitForHeld(panel, n, { timeout = 10000 } = {}) {
+  return panel.waitForFunction(
+    (n) => Number(document.querySelector('.list')?.getAttribute('aria-rowcount') ?? 1) - 1 === n,
+    n,
+    { timeout, polling: 50 },
   );
 }
 
-/** Wait until the panel shows at least n rows; returns the rows (throws with what it saw). */
+/** How many records the list holds (after the filter), rendered or not. */
+export function heldRows(panel) {
+  return panel.$eval('.list', (list) => Number(list.getAttribute('aria-rowcount')) - 1);
+}
+
+/** Wait until the panel holds at least n rows; returns the rows (throws with what it saw). */
 export async function waitForRows(panel, n, { timeout = 10000 } = {}) {
   try {
     await panel.waitForFunction(
-      (min) => document.querySelectorAll('[data-testid="record-row"]').length >= min,
+      (min) => Number(document.querySelector('.list')?.getAttribute('aria-rowcount') ?? 1) - 1 >= min,
       n,
       { timeout, polling: 100 },
     );
