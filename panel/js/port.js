@@ -53,11 +53,11 @@ export function saveOptions(site, text) {
   } catch (_) { /* no storage outside the extension */ }
 }
 
-// The text of the file chosen in an <input type="file">; onText(text) or onError(message).
+// The text of the file chosen in an <input type="file">: onText(text, name) or onError(message).
 export function readChosenFile(input, onText, onError) {
   const file = input && input.files && input.files[0];
   if (!file) return;
-  file.text().then((text) => onText(text), (error) => onError(`${file.name}: ${error}`));
+  file.text().then((text) => onText(text, file.name), (error) => onError(`${file.name}: ${error}`));
   input.value = ''; // choosing the same file again reloads it
 }
 
@@ -82,4 +82,16 @@ export function copyText(text, onDone) {
   } else {
     fallback();
   }
+}
+
+// Saves text as a file the browser downloads (an export).
+export function downloadText(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }

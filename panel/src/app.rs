@@ -4,11 +4,13 @@
 
 use crate::analysis::{state_text, Analysis, RecordId};
 use crate::filter::{parse_terms, Filter, Judged};
+use crate::har_io::{self, ExportChoice};
 use crate::persist;
 use crate::policy::{Outcome, PolicyState};
 use crate::prefs::Prefs;
 use crate::store::{Entry, Store};
 use crate::view::details::{details, DetailsProps, Earlier};
+use crate::view::export::{export_view, ExportViewProps};
 use crate::view::filter_bar::{filter_bar, FilterBarProps};
 use crate::view::findings::findings;
 use crate::view::frames::{frame_rows, frames_view};
@@ -299,6 +301,14 @@ pub fn app(props: &AppProps) -> Html {
     let overview_cache = use_mut_ref(|| None::<((u64, u64), Rc<Overview>)>);
     let resized = use_mut_ref(|| 0u64);
     let paused = use_mut_ref(|| Rc::new(Cell::new(false)));
+    // While a HAR file is reviewed, the live capture (and its options) wait here, still filled
+    // by the live batches.
+    let live = use_mut_ref(|| Rc::new(RefCell::new(None::<Store>)));
+    let live_policy = use_mut_ref(|| None::<PolicyState>);
+    let imported = use_state(|| None::<(String, usize, bool)>);
+    let import_error = use_state(|| None::<String>);
+    let import_input = use_node_ref();
+    let export_sensitive = use_state(|| false);
     let not_recorded = use_mut_ref(|| Rc::new(Cell::new(0u64)));
     let bump = version.dispatcher();
 
@@ -309,10 +319,11 @@ pub fn app(props: &AppProps) -> Html {
         let cache = cache.clone();
         let paused = paused.borrow().clone();
         let not_recorded = not_recorded.borrow().clone();
+        let live = live.borrow().clone();
         let connect = props.connect;
         use_effect_with((), move |_| {
             if connect {
-                start(store, bump, connection, cache, paused, not_recorded);
+                start(store, live, bump, connection, cache, paused, not_recorded);
             }
         });
     }
@@ -372,8 +383,10 @@ pub fn app(props: &AppProps) -> Html {
         let policy = policy.clone();
         let policy_generation = policy_generation.clone();
         let bump = bump.clone();
+        let reviewing = live.borrow().borrow().is_some();
         use_effect_with(site, move |site| {
-            if let Some(site) = site.clone() {
+            // A reviewed file brings its own options, if any; the site's stay in storage.
+            if let (Some(site), false) = (site.clone(), reviewing) {
                 let key = site.clone();
                 persist::load_options(&key, move |text| {
                     let mut state = policy.borrow_mut();
@@ -518,6 +531,129 @@ pub fn app(props: &AppProps) -> Html {
         let side = side.clone();
         Callback::from(move |target: Side| side.set(target))
     };
+    // Export: sanitized by default, from the toolbar; with choices from the Export view.
+    let export_with = {
+        let store = store.clone();
+        let analysis = analysis.clone();
+        let policy = policy.clone();
+        Rc::new(move |choice: ExportChoice| {
+            let store = store.borrow();
+            let at = now(&store);
+            let policy = policy.borrow();
+            let options = policy.options().map(|_| policy.text.as_str());
+            let text = har_io::export(&store, &analysis, options, &choice, at);
+            persist::download_text(&har_io::file_name(&store, at), &text, "application/json");
+        })
+    };
+    let on_export = {
+        let export_with = export_with.clone();
+        let keep_keys = prefs_ref.keep_keys.clone();
+        Callback::from(move |_: MouseEvent| {
+            export_with(ExportChoice {
+                sensitive: false,
+                keep_keys: har_io::keep_keys(&keep_keys),
+            })
+        })
+    };
+    let on_export_choice = {
+        let export_with = export_with.clone();
+        let keep_keys = prefs_ref.keep_keys.clone();
+        let sensitive = *export_sensitive;
+        Callback::from(move |_: MouseEvent| {
+            export_with(ExportChoice {
+                sensitive,
+                keep_keys: har_io::keep_keys(&keep_keys),
+            })
+        })
+    };
+    let on_keep_keys = {
+        let save_prefs = save_prefs.clone();
+        Callback::from(move |text: String| save_prefs(&|prefs| prefs.keep_keys = text.clone()))
+    };
+    let on_sensitive = {
+        let export_sensitive = export_sensitive.clone();
+        Callback::from(move |on: bool| export_sensitive.set(on))
+    };
+    // Import: the file's capture replaces the list until the review is closed; the live capture
+    // goes on meanwhile, aside.
+    let on_import = {
+        let import_input = import_input.clone();
+        let store = store.clone();
+        let live = live.borrow().clone();
+        let live_policy = live_policy.clone();
+        let policy = policy.clone();
+        let policy_generation = policy_generation.clone();
+        let imported = imported.clone();
+        let import_error = import_error.clone();
+        let selected = selected.clone();
+        let bump = bump.clone();
+        Callback::from(move |_: Event| {
+            let (store, live, live_policy, policy) = (
+                store.clone(),
+                live.clone(),
+                live_policy.clone(),
+                policy.clone(),
+            );
+            let (policy_generation, imported, import_error, selected, bump) = (
+                policy_generation.clone(),
+                imported.clone(),
+                import_error.clone(),
+                selected.clone(),
+                bump.clone(),
+            );
+            let failed = import_error.clone();
+            persist::read_chosen_file(
+                &import_input,
+                move |text, name| match har_io::import(&text) {
+                    Ok(file) => {
+                        let previous = std::mem::replace(&mut *store.borrow_mut(), file.store);
+                        let mut live = live.borrow_mut();
+                        if live.is_none() {
+                            // The first import: what was shown is the live capture.
+                            *live = Some(previous);
+                            *live_policy.borrow_mut() = Some(policy.borrow().clone());
+                        }
+                        let mut state = policy.borrow_mut();
+                        state.set(None, file.policy_options.clone().unwrap_or_default());
+                        drop(state);
+                        *policy_generation.borrow_mut() += 1;
+                        selected.set(None);
+                        import_error.set(None);
+                        imported.set(Some((name, file.records, file.sanitized)));
+                        bump.dispatch(());
+                    }
+                    Err(problem) => import_error.set(Some(format!("{name}: {problem}"))),
+                },
+                move |problem| failed.set(Some(problem)),
+            );
+        })
+    };
+    let on_close_import = {
+        let store = store.clone();
+        let live = live.borrow().clone();
+        let live_policy = live_policy.clone();
+        let policy = policy.clone();
+        let policy_generation = policy_generation.clone();
+        let imported = imported.clone();
+        let selected = selected.clone();
+        let bump = bump.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(capture) = live.borrow_mut().take() {
+                *store.borrow_mut() = capture;
+            }
+            if let Some(state) = live_policy.borrow_mut().take() {
+                *policy.borrow_mut() = state;
+            }
+            *policy_generation.borrow_mut() += 1;
+            selected.set(None);
+            imported.set(None);
+            bump.dispatch(());
+        })
+    };
+    let on_dismiss_import_error = {
+        let import_error = import_error.clone();
+        Callback::from(move |_: MouseEvent| import_error.set(None))
+    };
     // Options: apply what is in the text area, clear them, or load a file into it.
     let apply_text = {
         let policy = policy.clone();
@@ -525,8 +661,14 @@ pub fn app(props: &AppProps) -> Html {
         let bump = bump.clone();
         let file_error = file_error.clone();
         let store = store.clone();
+        let live = live.borrow().clone();
         Callback::from(move |text: String| {
-            let site = site_of(&store.borrow());
+            // Options pasted while a file is reviewed are for the file: not kept for a site.
+            let site = if live.borrow().is_some() {
+                None
+            } else {
+                site_of(&store.borrow())
+            };
             let mut state = policy.borrow_mut();
             state.set(site.clone(), text);
             if let Some(site) = &site {
@@ -570,7 +712,7 @@ pub fn app(props: &AppProps) -> Html {
             let file_error = file_error.clone();
             persist::read_chosen_file(
                 &options_file,
-                move |text| {
+                move |text, _name| {
                     if let Some(area) = options_text.cast::<web_sys::HtmlTextAreaElement>() {
                         area.set_value(&text);
                     }
@@ -854,6 +996,14 @@ pub fn app(props: &AppProps) -> Html {
         Side::Rates => rates_view(&analysis.audit, on_show),
         Side::UserData => user_data_view(&analysis.audit, on_show),
         Side::Frames => frames_view(&frame_rows(&store_ref, &analysis), on_only_frame),
+        Side::Export => export_view(ExportViewProps {
+            keep_keys: &prefs_ref.keep_keys,
+            sensitive: *export_sensitive,
+            records: entries.len(),
+            on_keep_keys,
+            on_sensitive,
+            on_export: on_export_choice,
+        }),
         Side::Details => match selected_entry {
             Some(position) => {
                 let entry = &entries[position];
@@ -926,6 +1076,10 @@ pub fn app(props: &AppProps) -> Html {
                 findings: (count(Severity::Error), count(Severity::Warning), count(Severity::Info)),
                 side: *side,
                 options: options_state,
+                importing: imported.is_some(),
+                import_input: import_input.clone(),
+                on_export,
+                on_import,
                 on_pause,
                 on_clear,
                 on_preserve,
@@ -945,6 +1099,18 @@ pub fn app(props: &AppProps) -> Html {
                     on_cap,
                 }) }
             </div>
+            if let Some((name, records, sanitized)) = &*imported {
+                <div class="import-banner" role="status" data-testid="import-banner">
+                    { format!("Reviewing {name}: {records} records{}. The live capture goes on meanwhile. ", if *sanitized { ", sanitized when exported" } else { "" }) }
+                    <button type="button" class="link" data-testid="close-import" onclick={on_close_import}>{ "Back to the live capture" }</button>
+                </div>
+            }
+            if let Some(problem) = &*import_error {
+                <div class="import-error" role="alert" data-testid="import-error">
+                    { format!("Cannot import {problem}") }
+                    <button type="button" class="link" onclick={on_dismiss_import_error}>{ "Dismiss" }</button>
+                </div>
+            }
             if !overview.lanes.is_empty() {
                 { waterfall(&overview, canvas_ref.clone(), on_pick_time) }
             }
@@ -991,6 +1157,7 @@ use wasm_bindgen::JsCast;
 #[cfg(target_arch = "wasm32")]
 fn start(
     store: Rc<RefCell<Store>>,
+    live: Rc<RefCell<Option<Store>>>,
     bump: UseReducerDispatcher<Version>,
     connection: UseStateSetter<Connection>,
     cache: SharedCache,
@@ -1057,6 +1224,11 @@ fn start(
                     bump.dispatch(());
                     return;
                 }
+                // While a file is reviewed, the live capture is aside: keep filling it.
+                if let Some(live) = live.borrow_mut().as_mut() {
+                    live.apply(batch, browser_frame_id);
+                    return;
+                }
                 let applied = store.borrow_mut().apply(batch, browser_frame_id);
                 if applied.added > 0 || applied.cleared_by_navigation {
                     bump.dispatch(());
@@ -1071,6 +1243,7 @@ fn start(
 #[cfg(not(target_arch = "wasm32"))]
 fn start(
     _: Rc<RefCell<Store>>,
+    _: Rc<RefCell<Option<Store>>>,
     _: UseReducerDispatcher<Version>,
     connection: UseStateSetter<Connection>,
     _: SharedCache,

@@ -14,6 +14,8 @@ extern "C" {
     fn load_options_js(site: &str, on_loaded: &JsValue);
     #[wasm_bindgen(js_name = saveOptions)]
     fn save_options_js(site: &str, text: &str);
+    #[wasm_bindgen(js_name = downloadText)]
+    fn download_text_js(name: &str, text: &str, mime: &str);
     #[wasm_bindgen(js_name = copyText)]
     fn copy_text_js(text: &str, on_done: &JsValue);
     #[wasm_bindgen(js_name = readChosenFile)]
@@ -38,7 +40,7 @@ pub fn save_options(site: &str, text: &str) {
 /// Reads the file chosen in a file input.
 pub fn read_chosen_file(
     input: &web_sys::HtmlInputElement,
-    on_text: impl FnOnce(String) + 'static,
+    on_text: impl FnOnce(String, String) + 'static,
     on_error: impl FnOnce(String) + 'static,
 ) {
     let on_text = Closure::once_into_js(on_text);
@@ -82,4 +84,9 @@ pub fn connect(
 pub fn copy_text(text: &str, on_done: impl FnOnce(bool) + 'static) {
     let on_done = Closure::once_into_js(on_done);
     copy_text_js(text, &on_done);
+}
+
+/// Saves text as a file the browser downloads.
+pub fn download_text(name: &str, text: &str, mime: &str) {
+    download_text_js(name, text, mime);
 }

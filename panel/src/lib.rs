@@ -13,6 +13,7 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;
 pub mod filter;
+pub mod har_io;
 pub mod persist;
 pub mod policy;
 pub mod prefs;

@@ -31,6 +31,14 @@ pub fn save_prefs(prefs: &Prefs) {
     let _ = (prefs, PREFS_KEY);
 }
 
+/// Saves text as a file the browser downloads.
+pub fn download_text(name: &str, text: &str, mime: &str) {
+    #[cfg(target_arch = "wasm32")]
+    crate::bridge::download_text(name, text, mime);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (name, text, mime);
+}
+
 /// Copies text to the clipboard; `on_done(true)` when it worked.
 pub fn copy_text(text: &str, on_done: impl FnOnce(bool) + 'static) {
     #[cfg(target_arch = "wasm32")]
@@ -61,10 +69,10 @@ pub fn save_options(site: &str, text: &str) {
     let _ = (site, text);
 }
 
-/// Reads the file chosen in the options file input.
+/// Reads the file chosen in a file input: `on_text(text, file name)`.
 pub fn read_chosen_file(
     input: &yew::NodeRef,
-    on_text: impl FnOnce(String) + 'static,
+    on_text: impl FnOnce(String, String) + 'static,
     on_error: impl FnOnce(String) + 'static,
 ) {
     #[cfg(target_arch = "wasm32")]

@@ -17,6 +17,8 @@ pub struct Prefs {
     pub frame_url: Option<String>,
     pub preserve_log: bool,
     pub cap: usize,
+    /// userData keys whose values a sanitized export keeps, comma-separated.
+    pub keep_keys: String,
 }
 
 impl Default for Prefs {
@@ -30,6 +32,7 @@ impl Default for Prefs {
             frame_url: None,
             preserve_log: false,
             cap: DEFAULT_CAP,
+            keep_keys: String::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The panel's pieces of markup, one file each.
 
 pub mod details;
+pub mod export;
 pub mod filter_bar;
 pub mod findings;
 pub mod frames;

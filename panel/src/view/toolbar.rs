@@ -43,6 +43,8 @@ pub enum Side {
     Rates,
     UserData,
     Frames,
+    /// Export choices.
+    Export,
 }
 
 /// What the toolbar shows and the buttons it offers.
@@ -64,6 +66,11 @@ pub struct ToolbarProps<'a> {
     pub side: Side,
     /// `none`, `applied` or `rejected`: the state of the pasted options.
     pub options: &'static str,
+    /// A file is being reviewed instead of the live capture.
+    pub importing: bool,
+    pub import_input: NodeRef,
+    pub on_export: Callback<MouseEvent>,
+    pub on_import: Callback<Event>,
     pub on_pause: Callback<MouseEvent>,
     pub on_clear: Callback<MouseEvent>,
     pub on_preserve: Callback<Event>,
@@ -84,6 +91,10 @@ pub fn toolbar(props: ToolbarProps) -> Html {
         findings: (errors, warnings, infos),
         side,
         options,
+        importing,
+        import_input,
+        on_export,
+        on_import,
         on_pause,
         on_clear,
         on_preserve,
@@ -127,7 +138,7 @@ pub fn toolbar(props: ToolbarProps) -> Html {
     };
     html! {
         <header class="toolbar" role="toolbar" aria-label="Capture">
-            <button type="button" class={classes!("record", (!paused).then_some("recording"))} data-testid="pause-toggle"
+            <button type="button" class={classes!("record", (!paused && !importing).then_some("recording"))} data-testid="pause-toggle"
                 aria-pressed={paused.to_string()} onclick={on_pause}
                 title={if paused { "Resume recording" } else { "Pause recording: messages arriving meanwhile are counted, not kept" }}>
                 { if paused { "Resume" } else { "Pause" } }
@@ -151,6 +162,14 @@ pub fn toolbar(props: ToolbarProps) -> Html {
             { side_button(Side::Rates, "rates-toggle", "Rate limits".to_owned(), "Requests per minute, limits, quarantines", classes!()) }
             { side_button(Side::UserData, "user-data-toggle", "User data".to_owned(), "userData keys written, read, hidden and refused, per interaction", classes!()) }
             { side_button(Side::Frames, "frames-toggle", "Frames".to_owned(), "Every frame: role, attachment, frameId, subscriptions, tab state", classes!()) }
+            <span class="separator"></span>
+            <button type="button" data-testid="export-har" onclick={on_export}
+                title="Download the records as a sanitized HAR file (JWTs, userData values, phone numbers and e-mail addresses masked)">{ "Export HAR" }</button>
+            { side_button(Side::Export, "export-options", "▾".to_owned(), "Export choices: keep some userData values, or include sensitive data", classes!("narrow")) }
+            <label class="file-button" title="Open a HAR file exported by this panel (or any HAR with WebSocket messages) to review it here">
+                { "Import" }
+                <input ref={import_input} type="file" data-testid="import-har" accept=".har,.json,application/json" onchange={on_import} />
+            </label>
             <span class="spacer"></span>
             if paused && not_recorded > 0 {
                 <span class="dropped" data-testid="not-recorded" role="status"

@@ -1,0 +1,193 @@
+use super::*;
+use scapi::{decode, FrameInfo, FramePlacement, SourceRelation};
+use serde_json::{json, Value};
+
+const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ2VudDEifQ.c2lnbmF0dXJlLXNlY3JldA";
+
+fn frame(key: &str, origin: &str, depth: u32) -> FrameInfo {
+    FrameInfo {
+        key: key.into(),
+        url: format!("{origin}/{key}.html"),
+        origin: origin.into(),
+        is_top: depth == 0,
+        placement: FramePlacement {
+            depth,
+            index_in_parent: (depth > 0).then_some(0),
+            has_opener: false,
+        },
+        browser_frame_id: Some(i64::from(depth)),
+        started: 1_700_000_000_000.0,
+    }
+}
+
+fn records(origin: &str, source: SourceRelation, raws: Vec<(f64, Value)>) -> Vec<Record> {
+    raws.into_iter()
+        .enumerate()
+        .map(|(seq, (time, raw))| Record {
+            seq: seq as u64,
+            time,
+            wall: time,
+            origin: origin.into(),
+            source,
+            child_index: (source == SourceRelation::Child).then_some(0),
+            ports: 0,
+            decoded: decode(&raw),
+            raw,
+        })
+        .collect()
+}
+
+/// Workspace and an app: a setUserData with a phone number and an e-mail, a JWT answer, an event
+/// with userData.
+fn store() -> Store {
+    let t = 1_700_000_000_100.0;
+    let mut store = Store::default();
+    store.apply(
+        Batch {
+            frame: frame("wwe", "http://127.0.0.1:8080", 0),
+            dropped: 0,
+            captured: 2,
+            replay: false,
+            records: records("http://localhost:8080", SourceRelation::Child, vec![
+                (t, json!({"request": "interaction.setUserData", "parameters": ["1", {"Phone": "+33 6 12 34 56 78", "Mail": "jane.doe@example.com"}], "referenceId": "0", "userAgent": "WWE Client", "protocolVersion": 2})),
+                (t + 20.0, json!({"request": "auth.getJwtToken", "referenceId": "1", "userAgent": "WWE Client", "protocolVersion": 2})),
+            ]),
+        },
+        -1,
+    );
+    store.apply(
+        Batch {
+            frame: frame("app", "http://localhost:8080", 1),
+            dropped: 3,
+            captured: 3,
+            replay: false,
+            records: records("http://127.0.0.1:8080", SourceRelation::Parent, vec![
+                (t + 5.0, json!({"referenceId": "0", "data": {}, "userAgent": "WWE Server", "protocolVersion": 2})),
+                (t + 6.0, json!({"event": "interaction", "data": {"eventType": "ATTACHED_DATA_CHANGED", "interaction": {"interactionId": "1", "userData": {"Phone": "+33 6 12 34 56 78", "Mail": "jane.doe@example.com"}}}, "userAgent": "WWE Server", "protocolVersion": 2})),
+                (t + 25.0, json!({"referenceId": "1", "data": {"expiration": "2020-04-14T13:26:51.846Z", "jwtToken": JWT}, "userAgent": "WWE Server", "protocolVersion": 2})),
+            ]),
+        },
+        -1,
+    );
+    store
+}
+
+const OPTIONS: &str = "service-client-api.accepted-web-content-origins=http://localhost:8080";
+
+#[test]
+fn an_export_imports_back_to_the_same_records_findings_and_options() {
+    let store = store();
+    let analysis = Analysis::of(&store, 1_700_000_001_000.0, None);
+    let choice = ExportChoice {
+        sensitive: true,
+        ..ExportChoice::default()
+    };
+    let text = export(
+        &store,
+        &analysis,
+        Some(OPTIONS),
+        &choice,
+        1_700_000_001_000.0,
+    );
+    let imported = import(&text).unwrap();
+    assert_eq!(imported.records, 5);
+    assert_eq!(imported.policy_options.as_deref(), Some(OPTIONS));
+    assert!(!imported.sanitized);
+    let records =
+        |store: &Store| -> Vec<Record> { store.entries().iter().map(|e| e.record()).collect() };
+    assert_eq!(records(&imported.store), records(&store));
+    assert_eq!(
+        imported.store.dropped(),
+        3,
+        "the losses travel with the file"
+    );
+    // Exported again, the file says the same.
+    let again_analysis = Analysis::of(&imported.store, 1_700_000_001_000.0, None);
+    assert_eq!(again_analysis.findings, analysis.findings);
+    let again = export(
+        &imported.store,
+        &again_analysis,
+        imported.policy_options.as_deref(),
+        &choice,
+        1_700_000_001_000.0,
+    );
+    let strip = |text: &str| {
+        let mut value: Value = serde_json::from_str(text).unwrap();
+        value["log"]["_scapiCapture"]["meta"].take();
+        value["log"]["_scapiCapture"]["dropped"].take();
+        value
+    };
+    assert_eq!(
+        strip(&again)["log"]["entries"],
+        strip(&text)["log"]["entries"]
+    );
+    assert_eq!(
+        strip(&again)["log"]["_scapiFindings"],
+        strip(&text)["log"]["_scapiFindings"]
+    );
+}
+
+#[test]
+fn a_sanitized_export_holds_no_secret_and_says_it_was_sanitized() {
+    let store = store();
+    let analysis = Analysis::of(&store, 1_700_000_001_000.0, None);
+    let sanitized = export(
+        &store,
+        &analysis,
+        None,
+        &ExportChoice::default(),
+        1_700_000_001_000.0,
+    );
+    for secret in [
+        JWT,
+        "jane.doe@example.com",
+        "+33 6 12 34 56 78",
+        "c2lnbmF0dXJlLXNlY3JldA",
+    ] {
+        assert!(!sanitized.contains(secret), "{secret} leaked");
+    }
+    assert!(import(&sanitized).unwrap().sanitized);
+    let sensitive = export(
+        &store,
+        &analysis,
+        None,
+        &ExportChoice {
+            sensitive: true,
+            ..ExportChoice::default()
+        },
+        1_700_000_001_000.0,
+    );
+    assert!(sensitive.contains(JWT) && sensitive.contains("jane.doe@example.com"));
+    // A kept key keeps its value.
+    let kept = export(
+        &store,
+        &analysis,
+        None,
+        &ExportChoice {
+            sensitive: false,
+            keep_keys: keep_keys(" Mail , "),
+        },
+        1_700_000_001_000.0,
+    );
+    assert!(
+        kept.contains("jane.doe@example.com") || kept.contains("jane.doe"),
+        "Mail kept"
+    );
+    assert!(!kept.contains("+33 6 12 34 56 78"));
+}
+
+#[test]
+fn file_names_and_bad_files() {
+    let store = store();
+    assert_eq!(
+        file_name(&store, 1_700_000_001_000.0),
+        "scapi-127.0.0.1_8080-20231114-221321.har"
+    );
+    assert!(import("{\"log\": 3}").unwrap_err().contains("log"));
+    assert!(import("not json").unwrap_err().starts_with("not JSON"));
+    let http = r#"{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": [{"request": {"method": "GET", "url": "https://x/"}, "response": {"status": 200}}]}}"#;
+    assert_eq!(
+        import(http).unwrap_err(),
+        "a HAR without any _webSocketMessages: this is HTTP traffic, not a SCAPI capture"
+    );
+}
