@@ -3,7 +3,7 @@
 // SCAPI panel in a tab of its own, and waits until you close the browser: click the scenario
 // buttons in the app and on the Workspace page. Without one it plays the support scenarios
 // headless and saves screenshots of the panel and of the Workspace page under demo-output/.
-import { mkdir, writeFile, stat } from 'node:fs/promises';
+import { mkdir, writeFile, stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { launch, requireDist, tabIdFor, openPanel, readRows } from '../tests/support/browser.mjs';
 import {
@@ -15,6 +15,7 @@ import {
   readFindings,
   waitForPanel,
   fates,
+  DEMO_OPTIONS,
 } from '../tests/support/emulator.mjs';
 
 const started = Date.now();
@@ -74,17 +75,47 @@ try {
       await target.screenshot({ path: where, ...options });
       shots.push(where);
     };
+    const side = async (toggle) => {
+      if ((await panel.getAttribute(`[data-testid="${toggle}"]`, 'aria-pressed')) !== 'true') {
+        await panel.click(`[data-testid="${toggle}"]`);
+      }
+    };
     await panel.setViewportSize({ width: 1440, height: 860 });
     await page.setViewportSize({ width: 1440, height: 1000 });
-    // The rate-limit error selected, with its request.
-    await panel.locator('[data-testid="record-row"][data-kind="response"]', { hasText: 'rate limit' }).first().click();
+    // The options the emulator runs with, pasted in the panel: every request gets its verdict.
+    await side('policy-toggle');
+    await panel.fill('[data-testid="options-text"]', await readFile(DEMO_OPTIONS, 'utf8'));
+    await panel.click('[data-testid="options-apply"]');
+    await shoot(panel, 'panel-options.png');
+    // The rate-limit error selected, with its request and what the options say.
+    // The list is virtual: the filter brings the row into view, and the selection stays after it.
+    await panel.fill('[data-testid="filter"]', 'kind:response "rate limit"');
+    await panel.locator('[data-testid="record-row"]').first().click();
+    await panel.fill('[data-testid="filter"]', '');
     await shoot(panel, 'panel-rate-limit.png');
     const findings = await readFindings(panel);
+    await side('findings-toggle');
     await shoot(panel, 'panel-findings.png');
     await panel.emulateMedia({ colorScheme: 'dark' });
     await shoot(panel, 'panel-findings-dark.png');
     await panel.emulateMedia({ colorScheme: 'light' });
+    for (const [toggle, file] of [['rates-toggle', 'panel-rate-limits.png'], ['user-data-toggle', 'panel-user-data.png'],
+      ['frames-toggle', 'panel-frames.png'], ['export-options', 'panel-export.png']]) {
+      await side(toggle);
+      await shoot(panel, file);
+    }
+    await panel.fill('[data-testid="filter"]', 'status:error -kind:response');
+    await side('findings-toggle');
+    await panel.click('[data-testid="findings-toggle"]');
+    await panel.locator('[data-testid="record-row"]').first().click();
+    await shoot(panel, 'panel-filter.png');
+    await panel.fill('[data-testid="filter"]', '');
     await shoot(page, 'workspace.png', { fullPage: true });
+    // The log a support engineer would be sent: the panel's Export HAR, sanitized.
+    const [download] = await Promise.all([panel.waitForEvent('download'), panel.click('[data-testid="export-har"]')]);
+    const har = path.join(out, 'capture.har');
+    await download.saveAs(har);
+    shots.push(har);
 
     const summary = [
       `Workspace emulator ${emulator.url}, options emulator/demo-options.ini`,

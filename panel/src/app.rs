@@ -298,6 +298,7 @@ pub fn app(props: &AppProps) -> Html {
     let follow = use_mut_ref(|| true);
     let received_when_unfollowed = use_mut_ref(|| 0u64);
     let scroll_request = use_mut_ref(|| None::<f64>);
+    let last_filter = use_mut_ref(String::new);
     let overview_cache = use_mut_ref(|| None::<((u64, u64), Rc<Overview>)>);
     let resized = use_mut_ref(|| 0u64);
     let paused = use_mut_ref(|| Rc::new(Cell::new(false)));
@@ -446,6 +447,23 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let selected_position = (*selected).and_then(position_of);
+    {
+        // A new filter keeps the selection in view, as DevTools does.
+        let key = format!(
+            "{:?}",
+            (&filter.terms, filter.categories, &filter.frame_url)
+        );
+        let mut last = last_filter.borrow_mut();
+        if *last != key {
+            *last = key;
+            if let Some(position) = selected_position {
+                *follow.borrow_mut() = false;
+                let (_, height) = *scroll;
+                *scroll_request.borrow_mut() =
+                    Some((position as f64 * ROW_HEIGHT - height / 2.0).max(0.0));
+            }
+        }
+    }
     let selected_entry = (*selected).and_then(|(frame, seq)| {
         entries
             .iter()
@@ -956,7 +974,12 @@ pub fn app(props: &AppProps) -> Html {
             let id = (entry.frame, entry.seq());
             let select = {
                 let selected = selected.clone();
-                Callback::from(move |_| selected.set(Some(id)))
+                let side = side.clone();
+                // Choosing a record shows it, whatever the side pane showed.
+                Callback::from(move |_| {
+                    selected.set(Some(id));
+                    side.set(Side::Details);
+                })
             };
             row(RowProps {
                 entry,
