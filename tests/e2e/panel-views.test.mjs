@@ -134,11 +134,17 @@ test('the list stays virtual with thousands of records, follows the live tail, a
     const panel = await openPanel(browser, await tabIdFor(browser, url, page));
     await panel.setViewportSize({ width: 1280, height: 800 });
     await panel.selectOption('[data-testid="cap-select"]', '10000');
-    await client.evaluate(() => window.burst(4000, 250, 20));
-    await panel.waitForFunction(() => /^10000 records$/.test(document.querySelector('[data-testid="record-count"]').textContent), null, { timeout: 60000 });
-    await panel.waitForSelector('[data-testid="evicted-count"]');
-    const evicted = Number((await panel.textContent('[data-testid="evicted-count"]')).replace(/[^0-9]/g, ''));
-    assert.equal(evicted, 12000 - 10000);
+    await client.evaluate(() => window.burst(4000, 100, 20));
+    await panel.waitForSelector('[data-testid="evicted-count"]', { timeout: 60000 });
+    // Every one of the 12,000 records is kept, over the cap, or counted as lost in the page (a
+    // busy machine may capture faster than the panel takes): none is unaccounted for.
+    const count = (id) => panel.$eval(`[data-testid="${id}"]`, (e) => Number(e.textContent.replace(/[^0-9]/g, ''))).catch(() => 0);
+    await panel.waitForFunction(() => {
+      const number = (id) => Number(document.querySelector(`[data-testid="${id}"]`)?.textContent.replace(/[^0-9]/g, '') || 0);
+      return number('record-count') + number('evicted-count') + number('dropped-count') === 12000;
+    }, null, { timeout: 60000 });
+    assert.equal(await count('record-count'), 10000);
+    assert.ok(await count('evicted-count') > 0);
     assert.ok(await rowCount(panel) < 200, 'only the rows in view are in the page');
     await panel.waitForFunction(() => { const l = document.querySelector('.list'); return l.scrollTop + l.clientHeight >= l.scrollHeight - 4; }, null, { timeout: 5000 });
 
