@@ -159,7 +159,7 @@ fn site_of(store: &Store) -> Option<String> {
         .frames()
         .iter()
         .rev()
-        .find(|frame| frame.info.is_top)
+        .find(|frame| crate::store::is_tab_top(&frame.info))
         .map(|frame| frame.info.origin.clone())
 }
 

@@ -42,7 +42,11 @@ pub fn capture_of(
         .iter()
         .map(|entry| (entry.frame as usize, entry.record()))
         .collect();
-    let top = store.frames().iter().rev().find(|f| f.info.is_top);
+    let top = store
+        .frames()
+        .iter()
+        .rev()
+        .find(|f| crate::store::is_tab_top(&f.info));
     let dropped: BTreeMap<String, u64> = store
         .frames()
         .iter()
@@ -100,7 +104,7 @@ pub fn file_name(store: &Store, exported_at: f64) -> String {
         .frames()
         .iter()
         .rev()
-        .find(|f| f.info.is_top)
+        .find(|f| crate::store::is_tab_top(&f.info))
         .map(|f| {
             f.info
                 .origin

@@ -241,6 +241,12 @@ fn interaction_ids(record: &Record) -> Box<[Box<str>]> {
     ids.into_boxed_slice()
 }
 
+/// The top frame of the inspected tab itself: a popup it opened is a top frame too (of its own
+/// tab), and its arrival is no navigation.
+pub fn is_tab_top(info: &FrameInfo) -> bool {
+    info.is_top && !info.placement.has_opener
+}
+
 /// What one batch did to the store.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Applied {
@@ -304,7 +310,7 @@ impl Store {
             batch.frame.browser_frame_id = Some(browser_frame_id.into());
         }
         let mut applied = Applied::default();
-        if batch.frame.is_top && !self.preserve_log && self.is_new_top(&batch.frame) {
+        if is_tab_top(&batch.frame) && !self.preserve_log && self.is_new_top(&batch.frame) {
             // A new top document: the inspected page navigated or reloaded. What was captured
             // before it started belongs to the old page; the new page's other frames may have
             // sent their first records already, and they stay.
@@ -363,7 +369,7 @@ impl Store {
     }
 
     fn is_new_top(&self, info: &FrameInfo) -> bool {
-        !self.frame_index.contains_key(&info.key) && self.frames.iter().any(|f| f.info.is_top)
+        !self.frame_index.contains_key(&info.key) && self.frames.iter().any(|f| is_tab_top(&f.info))
     }
 
     fn enforce_cap(&mut self) {

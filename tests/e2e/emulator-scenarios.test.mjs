@@ -189,8 +189,12 @@ test('connection down, a toast button, a dialog and a popup app', () =>
     // The dialog's app got its own frameId, in its own frame.
     const dialogUrl = appFrame(page, 'wweCustomDialog1').url();
     assert.ok(rows.some((r) => r.kind === 'frame-id' && r['frame-url'] === dialogUrl), formatRows(rows));
-    // The popup's requests reach this tab's Workspace page (waited for above); its answers go to
-    // the popup's own tab.
+    // The popup's requests reach this tab's Workspace page; its answers reach the popup's own tab,
+    // which the panel of the tab that opened it shows too: they pair, and the popup is a frame.
+    const paired = await waitForPanel(panel, (rows) => rows.some((r) => r['frame-url'].includes('role=popup') && r.kind === 'response')
+      && rows.filter((r) => r.kind === 'request' && r.source === 'other').every((r) => r['exchange-state'] === 'answered'),
+    { what: 'the popup\'s requests answered in its own frame' });
+    assert.ok(paired.filter((r) => r.kind === 'request' && r.source === 'other').length > 0, formatRows(paired));
     await popup.close();
   }));
 

@@ -149,6 +149,17 @@ fn a_navigation_keeps_what_the_new_page_s_frames_sent_before_its_top_frame_did()
 }
 
 #[test]
+fn a_popup_the_tab_opened_is_no_navigation() {
+    let mut store = Store::default();
+    store.apply(batch("top1", 0, vec![record(0, 1.0)]), -1);
+    let mut popup = batch("top-popup", 0, vec![record(0, 5.0)]);
+    popup.frame.placement.has_opener = true;
+    popup.frame.started = 4.0;
+    assert!(!store.apply(popup, -1).cleared_by_navigation);
+    assert_eq!(times(&store), [1.0, 5.0]);
+}
+
+#[test]
 fn a_new_top_document_clears_the_log_unless_it_is_preserved() {
     let mut store = Store::default();
     store.apply(batch("top1", 0, vec![record(0, 1.0)]), -1);
