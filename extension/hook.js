@@ -145,19 +145,26 @@
     return true;
   };
 
-  // The record's JSON text (docs/formats.md). Plain JSON keeps the text taken on delivery; other
-  // data is described with placeholders, from its copy when one was taken.
-  const describe = ({ event, wall, snapshot, copied }, frameUrl) => {
+  // The record's JSON text (docs/formats.md). Plain JSON keeps the text taken on delivery, in a
+  // line built by hand (this runs for every message: the frame's part is made once per batch,
+  // an origin's once); other data is described with placeholders, from its copy when one was taken.
+  let originText = ['', '""'];
+  const quotedOrigin = (origin) => {
+    if (originText[0] !== origin) originText = [origin, toJson(origin)];
+    return originText[1];
+  };
+  const describe = ({ event, wall, snapshot, copied }, frameUrl, framePart) => {
     const [source, childIndex] = relation(event.source);
-    const record = {
-      v: 1, time: timeOrigin + event.timeStamp, wall, frameUrl, frameOrigin, isTop,
-      origin: event.origin, source, childIndex, ports: event.ports ? event.ports.length : 0,
-      data: null,
-    };
+    const time = timeOrigin + event.timeStamp;
+    const ports = event.ports ? event.ports.length : 0;
     const data = copied !== undefined ? copied : event.data;
     if (snapshot !== undefined && plainJson(data, 0)) {
-      return toJson(record).slice(0, -'null}'.length) + snapshot + '}';
+      return `{"v":1,"time":${toJson(time)},"wall":${toJson(wall)}${framePart},"origin":${quotedOrigin(event.origin)},"source":"${source}"${childIndex === undefined ? '' : `,"childIndex":${childIndex}`},"ports":${ports},"data":${snapshot}}`;
     }
+    const record = {
+      v: 1, time, wall, frameUrl, frameOrigin, isTop, origin: event.origin, source, childIndex, ports,
+      data: null,
+    };
     try {
       record.data = safe(data, [], { nodes: MAX_NODES });
     } catch (error) {
@@ -173,9 +180,10 @@
     // Reading location is costly: once per batch (a same-document URL change within one batch
     // is credited to its end).
     const frameUrl = location.href;
+    const framePart = `,"frameUrl":${toJson(frameUrl)},"frameOrigin":${toJson(frameOrigin)},"isTop":${isTop}`;
     const records = [];
     for (const entry of entries) {
-      try { records.push(describe(entry, frameUrl)); } catch (_) { dropped++; }
+      try { records.push(describe(entry, frameUrl, framePart)); } catch (_) { dropped++; }
     }
     if (!held) {
       if (records.length) send('scapi-inspector:records', records.join('\n'));
