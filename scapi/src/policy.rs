@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod engine;
+mod finding_groups;
 pub mod limiter;
 pub mod options;
 pub mod origins;
