@@ -737,9 +737,7 @@ impl Holdings {
         let missing = |written_only: bool| -> Vec<String> {
             held.map(|held| {
                 held.iter()
-                    .filter(|(key, written)| {
-                        !present.contains(key) && (!written_only || **written)
-                    })
+                    .filter(|(key, written)| !present.contains(key) && (!written_only || **written))
                     .map(|(key, _)| key.clone())
                     .collect()
             })
