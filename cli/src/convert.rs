@@ -13,7 +13,7 @@
 use crate::input::{Entry, Receiver};
 use crate::json::write_record;
 use crate::source::{sniff, stream, Event, Format, InputFrom, InputPath, Item, StreamError};
-use crate::spill::{keep, Spill, SpillDir};
+use crate::spill::{keep, merge_in_order, Spill, SpillDir, MERGED_PARTS};
 use scapi::correlate::correlate;
 use scapi::findings::{find, Finding};
 use scapi::har::channel::{channel_of, ChannelKey, ChannelResolver, FrameIds};
@@ -22,8 +22,7 @@ use scapi::har::{CaptureMeta, ExportOptions, HarWriter, Tool};
 use scapi::{FrameInfo, HookRecord, Record};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 
@@ -116,10 +115,6 @@ fn problem(errors: &mut dyn Write, line: usize, text: &str) {
     let _ = writeln!(errors, "line {line}: {text}");
 }
 
-/// A HAR with more entries than this is written entry by entry rather than merged back into
-/// capture order (each entry needs an open file during the merge).
-const MERGED_ENTRIES: usize = 256;
-
 /// JSON lines or raw lines: one pass, each record written as it is read. A HAR holds its records
 /// entry by entry (channel by channel), each entry in capture order; they are spilled per entry
 /// and merged back into capture order.
@@ -193,63 +188,23 @@ fn to_lines(
     })
 }
 
-/// Writes the spilled lines of `entries` parts (`index\tline`, each part in index order) in
-/// index order.
+/// Writes the spilled lines of `entries` parts in capture order (see [`merge_in_order`]).
 fn merge(
     spill: &Spill<'_>,
     entries: usize,
     out: &mut dyn Write,
     errors: &mut dyn Write,
 ) -> io::Result<()> {
-    let open = |part: usize| -> io::Result<Option<io::Split<BufReader<File>>>> {
-        match File::open(spill.path(part)) {
-            Ok(file) => Ok(Some(BufReader::with_capacity(64 * 1024, file).split(b'\n'))),
-            // An entry without messages has no part.
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(error) => Err(error),
-        }
-    };
-    let split = |line: Vec<u8>| -> (u64, Vec<u8>) {
-        let tab = line.iter().position(|&b| b == b'\t').unwrap_or(0);
-        let index = std::str::from_utf8(&line[..tab])
-            .ok()
-            .and_then(|text| text.parse().ok())
-            .unwrap_or(0);
-        (index, line[tab + 1..].to_vec())
-    };
-    if entries > MERGED_ENTRIES {
+    if entries > MERGED_PARTS {
         let _ = writeln!(
             errors,
             "note: {entries} HAR entries: records are written entry by entry, not in capture order"
         );
-        for part in 0..entries {
-            for line in open(part)?.into_iter().flatten() {
-                out.write_all(&split(line?).1)?;
-                out.write_all(b"\n")?;
-            }
-        }
-        return Ok(());
     }
-    let mut readers = Vec::new();
-    let mut next = BinaryHeap::new();
-    for part in 0..entries {
-        if let Some(mut lines) = open(part)? {
-            if let Some(line) = lines.next() {
-                let (index, text) = split(line?);
-                next.push(Reverse((index, readers.len(), text)));
-            }
-            readers.push(lines);
-        }
-    }
-    while let Some(Reverse((_, reader, text))) = next.pop() {
-        out.write_all(&text)?;
-        out.write_all(b"\n")?;
-        if let Some(line) = readers[reader].next() {
-            let (index, text) = split(line?);
-            next.push(Reverse((index, reader, text)));
-        }
-    }
-    Ok(())
+    merge_in_order(spill, entries, &mut |line| {
+        out.write_all(line)?;
+        out.write_all(b"\n")
+    })
 }
 
 fn write_json_line(

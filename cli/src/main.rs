@@ -1,7 +1,9 @@
 //! `scapi-inspect`: the SCAPI Inspector's decoding on the command line, for captures saved from
 //! the extension, logs, or payloads pasted from a bug report: decode them, convert them (raw
-//! capture, JSON lines, HAR) and sum them up. See `docs/cli.md`.
+//! capture, JSON lines, HAR), sum them up and check them against Workspace's options. See
+//! `docs/cli.md`.
 
+mod check;
 mod convert;
 mod decode;
 mod input;
@@ -12,15 +14,17 @@ mod spill;
 mod summary;
 mod table;
 
+use check::CheckFormat;
 use clap::{Args, Parser, Subcommand};
 use convert::Target;
 use decode::{Failure, Options, OutputFormat};
 use input::InputFormat;
 use scapi::har::ExportOptions;
+use scapi::policy::{parse_options, OptionError};
 use source::{InputFrom, InputPath};
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Decode Genesys Workspace Service Client API (SCAPI) postMessage traffic.
@@ -40,6 +44,7 @@ enum Command {
     Decode(DecodeArgs),
     Convert(ConvertArgs),
     Summary(SummaryArgs),
+    Check(CheckArgs),
 }
 
 const DECODE_HELP: &str = "\
@@ -182,6 +187,62 @@ struct SummaryArgs {
     format: summary::SummaryFormat,
 }
 
+const CHECK_HELP: &str = "\
+Check a log against Workspace's Service Client API options (service-client-api.* of \
+[interaction-workspace]: accepted origins and their filters, rate limits and quarantine, \
+user-data read-allowed and write-allowed): for each request, subscribe and unsubscribe, what \
+Workspace does under those options (the verdict), what the log shows (answered, an error, the \
+rate-limit error, no answer within the client's 10 s, a late answer, pending), and whether they \
+agree; for each result or event, the userData keys read-allowed hides in it, or shows although \
+it hides them. Then the counts and the findings (what to change in the options, or why the \
+options in force are probably not the ones given).
+
+The log is a HAR or lines (raw capture records, payloads, or `decode` output), as `summary` \
+reads it. The options file is what the panel accepts: key=value lines, an ini file, a copied \
+options table, or JSON.";
+
+const CHECK_AFTER_HELP: &str = "\
+Output:
+  --format json (the default when standard output is not a terminal): one JSON object per check \
+as soon as it is settled ({\"check\":\"request\",\"line\":…} or {\"check\":\"read\",…}; a HAR \
+names records by \"index\", their place in the capture), then one {\"summary\":…} object.
+  --format table (the default on a terminal): a row per check, then the counts and findings.
+  A request is settled by its first answer, or once 10 s of the log's time passed without one; \
+a later answer revises it (a second line, \"revised\":true).
+
+Memory:
+  One pass in bounded memory, whatever the size of the log: only requests waiting for their \
+answer (10 s of the log), the 10,000 latest settled ones, reads waiting for an earlier write, \
+each interaction's userData keys and 20 example records per finding are kept. A HAR's records, \
+grouped by channel, are first put back in capture order through temporary files.
+
+Exit status:
+  0  every request and read agrees with the options (or there was nothing to judge)
+  1  some disagree (the options in force are probably not the ones given), or some lines could \
+not be read (each one is named on standard error)
+  2  usage error; the options file cannot be read or has errors (each named as \
+FILE:line:column: option: problem); the log cannot be opened or read, or is not a capture";
+
+/// Check a log against Workspace options: each request's verdict against what the log shows.
+#[derive(Args)]
+#[command(long_about = CHECK_HELP, after_help = CHECK_AFTER_HELP)]
+struct CheckArgs {
+    /// The log to read; standard input when absent or `-`
+    file: Option<PathBuf>,
+
+    /// The Workspace options (service-client-api.*) to check against
+    #[arg(long, value_name = "FILE")]
+    options: PathBuf,
+
+    /// How to write the checks (table on a terminal, else json)
+    #[arg(long, value_enum)]
+    format: Option<CheckFormat>,
+
+    /// How to read the log (detected by default)
+    #[arg(long, value_enum, default_value_t = InputFrom::Auto)]
+    from: InputFrom,
+}
+
 /// Exit status for a usage error or an input that cannot be read (clap's own usage errors use 2
 /// too).
 const EXIT_FAILURE: u8 = 2;
@@ -193,6 +254,7 @@ fn main() -> ExitCode {
         Command::Decode(args) => run_decode(args),
         Command::Convert(args) => run_convert(args),
         Command::Summary(args) => run_summary(args),
+        Command::Check(args) => run_check(args),
     }
 }
 
@@ -295,7 +357,80 @@ fn run_summary(args: SummaryArgs) -> ExitCode {
     )
 }
 
-/// The exit status of `convert` and `summary`, with the closing message on standard error.
+fn run_check(args: CheckArgs) -> ExitCode {
+    let options_name = args.options.display().to_string();
+    let text = match std::fs::read_to_string(&args.options) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("scapi-inspect: cannot read {options_name}: {error}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    let parsed = match parse_options(&text) {
+        Ok(parsed) => parsed,
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{}", option_problem(&args.options, problem));
+            }
+            eprintln!(
+                "scapi-inspect: {options_name}: {} problem(s) in the options: nothing was checked",
+                problems.len()
+            );
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    for note in &parsed.notes {
+        eprintln!("{options_name}:{}: note: {}", note.line, note.note);
+    }
+    let input = InputPath::new(args.file.as_deref());
+    let stdout = io::stdout();
+    let format = args.format.unwrap_or(if stdout.is_terminal() {
+        CheckFormat::Table
+    } else {
+        CheckFormat::Json
+    });
+    let options = check::Options {
+        from: args.from,
+        format,
+    };
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = check::run(
+        &options,
+        parsed.options,
+        &input,
+        &mut out,
+        &mut io::stderr().lock(),
+    );
+    drop(out);
+    match result {
+        Ok(report) if report.bad_lines == 0 && report.disagreements > 0 => {
+            eprintln!(
+                "scapi-inspect: {} check(s) disagree with the options in {options_name}",
+                report.disagreements
+            );
+            ExitCode::from(EXIT_BAD_LINES)
+        }
+        result => finish(
+            &input,
+            result.map(|report| (report.records, report.bad_lines)),
+        ),
+    }
+}
+
+/// `FILE:line:column: option: problem`, as compilers name a place in a file.
+fn option_problem(path: &Path, problem: &OptionError) -> String {
+    let mut text = format!("{}:{}", path.display(), problem.line);
+    if let Some(column) = problem.column {
+        text.push_str(&format!(":{column}"));
+    }
+    if let Some(option) = &problem.option {
+        text.push_str(&format!(": {option}"));
+    }
+    text.push_str(&format!(": {}", problem.problem));
+    text
+}
+
+/// The exit status of `convert`, `summary` and `check`, with the closing message on standard error.
 fn finish(input: &InputPath, result: Result<(u64, u64), convert::Failure>) -> ExitCode {
     match result {
         Ok((_, 0)) => ExitCode::SUCCESS,
@@ -328,6 +463,50 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn check_help_states_exit_codes_output_and_memory() {
+        let mut command = Cli::command();
+        let help = command
+            .find_subcommand_mut("check")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        // Wrapped to the width: compare words.
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        for needed in [
+            "Exit status:",
+            "some disagree",
+            "FILE:line:column: option: problem",
+            "bounded memory",
+            "--options <FILE>",
+        ] {
+            assert!(help.contains(needed), "`{needed}` missing from:\n{help}");
+        }
+    }
+
+    #[test]
+    fn an_option_problem_is_named_by_file_line_and_column() {
+        let problem = OptionError {
+            line: 3,
+            column: Some(12),
+            option: Some("service-client-api.rate-limit".into()),
+            problem: "`-5` is negative".into(),
+        };
+        assert_eq!(
+            option_problem(Path::new("ws.ini"), &problem),
+            "ws.ini:3:12: service-client-api.rate-limit: `-5` is negative"
+        );
+        let without = OptionError {
+            column: None,
+            option: None,
+            ..problem
+        };
+        assert_eq!(
+            option_problem(Path::new("ws.ini"), &without),
+            "ws.ini:3: `-5` is negative"
+        );
     }
 
     #[test]

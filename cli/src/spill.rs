@@ -1,9 +1,11 @@
 //! A temporary directory of spill files, removed when dropped: `convert --to har` groups a
-//! capture's messages by channel there (and keeps standard input there to read it twice).
+//! capture's messages by channel there (and keeps standard input there to read it twice);
+//! `convert` and `check` put a HAR's records, grouped by entry, back in capture order from there.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -87,6 +89,63 @@ impl<'d> Spill<'d> {
         }
         Ok(())
     }
+}
+
+/// Parts beyond this many are handed on part by part rather than merged into one order (each
+/// part needs an open file during the merge).
+pub const MERGED_PARTS: usize = 256;
+
+/// Hands on the lines of `parts` parts, each line `index\tline` and each part in index order,
+/// merged into index order (the lines without their index); with more than [`MERGED_PARTS`]
+/// parts, part by part.
+pub fn merge_in_order(
+    spill: &Spill<'_>,
+    parts: usize,
+    on_line: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let open = |part: usize| -> io::Result<Option<io::Split<BufReader<File>>>> {
+        match File::open(spill.path(part)) {
+            Ok(file) => Ok(Some(BufReader::with_capacity(64 * 1024, file).split(b'\n'))),
+            // A part nothing was written to has no file.
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(error),
+        }
+    };
+    let split = |line: Vec<u8>| -> (u64, Vec<u8>) {
+        let tab = line.iter().position(|&b| b == b'\t').unwrap_or(0);
+        let index = std::str::from_utf8(&line[..tab])
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(0);
+        (index, line[tab + 1..].to_vec())
+    };
+    if parts > MERGED_PARTS {
+        for part in 0..parts {
+            for line in open(part)?.into_iter().flatten() {
+                on_line(&split(line?).1)?;
+            }
+        }
+        return Ok(());
+    }
+    let mut readers = Vec::new();
+    let mut next = BinaryHeap::new();
+    for part in 0..parts {
+        if let Some(mut lines) = open(part)? {
+            if let Some(line) = lines.next() {
+                let (index, text) = split(line?);
+                next.push(Reverse((index, readers.len(), text)));
+            }
+            readers.push(lines);
+        }
+    }
+    while let Some(Reverse((_, reader, text))) = next.pop() {
+        on_line(&text)?;
+        if let Some(line) = readers[reader].next() {
+            let (index, text) = split(line?);
+            next.push(Reverse((index, reader, text)));
+        }
+    }
+    Ok(())
 }
 
 /// Copies `input` into a file of `dir`, for reading it more than once.

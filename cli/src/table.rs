@@ -162,7 +162,7 @@ fn duration(ms: f64) -> String {
 }
 
 /// `HH:MM:SS.mmm` in UTC from epoch milliseconds.
-fn clock_time(epoch_ms: f64) -> String {
+pub fn clock_time(epoch_ms: f64) -> String {
     if !epoch_ms.is_finite() {
         return "-".to_owned();
     }
@@ -229,7 +229,7 @@ fn page(url: &str) -> &str {
 }
 
 /// At most `max` characters, the last one an ellipsis when cut.
-fn cut(text: &str, max: usize) -> String {
+pub fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

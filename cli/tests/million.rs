@@ -1,5 +1,5 @@
-//! The 1,000,000-message measurement: `summary` and `convert --to har` on a generated raw capture
-//! of a million messages, with elapsed time and peak memory (VmHWM) of each run. Ignored by
+//! The 1,000,000-message measurement: `summary`, `convert --to har` and `check` on a generated raw
+//! capture of a million messages, with elapsed time and peak memory (VmHWM) of each run. Ignored by
 //! default (it takes minutes); run it with a release build:
 //!
 //! ```sh
@@ -9,7 +9,10 @@
 //! The capture is a Workspace top frame and an app it embeds, in the protocol's shapes: requests
 //! (getState, setUserData with user data, voice.dial to a phone number, subscribe), their answers
 //! a few milliseconds later, rate-limit refusals, requests left unanswered, interaction events with
-//! user data, and foreign messages.
+//! user data, and foreign messages. `check` runs with options that refuse a good share of it:
+//! setUserData writes a key outside write-allowed, voice.dial goes over its rate limit,
+//! voice.pauseRecording is outside the origin's filter, and read-allowed hides a key the events
+//! carry.
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -123,8 +126,17 @@ struct Measure {
     output_bytes: u64,
 }
 
-/// Runs the CLI with `args`, output to `output`, sampling its peak memory until it exits.
-fn measure(args: &[&str], output: &Path) -> Measure {
+/// Options for `check` that refuse or limit a good share of the generated requests.
+const CHECK_OPTIONS: &str = "[interaction-workspace]
+service-client-api.accepted-web-content-origins = https://crm.example (agent.*, interaction.*, voice.dial)
+service-client-api.rate-limit.voice.dial = 100
+service-client-api.user-data.read-allowed = CustomerId
+service-client-api.user-data.write-allowed = CustomerId
+";
+
+/// Runs the CLI with `args`, output to `output`, sampling its peak memory until it exits with
+/// `expected_status`.
+fn measure(args: &[&str], output: &Path, expected_status: i32) -> Measure {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_scapi-inspect"))
         .args(args)
@@ -142,7 +154,7 @@ fn measure(args: &[&str], output: &Path) -> Measure {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    assert!(status.success(), "{args:?}: {status}");
+    assert_eq!(status.code(), Some(expected_status), "{args:?}: {status}");
     Measure {
         elapsed: started.elapsed(),
         peak_mib: peak as f64 / 1024.0,
@@ -167,21 +179,56 @@ fn a_million_messages_in_bounded_memory() {
     let capture_arg = capture.to_str().unwrap();
     let summary_out = dir.join("million-summary.json");
     let har = dir.join("million.har");
+    let options = dir.join("million-options.ini");
+    std::fs::write(&options, CHECK_OPTIONS).unwrap();
+    let options_arg = options.to_str().unwrap();
+    let check_out = dir.join("million-check.jsonl");
+    let har_check_out = dir.join("million-har-check.jsonl");
+    // `check` exits 1: the log disagrees with these options (answers to refused requests).
     let runs = [
         (
             "summary (raw lines)",
             vec!["summary", "--format", "json", capture_arg],
             summary_out.clone(),
+            0,
+        ),
+        (
+            "check (raw lines)",
+            vec![
+                "check",
+                "--options",
+                options_arg,
+                "--format",
+                "json",
+                capture_arg,
+            ],
+            check_out.clone(),
+            1,
         ),
         (
             "convert --to har",
             vec!["convert", "--to", "har", capture_arg],
             har.clone(),
+            0,
         ),
         (
             "summary (the HAR)",
             vec!["summary", "--format", "json", har.to_str().unwrap()],
             dir.join("million-har-summary.json"),
+            0,
+        ),
+        (
+            "check (the HAR)",
+            vec![
+                "check",
+                "--options",
+                options_arg,
+                "--format",
+                "json",
+                har.to_str().unwrap(),
+            ],
+            har_check_out.clone(),
+            1,
         ),
         (
             "convert HAR --to raw",
@@ -193,6 +240,7 @@ fn a_million_messages_in_bounded_memory() {
                 har.to_str().unwrap(),
             ],
             dir.join("million-again.jsonl"),
+            0,
         ),
     ];
     println!(
@@ -200,8 +248,8 @@ fn a_million_messages_in_bounded_memory() {
         "run", "elapsed", "peak memory", "output"
     );
     let mut measures = Vec::new();
-    for (label, args, output) in &runs {
-        let figures = measure(args, output);
+    for (label, args, output, status) in &runs {
+        let figures = measure(args, output, *status);
         println!(
             "{label:<22} {:>8.1} s {:>8.1} MiB {:>9.0} MB",
             figures.elapsed.as_secs_f64(),
@@ -220,6 +268,37 @@ fn a_million_messages_in_bounded_memory() {
             .unwrap();
     assert_eq!(har_summary["records"], MESSAGES as u64);
     assert_eq!(har_summary["requests"], summary["requests"]);
+    // check: every request judged once (plus revisions), with a good share refused or limited;
+    // the HAR gives the same figures.
+    let last_line = |path: &Path| -> serde_json::Value {
+        let text = std::fs::read_to_string(path).unwrap();
+        serde_json::from_str(text.lines().last().unwrap()).unwrap()
+    };
+    let check = last_line(&check_out)["summary"].clone();
+    let calls: u64 = summary["requests"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|figures| figures["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(check["requests"], calls);
+    assert_eq!(check["closedEarly"], 0);
+    let verdicts = check["byVerdict"].as_object().unwrap();
+    let refused: u64 = verdicts
+        .iter()
+        .filter(|(verdict, _)| *verdict != "allowed")
+        .map(|(_, count)| count.as_u64().unwrap())
+        .sum();
+    println!("check: {calls} requests, {refused} refused or limited, verdicts {verdicts:?}");
+    assert!(refused * 4 > calls, "{refused} of {calls}");
+    let mut har_check = last_line(&har_check_out)["summary"].clone();
+    let mut lines_check = check.clone();
+    for summary in [&mut har_check, &mut lines_check] {
+        for key in ["findings", "format", "input"] {
+            summary.as_object_mut().unwrap().remove(key);
+        }
+    }
+    assert_eq!(har_check, lines_check);
     // Bounded: far below the input (356 MB) and the HAR (776 MB).
     for figures in &measures {
         assert!(figures.peak_mib < 64.0, "peak {:.1} MiB", figures.peak_mib);
@@ -240,6 +319,9 @@ fn a_million_messages_in_bounded_memory() {
         assert_eq!(converted, original);
     }
     for path in [
+        check_out,
+        har_check_out,
+        options,
         dir.join("million-again.jsonl"),
         capture,
         har,

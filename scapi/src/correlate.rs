@@ -19,7 +19,7 @@ use std::collections::HashMap;
 pub const CLIENT_TIMEOUT_MS: f64 = 10_000.0;
 
 /// Clock skew tolerated between two frames' timestamps (separate processes).
-const SKEW_MS: f64 = 50.0;
+pub(crate) const SKEW_MS: f64 = 50.0;
 
 /// One record of a capture, named by its frame (document instance) and position.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -431,21 +431,35 @@ fn settle(exchange: &mut Exchange, now: f64) {
     let Some(requested_at) = exchange.requested_at else {
         return;
     };
-    exchange.state = match exchange.answered_at {
-        Some(answered_at) => {
-            let latency = (answered_at - requested_at).max(0.0);
-            exchange.latency_ms = Some(latency);
-            if latency > CLIENT_TIMEOUT_MS {
-                ExchangeState::Late
-            } else if exchange.error_message.is_some() {
-                ExchangeState::Failed
-            } else {
-                ExchangeState::Answered
-            }
+    exchange.latency_ms = exchange
+        .answered_at
+        .map(|answered_at| (answered_at - requested_at).max(0.0));
+    exchange.state = settled_state(
+        requested_at,
+        exchange.answered_at,
+        exchange.error_message.is_some(),
+        now,
+    );
+}
+
+/// How a request sent at `requested_at` stands at `now`, given its first answer (when it came,
+/// and whether it was a failure): what the vendor's client makes of it. Shared with the streaming
+/// policy checker, which settles requests one by one.
+pub(crate) fn settled_state(
+    requested_at: f64,
+    answered_at: Option<f64>,
+    failed: bool,
+    now: f64,
+) -> ExchangeState {
+    match answered_at {
+        Some(answered_at) if (answered_at - requested_at).max(0.0) > CLIENT_TIMEOUT_MS => {
+            ExchangeState::Late
         }
+        Some(_) if failed => ExchangeState::Failed,
+        Some(_) => ExchangeState::Answered,
         None if now - requested_at > CLIENT_TIMEOUT_MS => ExchangeState::TimedOut,
         None => ExchangeState::Pending,
-    };
+    }
 }
 
 fn follow_subscriptions(

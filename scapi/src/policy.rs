@@ -9,9 +9,12 @@
 //! * [`engine`]: [`engine::PolicyEngine`], the one engine the emulator enforces with and the audit
 //!   explains with.
 //! * [`audit`]: verdicts for a capture, expected against observed, and inference without options.
+//! * [`checker`]: the same verdicts for a capture read once, in time order and bounded memory.
 
 pub mod audit;
+pub mod checker;
 pub mod engine;
+mod finding_groups;
 pub mod limiter;
 pub mod options;
 pub mod origins;

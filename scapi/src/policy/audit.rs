@@ -4,13 +4,14 @@
 //! options in force.
 
 use super::engine::{Expected, PolicyEngine, Verdict};
+use super::finding_groups::{hidden_keys_finding, PolicyFindingGroups};
 use super::limiter::{window_of, window_start, LimitKind};
 use super::options::{
     WorkspaceOptions, ACCEPTED_ORIGINS, QUARANTINE_DELAY, RATE_LIMIT, READ_ALLOWED, WRITE_ALLOWED,
 };
 use super::origins::JWT_REQUEST;
 use crate::correlate::{Client, Correlation, Exchange, ExchangeState, RecordRef};
-use crate::facts::{as_refs, facts_of, Detail, Facts};
+use crate::facts::{as_refs, facts_of, Detail, Facts, UserDataSeen, UserDataWrite};
 use crate::findings::{Finding, FindingCode, Severity};
 use crate::rate_limit::{parse_rate_limit, RateLimitError};
 use crate::record::{FrameInfo, Record};
@@ -328,7 +329,7 @@ pub fn audit_facts(
     let mut engine = options.cloned().map(PolicyEngine::new);
     let mut requests = Vec::with_capacity(arrivals.len());
     for arrival in &arrivals {
-        let verdict = engine.as_mut().map(|engine| judge(engine, arrival));
+        let verdict = engine.as_mut().map(|engine| judge(engine, arrival.facts));
         let observed = observe(arrival.exchange);
         let agreement = match &verdict {
             Some(verdict) => compare(&arrival.name, verdict, &observed),
@@ -364,12 +365,14 @@ pub fn audit_facts(
     audit
 }
 
-fn judge(engine: &mut PolicyEngine, arrival: &Arrival) -> Verdict {
-    match &arrival.facts.detail {
+/// What Workspace does with a request, subscribe or unsubscribe (these: by origin only), judged
+/// at its arrival on Workspace's wall clock.
+pub(crate) fn judge(engine: &mut PolicyEngine, call: &Facts) -> Verdict {
+    match &call.detail {
         Detail::Request { write, .. } => {
-            engine.judge_write(&arrival.origin, &arrival.name, write.as_ref(), arrival.at)
+            engine.judge_write(&call.origin, &call.name, write.as_ref(), call.wall)
         }
-        _ => match engine.origin_verdict(&arrival.origin) {
+        _ => match engine.origin_verdict(&call.origin) {
             Ok(rule) => Verdict::Allowed {
                 rule,
                 pattern: None,
@@ -381,13 +384,19 @@ fn judge(engine: &mut PolicyEngine, arrival: &Arrival) -> Verdict {
 }
 
 fn observe(exchange: Option<&Exchange>) -> Observed {
-    let Some(exchange) = exchange else {
-        return Observed::Unpaired;
-    };
-    match exchange.state {
+    match exchange {
+        Some(exchange) => observed_of(exchange.state, exchange.error_message.as_deref()),
+        None => Observed::Unpaired,
+    }
+}
+
+/// What the capture shows of a request whose exchange stands in `state`, with the failure text
+/// of its first answer.
+pub(crate) fn observed_of(state: ExchangeState, error_message: Option<&str>) -> Observed {
+    match state {
         ExchangeState::Answered => Observed::Answered,
         ExchangeState::Failed => {
-            let error_message = exchange.error_message.clone().unwrap_or_default();
+            let error_message = error_message.unwrap_or_default().to_owned();
             Observed::Failed {
                 rate_limit: parse_rate_limit(&error_message),
                 error_message,
@@ -401,7 +410,7 @@ fn observe(exchange: Option<&Exchange>) -> Observed {
 }
 
 /// Expected against observed, with what a difference means.
-fn compare(name: &str, verdict: &Verdict, observed: &Observed) -> Agreement {
+pub(crate) fn compare(name: &str, verdict: &Verdict, observed: &Observed) -> Agreement {
     let disagrees = |why: String| Agreement::Disagrees { why };
     match (verdict.expected(), observed) {
         (_, Observed::Pending | Observed::Unpaired) => Agreement::Undecided,
@@ -464,11 +473,33 @@ fn quarantine_words(seconds: Option<u64>, forever: bool) -> String {
 }
 
 /// A quarantine announced by a rate-limit error in the capture.
-struct Announced {
-    request: String,
-    since: f64,
-    until: Option<f64>,
-    evidence: RecordRef,
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Announced {
+    pub(crate) request: String,
+    pub(crate) since: f64,
+    pub(crate) until: Option<f64>,
+    pub(crate) evidence: RecordRef,
+}
+
+impl Announced {
+    /// The quarantine a request arriving `at` announces when `error_message` answers it.
+    pub(crate) fn of(at: f64, evidence: &RecordRef, error_message: &str) -> Option<Announced> {
+        let limit = parse_rate_limit(error_message)?;
+        let seconds = limit
+            .quarantine_seconds
+            .unwrap_or(super::options::DEFAULT_QUARANTINE_SECONDS);
+        Some(Announced {
+            until: (!limit.forever).then_some(at + seconds as f64 * 1000.0),
+            request: limit.request,
+            since: at,
+            evidence: evidence.clone(),
+        })
+    }
+
+    /// Whether a request `name` arriving `at` falls in this quarantine.
+    pub(crate) fn covers(&self, name: &str, at: f64) -> bool {
+        self.request == name && self.since < at && self.until.is_none_or(|until| at < until)
+    }
 }
 
 fn announced_quarantines(arrivals: &[Arrival]) -> Vec<Announced> {
@@ -476,16 +507,7 @@ fn announced_quarantines(arrivals: &[Arrival]) -> Vec<Announced> {
         .iter()
         .filter_map(|arrival| {
             let error = arrival.exchange?.error_message.as_deref()?;
-            let limit = parse_rate_limit(error)?;
-            let seconds = limit
-                .quarantine_seconds
-                .unwrap_or(super::options::DEFAULT_QUARANTINE_SECONDS);
-            Some(Announced {
-                until: (!limit.forever).then_some(arrival.at + seconds as f64 * 1000.0),
-                request: limit.request,
-                since: arrival.at,
-                evidence: arrival.record.clone(),
-            })
+            Announced::of(arrival.at, &arrival.record, error)
         })
         .collect()
 }
@@ -521,29 +543,46 @@ impl<'a> AnswerIndex<'a> {
 }
 
 fn infer_cause(arrival: &Arrival, announced: &[Announced], answers: &AnswerIndex) -> InferredCause {
-    if let Some(quarantine) = announced.iter().find(|q| {
-        q.request == arrival.name
-            && q.since < arrival.at
-            && q.until.is_none_or(|until| arrival.at < until)
-    }) {
+    let quarantine = announced
+        .iter()
+        .find(|q| q.covers(&arrival.name, arrival.at));
+    let answered = arrival.exchange.map(|exchange| AnswersSeen {
+        client: answers.clients.contains(&exchange.client),
+        name: answers
+            .names
+            .contains(&(&exchange.client, arrival.name.as_str())),
+    });
+    cause_of(quarantine, answered)
+}
+
+/// What the capture shows of the answers an app got, for telling why one of its requests got
+/// none.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AnswersSeen {
+    /// The app got an answer to some request.
+    pub(crate) client: bool,
+    /// The app got an answer to a request of this name.
+    pub(crate) name: bool,
+}
+
+/// The probable reason a request got no answer: the announced quarantine it fell in, else what
+/// the app's other answers say (`None`: the request was not paired with an app).
+pub(crate) fn cause_of(
+    quarantine: Option<&Announced>,
+    answered: Option<AnswersSeen>,
+) -> InferredCause {
+    if let Some(quarantine) = quarantine {
         return InferredCause::InQuarantine {
             since: quarantine.since,
             until: quarantine.until,
             evidence: quarantine.evidence.clone(),
         };
     }
-    let Some(exchange) = arrival.exchange else {
-        return InferredCause::Unexplained;
-    };
-    if !answers.clients.contains(&exchange.client) {
-        InferredCause::OriginProbablyRefused
-    } else if answers
-        .names
-        .contains(&(&exchange.client, arrival.name.as_str()))
-    {
-        InferredCause::Unexplained
-    } else {
-        InferredCause::ProbablyOutsideFilter
+    match answered {
+        None => InferredCause::Unexplained,
+        Some(AnswersSeen { client: false, .. }) => InferredCause::OriginProbablyRefused,
+        Some(AnswersSeen { name: true, .. }) => InferredCause::Unexplained,
+        Some(AnswersSeen { .. }) => InferredCause::ProbablyOutsideFilter,
     }
 }
 
@@ -561,8 +600,7 @@ fn user_data_story(
         .map(|(check, arrival)| (&check.record, (check, arrival)))
         .collect();
     let mut interactions: BTreeMap<String, InteractionKeys> = BTreeMap::new();
-    // Keys an interaction holds as far as the capture shows, and whether each was written.
-    let mut holds: HashMap<String, BTreeMap<String, bool>> = HashMap::new();
+    let mut holdings = Holdings::default();
     let mut reads = Vec::new();
     for &&(frame, record) in ordered {
         let this = RecordRef {
@@ -574,18 +612,7 @@ fn user_data_story(
                 let Some((check, _)) = check_of.get(&this) else {
                     continue;
                 };
-                let refused_by_options = matches!(check.verdict, Some(Verdict::KeysRefused { .. }));
-                let refused_now = refused_by_options
-                    || matches!(
-                        check.observed,
-                        Observed::Failed {
-                            rate_limit: None,
-                            ..
-                        }
-                    );
-                let carried_out = !refused_now
-                    && !matches!(check.observed, Observed::NoAnswer)
-                    && check.verdict.as_ref().is_none_or(Verdict::is_allowed);
+                let outcome = WriteOutcome::of(check.verdict.as_ref(), &check.observed);
                 let Some(write) = write else {
                     continue;
                 };
@@ -593,87 +620,34 @@ fn user_data_story(
                     continue;
                 };
                 let entry = interaction(&mut interactions, id);
-                if write.delete {
-                    for key in &write.keys {
-                        if refused_now {
-                            entry.refused.insert(key.clone());
-                        } else if carried_out {
-                            entry.deleted.insert(key.clone());
-                            if let Some(held) = holds.get_mut(id) {
-                                held.remove(key);
-                            }
-                        }
-                    }
-                } else {
-                    for key in &write.keys {
+                for key in &write.keys {
+                    if !write.delete {
                         entry
                             .written
                             .entry(key.clone())
                             .or_default()
                             .push(this.clone());
-                        if refused_now {
-                            entry.refused.insert(key.clone());
-                        }
                     }
-                    if carried_out {
-                        let held = holds.entry(id.clone()).or_default();
-                        for key in &write.keys {
-                            held.insert(key.clone(), true);
-                        }
+                    if outcome.refused {
+                        entry.refused.insert(key.clone());
+                    } else if outcome.carried_out && write.delete {
+                        entry.deleted.insert(key.clone());
                     }
                 }
+                holdings.write(write, outcome.carried_out);
             }
             Detail::Response { user_data, .. } | Detail::Event { user_data, .. } => {
                 for seen in user_data {
-                    let id = seen.interaction_id.clone();
-                    let present = seen.keys.clone();
-                    let held = id.as_ref().and_then(|id| holds.get(id));
-                    let missing = |written_only: bool| -> Vec<String> {
-                        held.map(|held| {
-                            held.iter()
-                                .filter(|(key, written)| {
-                                    !present.contains(key) && (!written_only || **written)
-                                })
-                                .map(|(key, _)| key.clone())
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                    };
-                    let (hidden, unreadable_delivered, probably_hidden) = match options {
-                        Some(options) => (
-                            missing(false)
-                                .into_iter()
-                                .filter(|key| !options.read_allowed.allows(key))
-                                .collect(),
-                            present
-                                .iter()
-                                .filter(|key| !options.read_allowed.allows(key))
-                                .cloned()
-                                .collect(),
-                            Vec::new(),
-                        ),
-                        None => (Vec::new(), Vec::new(), missing(true)),
-                    };
-                    if let Some(id) = &id {
+                    let read = holdings.read(&this, seen, options);
+                    if let Some(id) = &read.interaction_id {
                         let entry = interaction(&mut interactions, id);
-                        entry.read.extend(present.iter().cloned());
-                        entry.hidden.extend(hidden.iter().cloned());
+                        entry.read.extend(read.present.iter().cloned());
+                        entry.hidden.extend(read.hidden.iter().cloned());
                         entry
                             .probably_hidden
-                            .extend(probably_hidden.iter().cloned());
-                        let held = holds.entry(id.clone()).or_default();
-                        for key in &present {
-                            held.entry(key.clone()).or_insert(false);
-                        }
+                            .extend(read.probably_hidden.iter().cloned());
                     }
-                    reads.push(ReadCheck {
-                        record: this.clone(),
-                        interaction_id: id,
-                        present,
-                        hidden,
-                        unreadable_delivered,
-                        probably_hidden,
-                    });
+                    reads.push(read);
                 }
             }
             _ => {}
@@ -692,6 +666,113 @@ fn user_data_story(
         }
     }
     (reads, interactions.into_values().collect())
+}
+
+/// What became of a `userData` write, for the keys its interaction holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct WriteOutcome {
+    /// Refused: by the pasted write-allowed, or failed with an error other than a rate limit.
+    pub(crate) refused: bool,
+    /// Carried out: allowed, and neither refused nor left without an answer.
+    pub(crate) carried_out: bool,
+}
+
+impl WriteOutcome {
+    pub(crate) fn of(verdict: Option<&Verdict>, observed: &Observed) -> WriteOutcome {
+        let refused = matches!(verdict, Some(Verdict::KeysRefused { .. }))
+            || matches!(
+                observed,
+                Observed::Failed {
+                    rate_limit: None,
+                    ..
+                }
+            );
+        WriteOutcome {
+            refused,
+            carried_out: !refused
+                && !matches!(observed, Observed::NoAnswer)
+                && verdict.is_none_or(Verdict::is_allowed),
+        }
+    }
+}
+
+/// The keys each interaction holds as far as the capture shows, and whether each was written
+/// (rather than only seen in a read): what a read is checked against.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Holdings {
+    held: HashMap<String, BTreeMap<String, bool>>,
+}
+
+impl Holdings {
+    /// A write, once its outcome is known.
+    pub(crate) fn write(&mut self, write: &UserDataWrite, carried_out: bool) {
+        let (Some(id), true) = (&write.interaction_id, carried_out) else {
+            return;
+        };
+        if write.delete {
+            if let Some(held) = self.held.get_mut(id) {
+                for key in &write.keys {
+                    held.remove(key);
+                }
+            }
+        } else {
+            let held = self.held.entry(id.clone()).or_default();
+            for key in &write.keys {
+                held.insert(key.clone(), true);
+            }
+        }
+    }
+
+    /// The check of one `userData` of a result or event (`record`); the keys it shows are then
+    /// held.
+    pub(crate) fn read(
+        &mut self,
+        record: &RecordRef,
+        seen: &UserDataSeen,
+        options: Option<&WorkspaceOptions>,
+    ) -> ReadCheck {
+        let id = seen.interaction_id.clone();
+        let present = seen.keys.clone();
+        let held = id.as_ref().and_then(|id| self.held.get(id));
+        let missing = |written_only: bool| -> Vec<String> {
+            held.map(|held| {
+                held.iter()
+                    .filter(|(key, written)| !present.contains(key) && (!written_only || **written))
+                    .map(|(key, _)| key.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let (hidden, unreadable_delivered, probably_hidden) = match options {
+            Some(options) => (
+                missing(false)
+                    .into_iter()
+                    .filter(|key| !options.read_allowed.allows(key))
+                    .collect(),
+                present
+                    .iter()
+                    .filter(|key| !options.read_allowed.allows(key))
+                    .cloned()
+                    .collect(),
+                Vec::new(),
+            ),
+            None => (Vec::new(), Vec::new(), missing(true)),
+        };
+        if let Some(id) = &id {
+            let held = self.held.entry(id.clone()).or_default();
+            for key in &present {
+                held.entry(key.clone()).or_insert(false);
+            }
+        }
+        ReadCheck {
+            record: record.clone(),
+            interaction_id: id,
+            present,
+            hidden,
+            unreadable_delivered,
+            probably_hidden,
+        }
+    }
 }
 
 fn interaction<'a>(
@@ -932,186 +1013,35 @@ fn inference_text(inference: &Inference) -> String {
 }
 
 fn policy_findings(audit: &PolicyAudit, options: Option<&WorkspaceOptions>) -> Vec<Finding> {
-    let mut findings = Vec::new();
     if let Some(options) = options {
-        if !options.is_given(ACCEPTED_ORIGINS) && !audit.requests.is_empty() {
-            findings.push(Finding {
-                code: FindingCode::OptionsIncomplete,
-                severity: Severity::Warning,
-                title: format!("{ACCEPTED_ORIGINS} is not in the pasted options"),
-                records: Vec::new(),
-                problem: "Its default is empty: no origin is accepted, so every request is judged refused.".to_owned(),
-                advice: format!("Paste {ACCEPTED_ORIGINS} too, as set for this Workspace."),
-            });
+        // The groups the streaming checker fills too, here with every record.
+        let mut groups = PolicyFindingGroups::new(usize::MAX);
+        for check in &audit.requests {
+            groups.add_request(check, check.record.clone());
         }
-        refusal_findings(audit, &mut findings);
-        rate_findings(audit, &mut findings);
-        disagreement_findings(audit, &mut findings);
-    } else {
-        inference_findings(audit, &mut findings);
+        for read in &audit.reads {
+            groups.add_read(read, read.record.clone());
+        }
+        for keys in &audit.interactions {
+            for (key, writes) in &keys.written {
+                if !options.read_allowed.allows(key) {
+                    for write in writes {
+                        groups.add_hidden_write(&keys.interaction_id, key, write.clone());
+                    }
+                }
+            }
+        }
+        return groups
+            .findings(options, RecordRef::clone)
+            .into_iter()
+            .map(|(finding, _)| finding)
+            .collect();
     }
-    hidden_key_findings(audit, options.is_some(), &mut findings);
+    let mut findings = Vec::new();
+    inference_findings(audit, &mut findings);
+    probably_hidden_findings(audit, &mut findings);
     findings.sort_by_key(|finding| finding.severity);
     findings
-}
-
-/// The requests of one refusal, its explanation and its advice.
-type RefusalGroup = (Vec<RecordRef>, String, String);
-
-fn refusal_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
-    // Grouped by what to change: one finding per origin, per (origin, request), per key set.
-    let mut groups: BTreeMap<(u8, String, String), RefusalGroup> = BTreeMap::new();
-    for check in &audit.requests {
-        let Some(verdict) = &check.verdict else {
-            continue;
-        };
-        let (rank, subject, advice) = match verdict {
-            Verdict::OriginNotAccepted { origin, .. } => (
-                0,
-                String::new(),
-                format!("Add `{origin}` to {ACCEPTED_ORIGINS} (with a filter in parentheses if the app needs only some requests)."),
-            ),
-            Verdict::OutsideFilter {
-                rule,
-                jwt_needs_explicit,
-                ..
-            } => (
-                1,
-                check.name.clone(),
-                if *jwt_needs_explicit {
-                    format!("Name it explicitly in the entry: `{} ({}{JWT_REQUEST})`.", check.origin, filter_prefix(rule))
-                } else {
-                    format!("Add `{}` (or `{}.*`) to the filter of `{}` in {ACCEPTED_ORIGINS}; the entry is now `{rule}`.", check.name, check.name.split('.').next().unwrap_or(""), check.origin)
-                },
-            ),
-            Verdict::KeysRefused { refused, .. } => (
-                2,
-                refused.join(","),
-                format!("Add {} to {WRITE_ALLOWED}, or stop writing {}.", refused.join(", "), if refused.len() == 1 { "it" } else { "them" }),
-            ),
-            _ => continue,
-        };
-        let entry = groups
-            .entry((rank, check.origin.clone(), subject))
-            .or_insert_with(|| (Vec::new(), verdict.explain(&check.name), advice));
-        entry.0.push(check.record.clone());
-    }
-    for ((rank, origin, subject), (records, problem, advice)) in groups {
-        let count = records.len();
-        let title = match rank {
-            0 => format!("Origin `{origin}` is not accepted: {count} request(s) refused"),
-            1 => format!("`{subject}` is outside the filter of `{origin}` ({count})"),
-            _ => format!("Writing `{subject}` is refused by {WRITE_ALLOWED} ({count})"),
-        };
-        findings.push(Finding {
-            code: FindingCode::PolicyRefused,
-            severity: Severity::Error,
-            title,
-            records,
-            problem,
-            advice,
-        });
-    }
-}
-
-fn filter_prefix(rule: &str) -> String {
-    match rule.split_once('(') {
-        Some((_, inner)) => format!("{}, ", inner.trim_end_matches(')').trim()),
-        None => "*, ".to_owned(),
-    }
-}
-
-fn rate_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
-    for usage in &audit.rates {
-        let predicted: Vec<&QuarantineSpan> =
-            usage.quarantines.iter().filter(|q| q.predicted).collect();
-        if predicted.is_empty() {
-            continue;
-        }
-        let ignored: Vec<RecordRef> = audit
-            .requests
-            .iter()
-            .filter(|check| {
-                check.name == usage.request
-                    && matches!(check.verdict, Some(Verdict::InQuarantine { .. }))
-            })
-            .map(|check| check.record.clone())
-            .collect();
-        let limit_text = match (usage.limit, usage.global_limit) {
-            (Some(limit), _) if limit > 0 => format!(
-                "{} = {limit}",
-                LimitKind::Request.option_name(&usage.request)
-            ),
-            (_, Some(global)) => format!("{RATE_LIMIT} = {global}"),
-            _ => "the limit".to_owned(),
-        };
-        let mut records: Vec<RecordRef> = predicted.iter().map(|q| q.record.clone()).collect();
-        records.extend(ignored.iter().cloned());
-        findings.push(Finding {
-            code: FindingCode::PolicyRateLimit,
-            severity: Severity::Error,
-            title: format!(
-                "`{}` over its rate limit: {} error(s), {} ignored in quarantine",
-                usage.request,
-                predicted.len(),
-                ignored.len()
-            ),
-            records,
-            problem: format!(
-                "Under {limit_text} per fixed minute, the first `{}` over the limit gets the explicit error and the next ones are ignored without an answer until the quarantine ends.",
-                usage.request
-            ),
-            advice: format!(
-                "Space the `{}` requests out (the count restarts each minute on the minute), or raise {limit_text}.",
-                usage.request
-            ),
-        });
-    }
-}
-
-fn disagreement_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
-    let mut groups: BTreeMap<String, Vec<RecordRef>> = BTreeMap::new();
-    for check in &audit.requests {
-        if let Agreement::Disagrees { why } = &check.agreement {
-            groups
-                .entry(why.clone())
-                .or_default()
-                .push(check.record.clone());
-        }
-    }
-    for (why, records) in groups {
-        findings.push(Finding {
-            code: FindingCode::PolicyDisagreement,
-            severity: Severity::Error,
-            title: format!("{} request(s) went otherwise than the pasted options predict", records.len()),
-            records,
-            problem: why,
-            advice: "Check that the pasted options are the ones this Workspace runs with (application, agent group and agent levels can override them), then look at the requests named.".to_owned(),
-        });
-    }
-    let delivered: Vec<&ReadCheck> = audit
-        .reads
-        .iter()
-        .filter(|read| !read.unreadable_delivered.is_empty())
-        .collect();
-    if !delivered.is_empty() {
-        let keys: BTreeSet<&str> = delivered
-            .iter()
-            .flat_map(|read| read.unreadable_delivered.iter().map(String::as_str))
-            .collect();
-        findings.push(Finding {
-            code: FindingCode::PolicyDisagreement,
-            severity: Severity::Error,
-            title: format!("userData keys delivered that the pasted {READ_ALLOWED} hides"),
-            records: delivered.iter().map(|read| read.record.clone()).collect(),
-            problem: format!(
-                "{} reached the app, so the read-allowed in force lets {} through.",
-                keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
-                if keys.len() == 1 { "it" } else { "them" }
-            ),
-            advice: "The options in force are not the ones pasted: check the levels that can override them.".to_owned(),
-        });
-    }
 }
 
 fn inference_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
@@ -1197,16 +1127,10 @@ fn inference_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
     }
 }
 
-fn hidden_key_findings(audit: &PolicyAudit, with_options: bool, findings: &mut Vec<Finding>) {
+/// Without options: keys written, then absent from every read.
+fn probably_hidden_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
     for keys in &audit.interactions {
-        let (hidden, how) = if with_options {
-            (&keys.hidden, "read-allowed hides them")
-        } else {
-            (
-                &keys.probably_hidden,
-                "written, then absent from every read: probably hidden by read-allowed",
-            )
-        };
+        let hidden = &keys.probably_hidden;
         if hidden.is_empty() {
             continue;
         }
@@ -1226,19 +1150,13 @@ fn hidden_key_findings(audit: &PolicyAudit, with_options: bool, findings: &mut V
                     .cloned(),
             )
             .collect();
-        let list = hidden
-            .iter()
-            .map(|k| format!("`{k}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        findings.push(Finding {
-            code: FindingCode::KeysHidden,
-            severity: if with_options { Severity::Info } else { Severity::Warning },
-            title: format!("Interaction {}: {list} not readable", keys.interaction_id),
+        findings.push(hidden_keys_finding(
+            &keys.interaction_id,
+            hidden.iter().map(String::as_str),
+            "written, then absent from every read: probably hidden by read-allowed",
+            Severity::Warning,
             records,
-            problem: format!("{list}: {how}. The app never sees these keys in results or events, although they are attached."),
-            advice: format!("Add the keys to {READ_ALLOWED} if the app must read them."),
-        });
+        ));
     }
 }
 

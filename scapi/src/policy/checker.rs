@@ -1,0 +1,775 @@
+//! The policy applied to a capture read once, in time order and bounded memory: what
+//! [`super::audit::audit_facts`] says of each request and each `userData` read, said as soon as
+//! it is settled, for logs too long to hold (`scapi-inspect check`).
+//!
+//! A request is settled by its first answer (answered, failed, or late when it came after the
+//! client's 10 s), or once 10 s of capture time passed without one ("no answer", what the client
+//! reports as "Request timeout"). An answer that comes after that revises the request's check
+//! (a late answer): it is handed on again, marked revised. A read of `userData` is settled once
+//! every earlier write it depends on is (what the interaction holds depends on whether the writes
+//! were carried out). At the end, requests still waiting are pending (less than 10 s before the
+//! end of the log) or without an answer.
+//!
+//! Kept in memory: requests waiting for an answer (at most
+//! [`crate::summary::OPEN_EXCHANGE_LIMIT`]; beyond that the oldest are settled early as without
+//! an answer), the 10,000 latest settled ones (to tell a late or second answer), reads waiting
+//! for an earlier write, the keys each interaction holds, and per finding its count and its first
+//! [`SAMPLE_LIMIT`] records.
+//!
+//! Pairing is that of [`crate::correlate`] (same client resolution, frameIds, senders no frame
+//! matches looked up by origin), streaming: frameIds count from their assignment on, and an
+//! answer read before its request is no answer to it. On a capture in time order the verdicts,
+//! observed outcomes and agreements are those of the audit (tested). The probable cause of an
+//! unanswered request is read off the answers seen until it is settled, where the audit reads it
+//! off the whole capture; and a read that comes between a write's 10 s and that write's late
+//! answer is checked as if the write had not been carried out.
+
+use super::audit::{
+    cause_of, compare, judge, observed_of, Agreement, Announced, AnswersSeen, Holdings,
+    InferredCause, Observed, ReadCheck, RequestCheck, WriteOutcome,
+};
+use super::engine::{PolicyEngine, Verdict};
+use super::finding_groups::PolicyFindingGroups;
+use super::options::WorkspaceOptions;
+use crate::correlate::{
+    client_of, settled_state, Client, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS, SKEW_MS,
+};
+use crate::facts::{Detail, Facts, UserDataSeen, UserDataWrite};
+use crate::findings::Finding;
+use crate::record::FrameInfo;
+use crate::summary::OPEN_EXCHANGE_LIMIT;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+/// Records a finding keeps as examples; its count is always the full one.
+pub const SAMPLE_LIMIT: usize = 20;
+
+/// Settled requests kept to tell a late or second answer (the most recent ones).
+const SETTLED_KEPT: usize = 10_000;
+
+/// One settled check, handed on as soon as it is known.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Checked {
+    /// A request, subscribe or unsubscribe. `revised`: it was handed on before as without an
+    /// answer, and a late answer came.
+    Request {
+        /// The request's capture time (epoch ms).
+        time: f64,
+        check: RequestCheck,
+        revised: bool,
+    },
+    /// A result's or event's `userData` in which read-allowed hides keys, or which shows keys
+    /// read-allowed should have hidden.
+    Read {
+        /// The record's capture time (epoch ms).
+        time: f64,
+        check: ReadCheck,
+    },
+}
+
+/// A finding with its full count; its records are the first [`SAMPLE_LIMIT`] of them.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct SampledFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub count: u64,
+}
+
+/// What a whole log came to.
+#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckSummary {
+    /// Requests, subscribes and unsubscribes judged.
+    pub requests: u64,
+    /// Requests by verdict ([`Verdict::label`]).
+    pub by_verdict: BTreeMap<String, u64>,
+    /// Requests by what the log shows ([`Observed::label`]), revisions included.
+    pub by_observed: BTreeMap<String, u64>,
+    pub agrees: u64,
+    pub disagrees: u64,
+    /// Nothing to compare yet: pending, or not paired.
+    pub undecided: u64,
+    /// Requests first settled without an answer, then answered late.
+    pub revised: u64,
+    /// `userData` objects read in results and events.
+    pub reads: u64,
+    /// Of those, reads in which read-allowed hides keys the interaction holds.
+    pub reads_hiding: u64,
+    /// Of those, reads that show keys read-allowed hides: the options in force differ.
+    pub reads_disagreeing: u64,
+    /// Requests settled as without an answer before their 10 s, to bound memory.
+    pub closed_early: u64,
+    pub findings: Vec<SampledFinding>,
+}
+
+impl CheckSummary {
+    /// Requests and reads where the log is not what the options predict.
+    pub fn disagreements(&self) -> u64 {
+        self.disagrees + self.reads_disagreeing
+    }
+}
+
+/// A record by frame index and sequence number: what findings keep of their examples.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Ref {
+    frame: u32,
+    seq: u64,
+}
+
+/// A client (as `correlate` names it), interned.
+type ClientId = u32;
+
+/// What a request's check is made of, known on arrival.
+#[derive(Clone, Debug)]
+struct Arrival {
+    record: Ref,
+    time: f64,
+    name: String,
+    origin: String,
+    /// Wall clock at Workspace: what rate windows count.
+    at: f64,
+    verdict: Verdict,
+    /// The `userData` write of an allowed request, whose keys the interaction holds once it is
+    /// carried out.
+    write: Option<UserDataWrite>,
+}
+
+#[derive(Clone, Debug)]
+enum Stage {
+    /// No answer yet.
+    Waiting(Box<Arrival>),
+    /// Settled without an answer; kept to revise it on a late answer.
+    Unanswered(Box<Arrival>),
+    /// Settled by its first answer; kept to take a second answer as a duplicate.
+    Answered,
+}
+
+#[derive(Clone, Debug)]
+struct Exchange {
+    client: ClientId,
+    reference_id: String,
+    requested_at: f64,
+    stage: Stage,
+}
+
+/// Whether a write was carried out: known, or known once its request (exchange) settles.
+#[derive(Clone, Copy, Debug)]
+enum CarriedOut {
+    Known(bool),
+    WhenSettled(u64),
+}
+
+/// The writes and reads of `userData`, in time order: a read waits for the writes before it.
+#[derive(Clone, Debug)]
+enum StoryStep {
+    /// An allowed write.
+    Write {
+        write: UserDataWrite,
+        carried_out: CarriedOut,
+    },
+    Read {
+        record: Ref,
+        time: f64,
+        seen: UserDataSeen,
+    },
+}
+
+/// Reads a log record by record and checks it against the options.
+pub struct Checker {
+    engine: PolicyEngine,
+    frames: Vec<FrameInfo>,
+    frame_ids: HashMap<String, Value>,
+    clients: Vec<Client>,
+    client_ids: HashMap<Client, ClientId>,
+
+    exchanges: HashMap<u64, Exchange>,
+    by_key: HashMap<(ClientId, String), Vec<u64>>,
+    /// Unanswered exchanges of senders no frame matched, by (their origin, referenceId).
+    unresolved: HashMap<(String, String), Vec<u64>>,
+    /// Exchange ids in arrival order; some already answered (skipped when met).
+    waiting: VecDeque<u64>,
+    unanswered: usize,
+    /// Settled exchange ids, oldest first.
+    settled: VecDeque<u64>,
+    next_exchange: u64,
+    /// The latest capture time read.
+    clock: Option<f64>,
+
+    /// Quarantines rate-limit errors announced, by request name, in order of their start.
+    announced: HashMap<String, Vec<Announced>>,
+    answered_clients: HashSet<ClientId>,
+    answered_names: HashSet<(ClientId, String)>,
+
+    holdings: Holdings,
+    story: VecDeque<StoryStep>,
+    /// Whether each write waiting in the story was carried out, by exchange, once settled.
+    write_outcomes: HashMap<u64, bool>,
+
+    summary: CheckSummary,
+    groups: PolicyFindingGroups<Ref>,
+}
+
+impl Checker {
+    pub fn new(options: WorkspaceOptions) -> Checker {
+        Checker::with_sample_limit(options, SAMPLE_LIMIT)
+    }
+
+    /// A checker whose findings keep up to `limit` example records each.
+    pub fn with_sample_limit(options: WorkspaceOptions, limit: usize) -> Checker {
+        Checker {
+            engine: PolicyEngine::new(options),
+            frames: Vec::new(),
+            frame_ids: HashMap::new(),
+            clients: Vec::new(),
+            client_ids: HashMap::new(),
+            exchanges: HashMap::new(),
+            by_key: HashMap::new(),
+            unresolved: HashMap::new(),
+            waiting: VecDeque::new(),
+            unanswered: 0,
+            settled: VecDeque::new(),
+            next_exchange: 0,
+            clock: None,
+            announced: HashMap::new(),
+            answered_clients: HashSet::new(),
+            answered_names: HashSet::new(),
+            holdings: Holdings::default(),
+            story: VecDeque::new(),
+            write_outcomes: HashMap::new(),
+            summary: CheckSummary::default(),
+            groups: PolicyFindingGroups::new(limit),
+        }
+    }
+
+    pub fn options(&self) -> &WorkspaceOptions {
+        self.engine.options()
+    }
+
+    /// Adds a frame records can then name by its index.
+    pub fn add_frame(&mut self, frame: FrameInfo) -> usize {
+        self.frames.push(frame);
+        self.frames.len() - 1
+    }
+
+    pub fn frames(&self) -> &[FrameInfo] {
+        &self.frames
+    }
+
+    /// The next record, received by `frames[frame]`, in capture (time) order; `emit` gets every
+    /// check this settles.
+    pub fn add(&mut self, frame: usize, facts: &Facts, mut emit: impl FnMut(Checked)) {
+        self.add_record(frame, facts, &mut emit);
+    }
+
+    fn add_record(&mut self, frame: usize, facts: &Facts, emit: &mut dyn FnMut(Checked)) {
+        let Some(receiver) = self.frames.get(frame) else {
+            return;
+        };
+        let receiver_key = receiver.key.clone();
+        let record = Ref {
+            frame: frame as u32,
+            seq: facts.seq,
+        };
+        if let Detail::Response { .. } = &facts.detail {
+            self.answer(frame, facts, emit);
+        }
+        let now = self.clock.map_or(facts.time, |clock| clock.max(facts.time));
+        self.clock = Some(now);
+        self.expire(now, emit);
+        match &facts.detail {
+            Detail::FrameId { frame_id } => {
+                self.frame_ids.insert(receiver_key, (**frame_id).clone());
+            }
+            Detail::Request { .. } | Detail::Subscribe { .. } | Detail::Unsubscribe { .. } => {
+                self.arrive(frame, facts, emit)
+            }
+            _ => {}
+        }
+        for seen in facts.user_data() {
+            self.story.push_back(StoryStep::Read {
+                record,
+                time: facts.time,
+                seen: seen.clone(),
+            });
+        }
+        self.tell_story(emit);
+    }
+
+    /// Settles what is still open and sums the log up.
+    pub fn finish(mut self, mut emit: impl FnMut(Checked)) -> CheckSummary {
+        let emit: &mut dyn FnMut(Checked) = &mut emit;
+        let now = self.clock.unwrap_or(0.0);
+        while let Some(id) = self.waiting.pop_front() {
+            let Some(exchange) = self.exchanges.get(&id) else {
+                continue;
+            };
+            if !matches!(exchange.stage, Stage::Waiting(_)) {
+                continue;
+            }
+            match settled_state(exchange.requested_at, None, false, now) {
+                ExchangeState::Pending => self.settle_pending(id, emit),
+                _ => self.settle_unanswered(id, emit),
+            }
+        }
+        self.tell_story(emit);
+        let frames = &self.frames;
+        let mut summary = self.summary;
+        summary.findings = self
+            .groups
+            .findings(self.engine.options(), |record| RecordRef {
+                frame: frames[record.frame as usize].key.clone(),
+                seq: record.seq,
+            })
+            .into_iter()
+            .map(|(finding, count)| SampledFinding { finding, count })
+            .collect();
+        summary
+    }
+
+    fn reference(&self, record: Ref) -> RecordRef {
+        RecordRef {
+            frame: self.frames[record.frame as usize].key.clone(),
+            seq: record.seq,
+        }
+    }
+
+    fn client_id(&mut self, client: Client) -> ClientId {
+        if let Some(&id) = self.client_ids.get(&client) {
+            return id;
+        }
+        let id = self.clients.len() as ClientId;
+        self.clients.push(client.clone());
+        self.client_ids.insert(client, id);
+        id
+    }
+
+    /// The sender's origin when `client` is one no frame matched.
+    fn unresolved_origin(&self, client: ClientId) -> Option<&str> {
+        match &self.clients[client as usize] {
+            Client::Unresolved { origin, .. } => Some(origin),
+            Client::Frame { .. } => None,
+        }
+    }
+
+    /// A request, subscribe or unsubscribe reaches Workspace: judged now, settled later.
+    fn arrive(&mut self, frame: usize, facts: &Facts, emit: &mut dyn FnMut(Checked)) {
+        let verdict = judge(&mut self.engine, facts);
+        let record = Ref {
+            frame: frame as u32,
+            seq: facts.seq,
+        };
+        let write = match &facts.detail {
+            Detail::Request {
+                write: Some(write), ..
+            } => write.interaction_id.as_ref().map(|id| (id, write)),
+            _ => None,
+        };
+        // The keys a setUserData writes are the interaction's, whatever came of it: those no
+        // app can read are hidden.
+        if let Some((id, write)) = write.filter(|(_, write)| !write.delete) {
+            for key in &write.keys {
+                if !self.engine.options().read_allowed.allows(key) {
+                    self.groups.add_hidden_write(id, key, record);
+                }
+            }
+        }
+        // Only an allowed write can change what the interaction holds.
+        let write = write
+            .filter(|_| verdict.is_allowed())
+            .map(|(_, write)| write.clone());
+        let arrival = Arrival {
+            record,
+            time: facts.time,
+            name: facts.name.clone(),
+            origin: facts.origin.clone(),
+            at: facts.wall,
+            verdict,
+            write,
+        };
+        let Some(reference_id) = facts.reference_id.clone() else {
+            // Not pairable: settled as it is.
+            if let Some(write) = &arrival.write {
+                let outcome = WriteOutcome::of(Some(&arrival.verdict), &Observed::Unpaired);
+                self.story.push_back(StoryStep::Write {
+                    write: write.clone(),
+                    carried_out: CarriedOut::Known(outcome.carried_out),
+                });
+            }
+            self.emit_request(&arrival, Observed::Unpaired, None, emit);
+            return;
+        };
+        let client = client_of(&self.frames, frame, facts, &self.frame_ids);
+        let client = self.client_id(client);
+        let id = self.next_exchange;
+        self.next_exchange += 1;
+        if let Some(write) = &arrival.write {
+            self.story.push_back(StoryStep::Write {
+                write: write.clone(),
+                carried_out: CarriedOut::WhenSettled(id),
+            });
+        }
+        self.by_key
+            .entry((client, reference_id.clone()))
+            .or_default()
+            .push(id);
+        if let Some(origin) = self.unresolved_origin(client) {
+            let key = (origin.to_owned(), reference_id.clone());
+            self.unresolved.entry(key).or_default().push(id);
+        }
+        self.exchanges.insert(
+            id,
+            Exchange {
+                client,
+                reference_id,
+                requested_at: facts.time,
+                stage: Stage::Waiting(Box::new(arrival)),
+            },
+        );
+        self.waiting.push_back(id);
+        self.unanswered += 1;
+        while self.unanswered > OPEN_EXCHANGE_LIMIT {
+            let Some(oldest) = self.waiting.pop_front() else {
+                break;
+            };
+            if self
+                .exchanges
+                .get(&oldest)
+                .is_some_and(|e| matches!(e.stage, Stage::Waiting(_)))
+            {
+                self.summary.closed_early += 1;
+                self.settle_unanswered(oldest, emit);
+            }
+        }
+    }
+
+    /// Requests waiting for more than the client's 10 s at `now` get no answer.
+    fn expire(&mut self, now: f64, emit: &mut dyn FnMut(Checked)) {
+        while let Some(&id) = self.waiting.front() {
+            let Some(exchange) = self.exchanges.get(&id) else {
+                self.waiting.pop_front();
+                continue;
+            };
+            if !matches!(exchange.stage, Stage::Waiting(_)) {
+                self.waiting.pop_front();
+                continue;
+            }
+            if now - exchange.requested_at <= CLIENT_TIMEOUT_MS {
+                break;
+            }
+            self.waiting.pop_front();
+            self.settle_unanswered(id, emit);
+        }
+    }
+
+    /// The exchange an answer received by `frame` belongs to, as `correlate` chooses it: the
+    /// latest request of that client with this referenceId sent before the answer; when that
+    /// client sent none, an unanswered one of a sender no frame matched, with the receiver's
+    /// origin.
+    fn choose(&self, frame: usize, time: f64, reference_id: &str) -> Option<u64> {
+        let receiver = &self.frames[frame];
+        let client = Client::Frame {
+            frame: receiver.key.clone(),
+        };
+        let own = self
+            .client_ids
+            .get(&client)
+            .and_then(|&client| self.by_key.get(&(client, reference_id.to_owned())));
+        let candidates: Vec<u64> = match own {
+            Some(ids) => ids.clone(),
+            None => {
+                let mut ids = self
+                    .unresolved
+                    .get(&(receiver.origin.clone(), reference_id.to_owned()))
+                    .cloned()
+                    .unwrap_or_default();
+                ids.sort_unstable();
+                ids
+            }
+        };
+        candidates
+            .into_iter()
+            .rev()
+            .find(|id| self.exchanges[id].requested_at <= time + SKEW_MS)
+    }
+
+    /// An answer: it settles the request it answers (or revises one settled without an answer).
+    fn answer(&mut self, frame: usize, facts: &Facts, emit: &mut dyn FnMut(Checked)) {
+        let (Detail::Response { error_message, .. }, Some(reference_id)) =
+            (&facts.detail, &facts.reference_id)
+        else {
+            return;
+        };
+        let Some(id) = self.choose(frame, facts.time, reference_id) else {
+            return;
+        };
+        let exchange = self.exchanges.get_mut(&id).expect("chosen among kept ones");
+        let (arrival, revised) = match std::mem::replace(&mut exchange.stage, Stage::Answered) {
+            Stage::Answered => return,
+            Stage::Waiting(arrival) => (arrival, false),
+            Stage::Unanswered(arrival) => (arrival, true),
+        };
+        let (client, requested_at) = (exchange.client, exchange.requested_at);
+        let now = self.clock.unwrap_or(facts.time).max(facts.time);
+        let state = settled_state(requested_at, Some(facts.time), error_message.is_some(), now);
+        let observed = observed_of(state, error_message.as_deref());
+        self.forget_unresolved(id);
+        self.answered_clients.insert(client);
+        self.answered_names.insert((client, arrival.name.clone()));
+        if let Some(error) = error_message {
+            let evidence = self.reference(arrival.record);
+            if let Some(quarantine) = Announced::of(arrival.at, &evidence, error) {
+                let (name, since) = (quarantine.request.clone(), quarantine.since);
+                let list = self.announced.entry(name.clone()).or_default();
+                let position = list.partition_point(|q| q.since <= since);
+                list.insert(position, quarantine);
+                self.prune_announced(&name, since);
+            }
+        }
+        let carried_out = WriteOutcome::of(Some(&arrival.verdict), &observed).carried_out;
+        if revised {
+            // The story took the write as not carried out at its 10 s; it is from now on.
+            if let (Some(write), true) = (&arrival.write, carried_out) {
+                self.story.push_back(StoryStep::Write {
+                    write: write.clone(),
+                    carried_out: CarriedOut::Known(true),
+                });
+            }
+            self.revise(&arrival, observed, emit);
+        } else {
+            self.unanswered -= 1;
+            self.settled.push_back(id);
+            self.forget_oldest_settled();
+            if arrival.write.is_some() {
+                self.write_outcomes.insert(id, carried_out);
+            }
+            self.emit_request(&arrival, observed, None, emit);
+        }
+    }
+
+    /// A request without an answer after 10 s (or at the end, or closed early).
+    fn settle_unanswered(&mut self, id: u64, emit: &mut dyn FnMut(Checked)) {
+        let Some(exchange) = self.exchanges.get_mut(&id) else {
+            return;
+        };
+        let Stage::Waiting(arrival) = std::mem::replace(&mut exchange.stage, Stage::Answered)
+        else {
+            return;
+        };
+        let client = exchange.client;
+        self.unanswered -= 1;
+        let quarantine = self
+            .announced
+            .get(&arrival.name)
+            .and_then(|list| list.iter().find(|q| q.covers(&arrival.name, arrival.at)));
+        let cause = cause_of(
+            quarantine,
+            Some(AnswersSeen {
+                client: self.answered_clients.contains(&client),
+                name: self
+                    .answered_names
+                    .contains(&(client, arrival.name.clone())),
+            }),
+        );
+        if arrival.write.is_some() {
+            let outcome = WriteOutcome::of(Some(&arrival.verdict), &Observed::NoAnswer);
+            self.write_outcomes.insert(id, outcome.carried_out);
+        }
+        self.emit_request(&arrival, Observed::NoAnswer, Some(cause), emit);
+        self.prune_announced(&arrival.name, arrival.at);
+        if let Some(exchange) = self.exchanges.get_mut(&id) {
+            exchange.stage = Stage::Unanswered(arrival);
+        }
+        self.settled.push_back(id);
+        self.forget_oldest_settled();
+    }
+
+    /// A request still waiting at the end, less than 10 s before it.
+    fn settle_pending(&mut self, id: u64, emit: &mut dyn FnMut(Checked)) {
+        let Some(exchange) = self.exchanges.get_mut(&id) else {
+            return;
+        };
+        let Stage::Waiting(arrival) = std::mem::replace(&mut exchange.stage, Stage::Answered)
+        else {
+            return;
+        };
+        self.unanswered -= 1;
+        if arrival.write.is_some() {
+            let outcome = WriteOutcome::of(Some(&arrival.verdict), &Observed::Pending);
+            self.write_outcomes.insert(id, outcome.carried_out);
+        }
+        self.emit_request(&arrival, Observed::Pending, None, emit);
+    }
+
+    /// Announced quarantines that ended long before `at` can cover no request still to settle
+    /// (requests settle in about arrival order); one without end covers every later one, so the
+    /// later ones are never the first to match.
+    fn prune_announced(&mut self, name: &str, at: f64) {
+        let Some(list) = self.announced.get_mut(name) else {
+            return;
+        };
+        // A margin for requests settled a little out of arrival order.
+        let horizon = at - 2.0 * CLIENT_TIMEOUT_MS;
+        list.retain(|q| q.until.is_none_or(|until| until > horizon));
+        if let Some(first_forever) = list.iter().position(|q| q.until.is_none()) {
+            list.truncate(first_forever + 1);
+        }
+    }
+
+    fn forget_unresolved(&mut self, id: u64) {
+        let Some(exchange) = self.exchanges.get(&id) else {
+            return;
+        };
+        let Some(origin) = self.unresolved_origin(exchange.client) else {
+            return;
+        };
+        let key = (origin.to_owned(), exchange.reference_id.clone());
+        if let Some(ids) = self.unresolved.get_mut(&key) {
+            ids.retain(|&other| other != id);
+            if ids.is_empty() {
+                self.unresolved.remove(&key);
+            }
+        }
+    }
+
+    /// Keeps the latest settled exchanges only: older ones can no longer be answered.
+    fn forget_oldest_settled(&mut self) {
+        while self.settled.len() > SETTLED_KEPT {
+            let Some(oldest) = self.settled.pop_front() else {
+                break;
+            };
+            self.forget_unresolved(oldest);
+            let Some(exchange) = self.exchanges.remove(&oldest) else {
+                continue;
+            };
+            let key = (exchange.client, exchange.reference_id);
+            if let Some(ids) = self.by_key.get_mut(&key) {
+                ids.retain(|&other| other != oldest);
+                if ids.is_empty() {
+                    self.by_key.remove(&key);
+                }
+            }
+        }
+    }
+
+    fn request_check(
+        &self,
+        arrival: &Arrival,
+        observed: Observed,
+        inferred: Option<InferredCause>,
+    ) -> RequestCheck {
+        RequestCheck {
+            record: self.reference(arrival.record),
+            name: arrival.name.clone(),
+            origin: arrival.origin.clone(),
+            at: arrival.at,
+            agreement: compare(&arrival.name, &arrival.verdict, &observed),
+            verdict: Some(arrival.verdict.clone()),
+            observed,
+            inferred,
+        }
+    }
+
+    fn emit_request(
+        &mut self,
+        arrival: &Arrival,
+        observed: Observed,
+        inferred: Option<InferredCause>,
+        emit: &mut dyn FnMut(Checked),
+    ) {
+        let check = self.request_check(arrival, observed, inferred);
+        let summary = &mut self.summary;
+        summary.requests += 1;
+        *summary
+            .by_verdict
+            .entry(arrival.verdict.label().to_owned())
+            .or_default() += 1;
+        *summary
+            .by_observed
+            .entry(check.observed.label().to_owned())
+            .or_default() += 1;
+        *agreement_count(summary, &check.agreement) += 1;
+        self.groups.add_request(&check, arrival.record);
+        emit(Checked::Request {
+            time: arrival.time,
+            check,
+            revised: false,
+        });
+    }
+
+    /// A request handed on as without an answer got a late one.
+    fn revise(&mut self, arrival: &Arrival, observed: Observed, emit: &mut dyn FnMut(Checked)) {
+        let before = compare(&arrival.name, &arrival.verdict, &Observed::NoAnswer);
+        let check = self.request_check(arrival, observed, None);
+        let summary = &mut self.summary;
+        summary.revised += 1;
+        if let Some(count) = summary.by_observed.get_mut(Observed::NoAnswer.label()) {
+            *count = count.saturating_sub(1);
+        }
+        *summary
+            .by_observed
+            .entry(check.observed.label().to_owned())
+            .or_default() += 1;
+        let count = agreement_count(summary, &before);
+        *count = count.saturating_sub(1);
+        *agreement_count(summary, &check.agreement) += 1;
+        self.groups
+            .revise_agreement(&before, &check.agreement, arrival.record);
+        emit(Checked::Request {
+            time: arrival.time,
+            check,
+            revised: true,
+        });
+    }
+
+    /// Walks the writes and reads whose turn has come: a read waits for the writes before it.
+    fn tell_story(&mut self, emit: &mut dyn FnMut(Checked)) {
+        while let Some(step) = self.story.front() {
+            match step {
+                StoryStep::Write { carried_out, .. } => {
+                    let carried_out = match *carried_out {
+                        CarriedOut::Known(known) => known,
+                        CarriedOut::WhenSettled(id) => match self.write_outcomes.remove(&id) {
+                            Some(known) => known,
+                            None => return,
+                        },
+                    };
+                    let Some(StoryStep::Write { write, .. }) = self.story.pop_front() else {
+                        unreachable!("the front is a write");
+                    };
+                    self.holdings.write(&write, carried_out);
+                }
+                StoryStep::Read { .. } => {
+                    let Some(StoryStep::Read { record, time, seen }) = self.story.pop_front()
+                    else {
+                        unreachable!("the front is a read");
+                    };
+                    let reference = self.reference(record);
+                    let check = self
+                        .holdings
+                        .read(&reference, &seen, Some(self.engine.options()));
+                    self.summary.reads += 1;
+                    let hides = !check.hidden.is_empty();
+                    let delivers = !check.unreadable_delivered.is_empty();
+                    self.summary.reads_hiding += u64::from(hides);
+                    self.summary.reads_disagreeing += u64::from(delivers);
+                    self.groups.add_read(&check, record);
+                    if hides || delivers {
+                        emit(Checked::Read { time, check });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn agreement_count<'a>(summary: &'a mut CheckSummary, agreement: &Agreement) -> &'a mut u64 {
+    match agreement {
+        Agreement::Agrees => &mut summary.agrees,
+        Agreement::Disagrees { .. } => &mut summary.disagrees,
+        Agreement::Undecided => &mut summary.undecided,
+    }
+}
+
+#[cfg(test)]
+mod tests;
