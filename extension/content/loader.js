@@ -4,8 +4,12 @@
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
   const SEND_MS = 50; // batches to the background at most this often
-  const MAX_PENDING = 20000; // records held while the wasm loads
-  const pending = [];
+  // Hook batches not yet in the wasm — while it loads, and while no panel listens: a page whose
+  // DevTools are closed pays for keeping the strings, not for copying them into the wasm. Bounded
+  // like the frame's own buffer; the oldest batches beyond it are counted as lost.
+  const MAX_PENDING_LINES = 10000;
+  const pending = []; // [text, lines]
+  let pendingLines = 0;
   let script = null;
   let lost = 0;
   let timer = 0;
@@ -14,16 +18,30 @@
   let replayWanted = false; // a panel connected: send it everything buffered
   let port = null;
 
+  const lineCount = (text) => {
+    let lines = 1;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+    return lines;
+  };
+  const hold = (text) => {
+    const lines = lineCount(text);
+    pending.push([text, lines]);
+    pendingLines += lines;
+    while (pendingLines > MAX_PENDING_LINES && pending.length > 1) {
+      const [, evicted] = pending.shift();
+      pendingLines -= evicted;
+      lost += evicted;
+    }
+  };
   const onRecords = (event) => {
     if (typeof event.detail !== 'string') return;
-    if (script) {
-      script.ingestLines(event.detail); // stored as is; decoded only for a panel
-      if (live || !greeted) schedule();
-    } else if (pending.length < MAX_PENDING) {
-      pending.push(event.detail);
-    } else {
-      lost += event.detail.split('\n').length;
+    if (script && live) {
+      script.ingestLines(event.detail); // stored as is; decoded for the panel
+      schedule();
+      return;
     }
+    hold(event.detail);
+    if (script && !greeted) schedule();
   };
   const onDropped = (event) => {
     lost += Number(event.detail) || 0;
@@ -61,8 +79,11 @@
   function flush() {
     timer = 0;
     if (!script) return;
-    for (const lines of pending) script.ingestLines(lines);
-    pending.length = 0;
+    if (live || replayWanted) {
+      for (const [text] of pending) script.ingestLines(text);
+      pending.length = 0;
+      pendingLines = 0;
+    }
     if (lost) { script.count_dropped(lost); lost = 0; }
     if (replayWanted) {
       replayWanted = false;
@@ -70,7 +91,7 @@
     } else if (live) {
       const batch = script.takeNew();
       if (batch) post({ type: 'batch', batch });
-    } else if (!greeted && !script.isEmpty()) {
+    } else if (!greeted && (pendingLines > 0 || !script.isEmpty())) {
       greeted = true; // ask once whether a panel already listens for this tab
       post({ type: 'hello' });
     }

@@ -264,3 +264,31 @@ test('frames view, overview lanes, findings that select their records, and the k
     assert.equal(await panel.locator('[data-testid="record-row"][aria-selected="true"]').count(), 0);
     await panel.fill('[data-testid="filter"]', '');
   }));
+
+test('before a panel opens, each frame keeps its last 10,000 records and counts the older ones as dropped', async () => {
+  await requireDist(DIST_CHROME);
+  const server = await start();
+  const browser = await launch({ extension: DIST_CHROME });
+  try {
+    const page = await browser.context.newPage();
+    const url = server.urlA('load.html');
+    await page.goto(url);
+    const client = await (await page.waitForSelector('iframe#client')).contentFrame();
+    await client.waitForFunction(() => typeof window.burst === 'function');
+    // 6,000 requests: Workspace's frame receives 6,000 messages, the app's frame 12,000.
+    await client.evaluate(() => window.burst(6000, 200, 5));
+    const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+    await panel.waitForFunction((n) => {
+      const number = (id) => Number(document.querySelector(`[data-testid="${id}"]`)?.textContent.replace(/[^0-9]/g, '') || 0);
+      return number('record-count') + number('dropped-count') === n;
+    }, 18000, { timeout: 60000 });
+    const [kept, dropped] = await panel.evaluate(([a, b]) => {
+      const number = (id) => Number(document.querySelector(`[data-testid="${id}"]`)?.textContent.replace(/[^0-9]/g, '') || 0);
+      return [number(a), number(b)];
+    }, ['record-count', 'dropped-count']);
+    assert.ok(dropped >= 2000 && kept <= 16000, `kept ${kept}, dropped ${dropped}`);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
