@@ -552,9 +552,14 @@ pub fn app(props: &AppProps) -> Html {
     // Export: sanitized by default, from the toolbar; with choices from the Export view.
     let export_with = {
         let store = store.clone();
-        let analysis = analysis.clone();
+        // The analysis is read when the export happens: a callback that held it would keep every
+        // old analysis alive beside the next one (with 100,000 records, tens of megabytes).
+        let cache = cache.clone();
         let policy = policy.clone();
         Rc::new(move |choice: ExportChoice| {
+            let Some(analysis) = cache.borrow().analysis.clone() else {
+                return;
+            };
             let store = store.borrow();
             let at = now(&store);
             let policy = policy.borrow();
