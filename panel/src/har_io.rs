@@ -4,7 +4,7 @@
 use crate::analysis::Analysis;
 use crate::store::Store;
 use scapi::har::{read_har, to_har_string, Capture, CaptureMeta, ExportOptions, Tool};
-use scapi::{Batch, Record};
+use scapi::Record;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The exporter's name in `_scapiCapture.tool`.
@@ -145,29 +145,22 @@ pub struct Imported {
 pub fn import(text: &str) -> Result<Imported, String> {
     let capture = read_har(text).map_err(|error| error.to_string())?;
     let records = capture.records.len();
-    let mut by_frame: Vec<Vec<Record>> = vec![Vec::new(); capture.frames.len()];
-    for (frame, record) in capture.records {
-        if let Some(list) = by_frame.get_mut(frame) {
-            list.push(record);
-        }
-    }
     // Nothing the file holds is dropped by the panel's cap, and nothing is cleared as a
-    // navigation: the file is shown as it was exported.
-    let mut store = Store::with(true, records.max(crate::store::DEFAULT_CAP));
-    for (info, records) in capture.frames.into_iter().zip(by_frame) {
-        // What the exporting panel counted as lost, gaps included: not counted again from gaps.
-        let dropped = capture.meta.dropped.get(&info.key).copied().unwrap_or(0);
-        store.apply(
-            Batch {
-                frame: info,
-                dropped,
-                captured: 0,
-                replay: false,
-                records,
-            },
-            -1,
-        );
-    }
+    // navigation: the file is shown as it was exported. What the exporting panel counted as
+    // lost, gaps included, is not counted again from gaps.
+    let frames = capture
+        .frames
+        .into_iter()
+        .map(|info| {
+            let dropped = capture.meta.dropped.get(&info.key).copied().unwrap_or(0);
+            (info, dropped)
+        })
+        .collect();
+    let store = Store::restore(
+        records.max(crate::store::DEFAULT_CAP),
+        frames,
+        capture.records,
+    );
     Ok(Imported {
         store,
         policy_options: capture.meta.policy_options,

@@ -343,6 +343,39 @@ impl Store {
         applied
     }
 
+    /// A store holding a saved capture as it was: its frames (with what each lost) and its
+    /// records in the saved order. Records in one moment keep that order whatever their frame —
+    /// batches applied frame by frame would put a moment's records in the order of their frames,
+    /// not in the order the capture showed them.
+    pub fn restore(
+        cap: usize,
+        frames: Vec<(FrameInfo, u64)>,
+        records: impl IntoIterator<Item = (usize, Record)>,
+    ) -> Store {
+        let mut store = Store::with(true, cap);
+        let indices: Vec<u32> = frames
+            .into_iter()
+            .map(|(info, dropped)| store.frame_for(info, dropped, 0))
+            .collect();
+        for (frame, record) in records {
+            // The HAR reader gives every record a frame of the file.
+            let Some(&index) = indices.get(frame) else {
+                continue;
+            };
+            if store.seen.insert((index, record.seq)) {
+                let entry = Entry::of(index, &record, &mut store.strings);
+                store.frames[index as usize].received += 1;
+                store.entries.push(entry);
+            }
+        }
+        store.received = store.entries.len() as u64;
+        // A file from another tool may not be in time order; ties keep the file's order.
+        store.entries.sort_by(|a, b| a.time().total_cmp(&b.time()));
+        store.enforce_cap();
+        store.version += 1;
+        store
+    }
+
     /// Adds time-ordered entries, keeping the whole in time order: batches from different
     /// frames interleave, and a replay may bring thousands at once, so the two runs are merged
     /// (in time linear in the part that overlaps) rather than inserted one by one.

@@ -1,5 +1,5 @@
 use super::*;
-use scapi::{decode, FrameInfo, FramePlacement, SourceRelation};
+use scapi::{decode, Batch, FrameInfo, FramePlacement, SourceRelation};
 use serde_json::{json, Value};
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ2VudDEifQ.c2lnbmF0dXJlLXNlY3JldA";
@@ -190,4 +190,66 @@ fn file_names_and_bad_files() {
         import(http).unwrap_err(),
         "a HAR without any _webSocketMessages: this is HTTP traffic, not a SCAPI capture"
     );
+}
+
+#[test]
+fn records_of_one_moment_in_two_frames_import_in_the_order_they_were_shown() {
+    // Workspace's answer and the app's event arrive at one moment, the app's batch first: the
+    // live list shows the app's record first, and so must the imported one.
+    let t = 1_700_000_000_500.0;
+    let mut store = store();
+    let answer =
+        json!({"referenceId": "9", "data": {}, "userAgent": "WWE Server", "protocolVersion": 2});
+    let event = json!({"event": "agent", "data": {"eventType": "STATE_CHANGED"}, "userAgent": "WWE Server", "protocolVersion": 2});
+    let mut app = records(
+        "http://127.0.0.1:8080",
+        SourceRelation::Parent,
+        vec![(t, event)],
+    );
+    app[0].seq = 3;
+    let mut wwe = records(
+        "http://localhost:8080",
+        SourceRelation::Child,
+        vec![(t, answer)],
+    );
+    wwe[0].seq = 2;
+    for (frame, records) in [
+        (frame("app", "http://localhost:8080", 1), app),
+        (frame("wwe", "http://127.0.0.1:8080", 0), wwe),
+    ] {
+        let captured = records[0].seq + 1;
+        store.apply(
+            Batch {
+                frame,
+                dropped: 0,
+                captured,
+                replay: false,
+                records,
+            },
+            -1,
+        );
+    }
+    let shown = |store: &Store| -> Vec<(String, u64)> {
+        store
+            .entries()
+            .iter()
+            .map(|e| (store.frame(e.frame).info.key.clone(), e.seq))
+            .collect()
+    };
+    assert_eq!(
+        shown(&store)[5..],
+        [("app".to_owned(), 3), ("wwe".to_owned(), 2)]
+    );
+    let analysis = Analysis::of(&store, t + 1000.0, None);
+    let text = export(
+        &store,
+        &analysis,
+        None,
+        &ExportChoice {
+            sensitive: true,
+            ..ExportChoice::default()
+        },
+        t + 1000.0,
+    );
+    assert_eq!(shown(&import(&text).unwrap().store), shown(&store));
 }

@@ -217,3 +217,33 @@ fn an_entry_keeps_what_the_list_and_filters_need_and_decodes_again_in_full() {
         ["8", "7"]
     );
 }
+
+#[test]
+fn a_restored_capture_keeps_its_order_for_records_of_one_moment_across_frames() {
+    let frame = |key: &str| (batch(key, 0, Vec::new()).frame, 0);
+    // Frame b's record at 2.0 was shown before frame a's: a restore keeps that, where batches
+    // applied frame by frame would put a's first.
+    let saved = vec![
+        (0, record(0, 1.0)),
+        (1, record(0, 2.0)),
+        (0, record(1, 2.0)),
+        (1, record(1, 3.0)),
+    ];
+    let store = Store::restore(10, vec![frame("a"), frame("b")], saved);
+    let order: Vec<(u32, u64)> = store.entries().iter().map(|e| (e.frame, e.seq)).collect();
+    assert_eq!(order, [(0, 0), (1, 0), (0, 1), (1, 1)]);
+    assert!(
+        store.preserve_log,
+        "a saved capture is never cleared as a navigation"
+    );
+    assert_eq!(store.received(), 4);
+
+    // A file from another tool out of time order is put in time order.
+    let unordered = vec![
+        (0, record(0, 5.0)),
+        (0, record(1, 4.0)),
+        (1, record(0, 6.0)),
+    ];
+    let store = Store::restore(10, vec![frame("a"), frame("b")], unordered);
+    assert_eq!(times(&store), [4.0, 5.0, 6.0]);
+}
