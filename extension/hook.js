@@ -4,7 +4,9 @@
 // hook only stamps it and snapshots its data (the page may change the object afterwards): as JSON
 // text when it is plain JSON, as a structured clone otherwise; describing and handing it to the content script (CustomEvent with a
 // string detail, never postMessage) happens in a task of its own, so the page's own message
-// handling is not slowed. Nothing here may throw into the page.
+// handling is not slowed: soon after a quiet spell, in batches of up to 200 ms while messages keep
+// coming (each batch costs a timer and a crossing into the content script's world), and at once
+// when the page is hidden or unloaded. Nothing here may throw into the page.
 (() => {
   'use strict';
   // Built-ins are taken now, before any page script runs, so a page that patches them later
@@ -31,11 +33,15 @@
   const MAX_NODES = 100000; // values per message before the rest is summarised
   const MAX_DEPTH = 100; // the decoder (serde_json) reads at most 128 levels, envelope included
   const MAX_HELD = 5000; // records held until the content script answers
-  const DESCRIBE_MS = 10; // snapshots are described and handed on in batches
+  const DESCRIBE_MS = 10; // a message after a quiet spell is described and handed on this soon
+  const BUSY_DESCRIBE_MS = 200; // while messages keep coming, batches are this far apart
+  const BUSY_WITHIN_MS = 250; // a message this soon after the last batch finds the page busy
+  const MAX_CAPTURED = 2000; // a batch this large is described at once
   const isTop = win === win.top;
   let frameOrigin = self.origin; // read again when document.open() replaces the document
   let captured = []; // stamped messages waiting to be described
   let scheduled = false;
+  let lastDrain = -Infinity; // wall-clock ms
   let held = []; // described records waiting for the content script; null once it listens
   let dropped = 0;
 
@@ -175,6 +181,8 @@
 
   const drain = () => {
     scheduled = false;
+    if (!captured.length) return;
+    lastDrain = dateNow();
     const entries = captured;
     captured = [];
     // Reading location is costly: once per batch (a same-document URL change within one batch
@@ -208,10 +216,18 @@
         try { copied = copy(event.data); } catch (_) { /* described as it is later */ }
       }
       captured.push({ event, wall, snapshot, copied });
-      if (!scheduled) { scheduled = true; later(drain, DESCRIBE_MS); }
+      if (captured.length >= MAX_CAPTURED) drain();
+      else if (!scheduled) {
+        scheduled = true;
+        later(drain, wall - lastDrain < BUSY_WITHIN_MS ? BUSY_DESCRIBE_MS : DESCRIBE_MS);
+      }
     } catch (_) {
       dropped++; // never disturb the page; a message the hook could not record is still counted
     }
+  };
+
+  const onLeave = () => {
+    try { drain(); } catch (_) { /* never disturb the page */ }
   };
 
   // document.open() erases every listener on the window: arm again when the document is replaced.
@@ -219,6 +235,10 @@
     try { frameOrigin = self.origin; } catch (_) { /* keep the last one */ }
     addListener.call(win, 'message', onMessage, true);
     addListener.call(win, 'scapi-inspector:ready', onReady);
+    // Capture phase: at the window, capture listeners run first, so the batch reaches the content
+    // script's own pagehide listener, which sends it on before the document goes.
+    addListener.call(win, 'pagehide', onLeave, true);
+    addListener.call(doc, 'visibilitychange', onLeave, true);
   };
   arm();
   try { new Observer(arm).observe(doc, { childList: true }); } catch (_) { /* no document yet */ }

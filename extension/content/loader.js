@@ -17,6 +17,7 @@
   let greeted = false;
   let replayWanted = false; // a panel connected: send it everything buffered
   let port = null;
+  let leaving = false; // the page is being hidden or unloaded: what arrives goes out at once
 
   const lineCount = (text) => {
     let lines = 1;
@@ -37,7 +38,7 @@
     if (typeof event.detail !== 'string') return;
     if (script && live) {
       script.ingestLines(event.detail); // stored as is; decoded for the panel
-      schedule();
+      if (leaving || document.visibilityState === 'hidden') sendNow(); else schedule();
       return;
     }
     hold(event.detail);
@@ -47,18 +48,31 @@
     lost += Number(event.detail) || 0;
     if (script) schedule();
   };
+  // A timer may never fire once the page is hidden or gone: what it would send goes now.
+  const onLeave = (event) => {
+    if (event.type === 'pagehide') leaving = true;
+    if (event.type === 'pageshow') { leaving = false; return; }
+    sendNow();
+  };
   const ready = () => window.dispatchEvent(new CustomEvent('scapi-inspector:ready', { detail: '' }));
   // document.open() erases every listener on the window: arm again when the document is replaced.
   const arm = () => {
     window.addEventListener('scapi-inspector:records', onRecords);
     window.addEventListener('scapi-inspector:dropped', onDropped);
     window.addEventListener('scapi-inspector:hello', ready);
+    window.addEventListener('pagehide', onLeave);
+    window.addEventListener('pageshow', onLeave);
+    document.addEventListener('visibilitychange', onLeave);
   };
   arm();
   new MutationObserver(arm).observe(document, { childList: true });
   ready();
 
   const schedule = () => { if (!timer) timer = setTimeout(flush, SEND_MS); };
+  const sendNow = () => {
+    if (timer) { clearTimeout(timer); timer = 0; }
+    if (script && live) flush();
+  };
 
   const post = (message) => {
     for (let attempt = 0; attempt < 2; attempt++) {

@@ -3,7 +3,7 @@
 // browsers, one without and one with the extension, run alternating batches in one process so that
 // machine noise hits both alike. Prints the median µs per round trip and the ratio with/without.
 //
-//   node tests/bench/roundtrip.mjs [--alternations 10] [--batch 300] [--chunk 50] [--warmup 600]
+//   node tests/bench/roundtrip.mjs [--alternations 30] [--batch 300] [--chunk 50] [--warmup 600]
 //   env SCAPI_DIST_CHROME (default dist/chrome)
 import { parseArgs } from 'node:util';
 import { start } from '../support/server.mjs';
@@ -11,7 +11,7 @@ import { DIST_CHROME, requireDist, launch } from '../support/browser.mjs';
 
 const { values: opts } = parseArgs({
   options: {
-    alternations: { type: 'string', default: '10' },
+    alternations: { type: 'string', default: '30' },
     batch: { type: 'string', default: '300' },
     chunk: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '600' },

@@ -239,3 +239,37 @@ test(
     }
   },
 );
+
+test('messages delivered just before the page is left reach the panel', async () => {
+  // While messages keep coming, the hook hands them on in batches up to 200 ms apart and the
+  // content script sends every 50 ms; a page that navigates away must not take the last batch
+  // with it: both send at once on pagehide. Preserve log keeps the old page's records.
+  const page = await browser.context.newPage();
+  const pageUrl = server.urlA('client.html?name=leaving');
+  await page.goto(pageUrl);
+  const panel = await openPanel(browser, await tabIdFor(browser, pageUrl, page));
+  await panel.check('[data-testid="preserve-log"]');
+  const next = server.urlA('client.html?name=arrived');
+  try {
+    await page.evaluate(async (next) => {
+      // The first message finds the page quiet; those 40 ms later find it busy.
+      postMessage({ type: 'before-leaving', n: 0 }, '*');
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      addEventListener('message', (event) => { if (event.data?.n === 3) location.href = next; });
+      for (let n = 1; n <= 3; n++) postMessage({ type: 'before-leaving', n }, '*');
+    }, next);
+    await page.waitForURL(next);
+    const marked = async () =>
+      (await readRows(panel)).filter((r) => r.text.includes('before-leaving')).map((r) => JSON.parse(r.text.match(/\{.*\}/)[0]).n);
+    await panel.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid="record-row"]')].filter((r) => r.textContent.includes('before-leaving')).length >= 4,
+      null,
+      { timeout: 5000 },
+    ).catch(() => {});
+    assert.deepEqual((await marked()).sort(), [0, 1, 2, 3], formatRows(await readRows(panel)));
+  } finally {
+    await panel.uncheck('[data-testid="preserve-log"]');
+    await panel.close();
+    await page.close();
+  }
+});
