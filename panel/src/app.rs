@@ -393,7 +393,12 @@ pub fn app(props: &AppProps) -> Html {
                     let mut state = policy.borrow_mut();
                     // Text pasted before the site was known stays; it is kept for the site.
                     if state.text.is_empty() {
+                        // What the user is typing stays in the text area.
+                        let draft = std::mem::take(&mut state.draft);
                         state.set(Some(site), text);
+                        if !draft.is_empty() {
+                            state.draft = draft;
+                        }
                     } else {
                         state.site = Some(site.clone());
                         if state.worth_keeping() {
@@ -714,6 +719,14 @@ pub fn app(props: &AppProps) -> Html {
             }
         })
     };
+    let on_options_input = {
+        let policy = policy.clone();
+        Callback::from(move |event: InputEvent| {
+            if let Some(area) = event.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+                policy.borrow_mut().draft = area.value();
+            }
+        })
+    };
     let on_clear_options = {
         let apply_text = apply_text.clone();
         let options_text = options_text.clone();
@@ -1017,6 +1030,7 @@ pub fn app(props: &AppProps) -> Html {
             text_ref: options_text.clone(),
             file_ref: options_file.clone(),
             on_apply,
+            on_input: on_options_input,
             on_clear: on_clear_options,
             on_file,
             file_error: (*file_error).clone(),

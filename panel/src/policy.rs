@@ -20,6 +20,9 @@ pub struct PolicyState {
     pub site: Option<String>,
     pub text: String,
     pub outcome: Outcome,
+    /// What the text area holds, typed but not yet applied: every render shows it, so records
+    /// streaming in while the user types do not put the applied text back.
+    pub draft: String,
 }
 
 impl PolicyState {
@@ -34,6 +37,7 @@ impl PolicyState {
             }
         };
         self.site = site;
+        self.draft = text.clone();
         self.text = text;
     }
 

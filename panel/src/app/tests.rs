@@ -575,3 +575,35 @@ async fn bad_options_are_refused_with_their_line_and_nothing_is_judged() {
         .unwrap();
     assert_eq!(toggle.get_attribute("data-options").unwrap(), "rejected");
 }
+
+#[wasm_bindgen_test]
+async fn options_being_typed_survive_a_render_before_they_are_applied() {
+    // Records stream in while the user types: each render must leave the text area alone.
+    let root = mount(policy_capture());
+    settle().await;
+    click(&root, "[data-testid=policy-toggle]");
+    settle().await;
+    let area: web_sys::HtmlTextAreaElement = root
+        .query_selector("[data-testid=options-text]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let typed = "service-client-api.rate-limit.voice.dial=2";
+    area.set_value(typed);
+    area.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    // Any render will do: pause and resume.
+    click(&root, "[data-testid=pause-toggle]");
+    settle().await;
+    click(&root, "[data-testid=pause-toggle]");
+    settle().await;
+    assert_eq!(area.value(), typed, "a render put back the applied text");
+    click(&root, "[data-testid=options-apply]");
+    settle().await;
+    let status = root
+        .query_selector("[data-testid=options-status]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.get_attribute("data-state").unwrap(), "applied");
+}

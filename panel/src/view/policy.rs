@@ -13,6 +13,8 @@ pub struct PolicyViewProps<'a> {
     pub text_ref: NodeRef,
     pub file_ref: NodeRef,
     pub on_apply: Callback<MouseEvent>,
+    /// Keeps what the user types as the draft.
+    pub on_input: Callback<InputEvent>,
     pub on_clear: Callback<MouseEvent>,
     pub on_file: Callback<Event>,
     /// A problem reading a file, shown until the next action.
@@ -28,6 +30,7 @@ pub fn policy_view(props: PolicyViewProps) -> Html {
         text_ref,
         file_ref,
         on_apply,
+        on_input,
         on_clear,
         on_file,
         file_error,
@@ -74,7 +77,8 @@ pub fn policy_view(props: PolicyViewProps) -> Html {
         <section class="side policy" data-testid="policy-view" aria-label="Workspace options">
             <h2>{ format!("Workspace options for {site}") }</h2>
             <textarea ref={text_ref} data-testid="options-text" aria-label="Workspace options"
-                spellcheck="false" rows="8" placeholder={PLACEHOLDER} value={state.text.clone()} />
+                spellcheck="false" rows="8" placeholder={PLACEHOLDER} value={state.draft.clone()}
+                oninput={on_input} />
             <div class="policy-actions">
                 <button type="button" data-testid="options-apply" onclick={on_apply}>{ "Apply" }</button>
                 <label class="file">
