@@ -382,15 +382,18 @@ fn click(root: &web_sys::Element, selector: &str) {
     element.click();
 }
 
-async fn apply_options(root: &web_sys::Element, text: &str) {
-    click(root, "[data-testid=policy-toggle]");
-    settle().await;
-    let area: web_sys::HtmlTextAreaElement = root
-        .query_selector("[data-testid=options-text]")
+fn options_area(root: &web_sys::Element) -> web_sys::HtmlTextAreaElement {
+    root.query_selector("[data-testid=options-text]")
         .unwrap()
         .unwrap()
         .dyn_into()
-        .unwrap();
+        .unwrap()
+}
+
+async fn apply_options(root: &web_sys::Element, text: &str) {
+    click(root, "[data-testid=policy-toggle]");
+    settle().await;
+    let area = options_area(root);
     area.set_value(text);
     click(root, "[data-testid=options-apply]");
     settle().await;
@@ -583,12 +586,7 @@ async fn options_being_typed_survive_a_render_before_they_are_applied() {
     settle().await;
     click(&root, "[data-testid=policy-toggle]");
     settle().await;
-    let area: web_sys::HtmlTextAreaElement = root
-        .query_selector("[data-testid=options-text]")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
+    let area = options_area(&root);
     let typed = "service-client-api.rate-limit.voice.dial=2";
     area.set_value(typed);
     area.dispatch_event(&web_sys::InputEvent::new("input").unwrap())

@@ -72,6 +72,15 @@ fn store() -> Store {
     store
 }
 
+/// The HAR of the store with its sensitive data, without options.
+fn export_sensitive(store: &Store, analysis: &Analysis, at: f64) -> String {
+    let choice = ExportChoice {
+        sensitive: true,
+        ..ExportChoice::default()
+    };
+    export(store, analysis, None, &choice, at)
+}
+
 const OPTIONS: &str = "service-client-api.accepted-web-content-origins=http://localhost:8080";
 
 #[test]
@@ -147,16 +156,7 @@ fn a_sanitized_export_holds_no_secret_and_says_it_was_sanitized() {
         assert!(!sanitized.contains(secret), "{secret} leaked");
     }
     assert!(import(&sanitized).unwrap().sanitized);
-    let sensitive = export(
-        &store,
-        &analysis,
-        None,
-        &ExportChoice {
-            sensitive: true,
-            ..ExportChoice::default()
-        },
-        1_700_000_001_000.0,
-    );
+    let sensitive = export_sensitive(&store, &analysis, 1_700_000_001_000.0);
     assert!(sensitive.contains(JWT) && sensitive.contains("jane.doe@example.com"));
     // A kept key keeps its value.
     let kept = export(
@@ -241,15 +241,6 @@ fn records_of_one_moment_in_two_frames_import_in_the_order_they_were_shown() {
         [("app".to_owned(), 3), ("wwe".to_owned(), 2)]
     );
     let analysis = Analysis::of(&store, t + 1000.0, None);
-    let text = export(
-        &store,
-        &analysis,
-        None,
-        &ExportChoice {
-            sensitive: true,
-            ..ExportChoice::default()
-        },
-        t + 1000.0,
-    );
+    let text = export_sensitive(&store, &analysis, t + 1000.0);
     assert_eq!(shown(&import(&text).unwrap().store), shown(&store));
 }
