@@ -116,4 +116,28 @@ test('export, import and export again through the panel: sanitized by default, v
     await panel.setInputFiles('[data-testid="import-har"]', broken);
     await panel.waitForFunction(() => document.querySelector('[data-testid="import-error"]')?.textContent.includes('broken.har: not JSON'));
     assert.equal(await panel.isVisible('[data-testid="import-banner"]'), false, 'the live capture stays');
+
+    // A WebSocket HAR another tool wrote (Chrome DevTools' own export) opens too: an entry is a
+    // frame, its messages are decoded and paired.
+    const devtools = path.join(dir, 'devtools.har');
+    const message = (type, time, data) => ({ type, time, opcode: 1, data: JSON.stringify(data) });
+    await writeFile(devtools, JSON.stringify({ log: {
+      version: '1.2', creator: { name: 'WebInspector', version: '537.36' },
+      pages: [{ startedDateTime: '2024-11-24T16:54:15.000Z', id: 'page_1', title: 'https://crm.example/agent', pageTimings: { onContentLoad: 120.5, onLoad: 300 } }],
+      entries: [{
+        _resourceType: 'websocket', request: { method: 'GET', url: 'wss://crm.example/socket' }, response: { status: 101 },
+        startedDateTime: '2024-11-24T16:54:15.100Z', time: 12,
+        _webSocketMessages: [
+          message('send', 1732467255.5, { request: 'agent.getState', referenceId: '0', userAgent: 'WWE Client', protocolVersion: 2 }),
+          message('receive', 1732467255.625, { referenceId: '0', data: { operationName: 'Ready' }, userAgent: 'WWE Server', protocolVersion: 2 }),
+        ],
+      }],
+    } }));
+    await panel.setInputFiles('[data-testid="import-har"]', devtools);
+    await panel.waitForFunction(() => document.querySelector('[data-testid="import-banner"]')?.textContent.includes('devtools.har: 2 records'));
+    await waitForHeld(panel, 2);
+    const foreignRows = await readRows(panel);
+    assert.deepEqual(foreignRows.map((r) => [r.kind, r.name]), [['request', 'agent.getState'], ['response', 'response']], formatRows(foreignRows));
+    assert.equal(foreignRows[0]['exchange-state'], 'answered', formatRows(foreignRows));
+    await panel.click('[data-testid="close-import"]');
   }));
