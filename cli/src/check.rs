@@ -114,6 +114,7 @@ fn check(
                     Event::Frame(frame) => {
                         checker.add_frame(frame.clone());
                     }
+                    Event::Meta(meta) => checker.capture_ended(meta.end),
                     Event::Record(item) => {
                         // Named by their place in the capture: `seq` counts per frame only.
                         let mut facts = Facts::of(item.record);

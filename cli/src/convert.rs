@@ -406,7 +406,9 @@ fn to_har(
         Some(findings) => Some(findings),
         None if keep_for_findings => {
             let refs: Vec<(usize, &Record)> = kept.iter().map(|(f, r)| (*f, r)).collect();
-            let now = survey.last_time.unwrap_or(0.0);
+            // As of the capture's end: a saved file says when; otherwise its last record.
+            let last = survey.last_time.unwrap_or(0.0);
+            let now = survey.meta.as_ref().map_or(last, |meta| meta.end.max(last));
             let correlation = correlate(&survey.frames, &refs, now);
             Some(find(&survey.frames, &refs, &correlation))
         }

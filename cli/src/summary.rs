@@ -59,6 +59,7 @@ pub fn run(
                 summarizer.add_frame(frame.clone());
             }
             Event::Record(item) => summarizer.add(item.frame, item.record),
+            Event::Meta(meta) => summarizer.capture_ended(meta.end),
             Event::Problem { line, text, .. } => {
                 let _ = writeln!(errors, "line {line}: {text}");
             }

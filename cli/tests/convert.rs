@@ -131,6 +131,57 @@ fn summary_of_the_raw_capture_and_of_its_har_agree() {
 }
 
 #[test]
+fn a_har_is_summed_up_and_checked_as_of_when_it_was_saved() {
+    // The panel saves a capture with its end (the moment of the export): a request unanswered
+    // then is timed out once that is 10 s after it, in the summary and in the check as in the
+    // panel — not pending because it was the last thing recorded.
+    let har = run(&["convert", "--to", "har", &fixture()], None);
+    let mut har: Value = serde_json::from_str(&har.stdout).unwrap();
+    let options = temp_file("saved-end.options", "service-client-api.rate-limit=0\n");
+    let last_get_state = |har: &Value| {
+        let text = har.to_string();
+        let summary = run(&["summary", "--format", "json", "-"], Some(&text));
+        let summary: Value = serde_json::from_str(&summary.stdout).unwrap();
+        let states = &summary["requests"]["agent.getState"];
+        let file = temp_file("saved-end.har", &text);
+        let options = options.to_str().unwrap();
+        let check = run(
+            &[
+                "check",
+                "--options",
+                options,
+                "--format",
+                "json",
+                file.to_str().unwrap(),
+            ],
+            None,
+        );
+        let observed: Vec<Value> = check
+            .stdout
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .filter(|line| line["check"] == "request" && line["name"] == "agent.getState")
+            .map(|line| line["observed"].clone())
+            .collect();
+        (
+            states["pending"].clone(),
+            states["timedOut"].clone(),
+            observed.last().cloned(),
+        )
+    };
+    assert_eq!(
+        last_get_state(&har),
+        (json!(1), json!(0), Some(json!("pending")))
+    );
+    let end = har["log"]["_scapiCapture"]["end"].as_f64().unwrap();
+    har["log"]["_scapiCapture"]["end"] = json!(end + 20_000.0);
+    assert_eq!(
+        last_get_state(&har),
+        (json!(0), json!(1), Some(json!("no answer")))
+    );
+}
+
+#[test]
 fn the_summary_table_names_failures_rate_limits_timeouts_and_findings() {
     let table = run(&["summary", &fixture()], None);
     assert_eq!(table.code, Some(0));

@@ -56,6 +56,8 @@ struct AnalysisCache {
     refresh_scheduled: bool,
     /// Bumped on every new analysis, for the caches that depend on it.
     stamp: u64,
+    /// It is of a saved capture, judged as of its end: the clock does not age it.
+    of_saved_capture: bool,
 }
 
 type SharedCache = Rc<RefCell<AnalysisCache>>;
@@ -100,7 +102,9 @@ fn analysis_for(
     policy_generation: u64,
     bump: &UseReducerDispatcher<Version>,
 ) -> Rc<Analysis> {
-    let at = now(store);
+    let clock = now(store);
+    // A saved capture is judged as of its end; a live one as of now.
+    let at = store.ended_at().unwrap_or(clock);
     let mut state = cache.borrow_mut();
     let changed = state.store_version != store.version()
         || state.policy_generation != policy_generation
@@ -108,7 +112,7 @@ fn analysis_for(
     if let (false, Some(analysis)) = (changed, &state.analysis) {
         return analysis.clone();
     }
-    let since = at - state.computed_at;
+    let since = clock - state.computed_at;
     let wait = (state.took * 4.0).min(1500.0);
     let first = state.analysis.is_none() || state.policy_generation != policy_generation;
     if first || since >= wait || !cfg!(target_arch = "wasm32") {
@@ -122,6 +126,7 @@ fn analysis_for(
         state.store_version = store.version();
         state.policy_generation = policy_generation;
         state.stamp += 1;
+        state.of_saved_capture = store.ended_at().is_some();
         state.analysis = Some(analysis.clone());
         return analysis;
     }
@@ -1229,11 +1234,12 @@ fn start(
     {
         let bump = bump.clone();
         let tick = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-            let stale = cache
-                .borrow()
-                .analysis
-                .as_ref()
-                .is_some_and(|analysis| analysis.stale_at(js_sys::Date::now()));
+            let cache = cache.borrow();
+            let stale = !cache.of_saved_capture
+                && cache
+                    .analysis
+                    .as_ref()
+                    .is_some_and(|analysis| analysis.stale_at(js_sys::Date::now()));
             if stale {
                 bump.dispatch(());
             }

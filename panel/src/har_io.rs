@@ -160,6 +160,7 @@ pub fn import(text: &str) -> Result<Imported, String> {
         records.max(crate::store::DEFAULT_CAP),
         frames,
         capture.records,
+        capture.meta.end,
     );
     Ok(Imported {
         store,

@@ -274,6 +274,8 @@ pub struct Store {
     version: u64,
     /// Records added since the panel opened (whatever the cap or Clear removed since).
     received: u64,
+    /// A saved capture's end: what its analysis takes as now (nothing after it is known).
+    ended_at: Option<f64>,
 }
 
 impl Default for Store {
@@ -289,6 +291,7 @@ impl Default for Store {
             strings: Strings::default(),
             version: 0,
             received: 0,
+            ended_at: None,
         }
     }
 }
@@ -351,6 +354,7 @@ impl Store {
         cap: usize,
         frames: Vec<(FrameInfo, u64)>,
         records: impl IntoIterator<Item = (usize, Record)>,
+        ended_at: f64,
     ) -> Store {
         let mut store = Store::with(true, cap);
         let indices: Vec<u32> = frames
@@ -372,8 +376,16 @@ impl Store {
         // A file from another tool may not be in time order; ties keep the file's order.
         store.entries.sort_by(|a, b| a.time().total_cmp(&b.time()));
         store.enforce_cap();
+        let last = store.entries.last().map_or(f64::NEG_INFINITY, Entry::time);
+        store.ended_at = Some(ended_at.max(last));
         store.version += 1;
         store
+    }
+
+    /// When a saved capture ended (its export, or its last record): a request unanswered then
+    /// is pending or timed out as of that moment, not as of today. None for a live capture.
+    pub fn ended_at(&self) -> Option<f64> {
+        self.ended_at
     }
 
     /// Adds time-ordered entries, keeping the whole in time order: batches from different

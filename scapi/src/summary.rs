@@ -265,6 +265,8 @@ pub struct Summarizer {
     requests: u64,
     /// At most this many unanswered exchanges; [`OPEN_EXCHANGE_LIMIT`] when `None`.
     open_limit: Option<usize>,
+    /// When the capture ended, if it says (a saved file's end, after its last record).
+    ended_at: Option<f64>,
 }
 
 impl Summarizer {
@@ -278,6 +280,12 @@ impl Summarizer {
             open_limit: Some(limit.max(1)),
             ..Summarizer::default()
         }
+    }
+
+    /// The capture ended at `at` (a saved file says when): unanswered requests are pending or
+    /// timed out as of then, as the panel judged them when it saved the file.
+    pub fn capture_ended(&mut self, at: f64) {
+        self.ended_at = Some(at);
     }
 
     /// Adds a frame records can then name by its index.
@@ -776,10 +784,11 @@ impl Summarizer {
         }
     }
 
-    /// The summary; requests still unanswered are pending or timed out by the latest record
-    /// time.
+    /// The summary; requests still unanswered are pending or timed out by the capture's end:
+    /// the latest record time, or when the capture says it ended if that is later.
     pub fn finish(mut self) -> Summary {
-        let now = self.summary.last_time.unwrap_or(0.0);
+        let last = self.summary.last_time.unwrap_or(0.0);
+        let now = self.ended_at.map_or(last, |end| end.max(last));
         let open: Vec<u64> = self.opened.iter().copied().collect();
         for id in open {
             if self.exchanges.get(&id).is_some_and(|e| e.responses == 0) {

@@ -43,6 +43,7 @@ test('export, import and export again through the panel: sanitized by default, v
     }, [JWT]);
     const held = total(SCENARIO_COUNTS.phase2) + 2;
     await waitForHeld(panel, held);
+    const trafficEnded = Date.now();
     await panel.click('[data-testid="policy-toggle"]');
     await panel.fill('[data-testid="options-text"]', 'service-client-api.rate-limit.voice.dial=4');
     await panel.click('[data-testid="options-apply"]');
@@ -72,6 +73,10 @@ test('export, import and export again through the panel: sanitized by default, v
     assert.equal(full.log._scapiCapture.meta?.policyOptions ?? full.log._scapiCapture.policyOptions, 'service-client-api.rate-limit.voice.dial=4');
 
     // Import it: the same records and findings, the options it carried, every view working.
+    // Later than the client's 10 s after the last request: requests pending when the file was
+    // exported stay pending, as of the capture's end, not timed out as of today.
+    assert.ok(rows.some((r) => r['exchange-state'] === 'pending'), formatRows(rows));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, trafficEnded + 10_500 - Date.now())));
     const dir = await mkdtemp(path.join(tmpdir(), 'scapi-har-'));
     const file = path.join(dir, 'support-case.har');
     await writeFile(file, fullText);

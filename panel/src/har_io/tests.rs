@@ -1,4 +1,5 @@
 use super::*;
+use scapi::correlate::ExchangeState;
 use scapi::{decode, Batch, FrameInfo, FramePlacement, SourceRelation};
 use serde_json::{json, Value};
 
@@ -243,4 +244,49 @@ fn records_of_one_moment_in_two_frames_import_in_the_order_they_were_shown() {
     let analysis = Analysis::of(&store, t + 1000.0, None);
     let text = export_sensitive(&store, &analysis, t + 1000.0);
     assert_eq!(shown(&import(&text).unwrap().store), shown(&store));
+}
+
+#[test]
+fn an_imported_capture_is_judged_as_of_its_end_not_as_of_today() {
+    // The app's last request got no answer before the export, 0.9 s after it was sent: pending
+    // then, and pending in the file whenever it is opened.
+    let store = store();
+    let exported_at = 1_700_000_001_000.0;
+    let mut late = records(
+        "http://localhost:8080",
+        SourceRelation::Child,
+        vec![(
+            exported_at - 900.0,
+            json!({"request": "agent.getState", "referenceId": "7", "userAgent": "WWE Client", "protocolVersion": 2}),
+        )],
+    );
+    late[0].seq = 2;
+    let mut store = store;
+    store.apply(
+        Batch {
+            frame: frame("wwe", "http://127.0.0.1:8080", 0),
+            dropped: 0,
+            captured: 3,
+            replay: false,
+            records: late,
+        },
+        -1,
+    );
+    let analysis = Analysis::of(&store, exported_at, None);
+    let imported = import(&export_sensitive(&store, &analysis, exported_at)).unwrap();
+    assert_eq!(imported.store.ended_at(), Some(exported_at));
+    let state_of_last_request = |analysis: &Analysis| {
+        analysis
+            .correlation
+            .exchanges
+            .iter()
+            .find(|e| e.name.as_deref() == Some("agent.getState"))
+            .map(|e| e.state)
+    };
+    let reviewed = Analysis::of(&imported.store, imported.store.ended_at().unwrap(), None);
+    assert_eq!(
+        state_of_last_request(&reviewed),
+        Some(ExchangeState::Pending)
+    );
+    assert_eq!(reviewed.findings, analysis.findings);
 }

@@ -229,7 +229,7 @@ fn a_restored_capture_keeps_its_order_for_records_of_one_moment_across_frames() 
         (0, record(1, 2.0)),
         (1, record(1, 3.0)),
     ];
-    let store = Store::restore(10, vec![frame("a"), frame("b")], saved);
+    let store = Store::restore(10, vec![frame("a"), frame("b")], saved, 0.0);
     let order: Vec<(u32, u64)> = store.entries().iter().map(|e| (e.frame, e.seq)).collect();
     assert_eq!(order, [(0, 0), (1, 0), (0, 1), (1, 1)]);
     assert!(
@@ -244,6 +244,12 @@ fn a_restored_capture_keeps_its_order_for_records_of_one_moment_across_frames() 
         (0, record(1, 4.0)),
         (1, record(0, 6.0)),
     ];
-    let store = Store::restore(10, vec![frame("a"), frame("b")], unordered);
+    let store = Store::restore(10, vec![frame("a"), frame("b")], unordered, 9.0);
     assert_eq!(times(&store), [4.0, 5.0, 6.0]);
+    assert_eq!(store.ended_at(), Some(9.0));
+    assert_eq!(
+        Store::default().ended_at(),
+        None,
+        "a live capture has no end"
+    );
 }

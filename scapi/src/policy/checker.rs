@@ -195,6 +195,8 @@ pub struct Checker {
     next_exchange: u64,
     /// The latest capture time read.
     clock: Option<f64>,
+    /// When the capture ended, if it says (a saved file's end, after its last record).
+    ended_at: Option<f64>,
 
     /// Quarantines rate-limit errors announced, by request name, in order of their start.
     announced: HashMap<String, Vec<Announced>>,
@@ -231,6 +233,7 @@ impl Checker {
             settled: VecDeque::new(),
             next_exchange: 0,
             clock: None,
+            ended_at: None,
             announced: HashMap::new(),
             answered_clients: HashSet::new(),
             answered_names: HashSet::new(),
@@ -296,10 +299,17 @@ impl Checker {
         self.tell_story(emit);
     }
 
+    /// The capture ended at `at` (a saved file says when): what is still unanswered at the end
+    /// is pending or timed out as of then.
+    pub fn capture_ended(&mut self, at: f64) {
+        self.ended_at = Some(at);
+    }
+
     /// Settles what is still open and sums the log up.
     pub fn finish(mut self, mut emit: impl FnMut(Checked)) -> CheckSummary {
         let emit: &mut dyn FnMut(Checked) = &mut emit;
-        let now = self.clock.unwrap_or(0.0);
+        let last = self.clock.unwrap_or(0.0);
+        let now = self.ended_at.map_or(last, |end| end.max(last));
         while let Some(id) = self.waiting.pop_front() {
             let Some(exchange) = self.exchanges.get(&id) else {
                 continue;

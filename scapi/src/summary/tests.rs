@@ -434,3 +434,28 @@ fn answered_exchanges_are_forgotten_beyond_a_window() {
     assert_eq!(summary.requests["agent.getState"].answered, answered as u64);
     assert_eq!(summary.closed_early, 0);
 }
+
+#[test]
+fn a_capture_that_says_when_it_ended_is_judged_as_of_then() {
+    let summarize_ended = |end: Option<f64>| {
+        let capture = seeded();
+        let mut summarizer = Summarizer::new();
+        for frame in frames() {
+            summarizer.add_frame(frame);
+        }
+        for (frame, record) in capture.refs() {
+            summarizer.add(frame, record);
+        }
+        if let Some(end) = end {
+            summarizer.capture_ended(end);
+        }
+        summarizer.finish().requests["agent.get"].clone()
+    };
+    // Its last record: the request sent then is pending.
+    assert_eq!(summarize_ended(None).pending, 1);
+    // Saved 10 s and more after it: no answer came within the client's 10 s.
+    let late = summarize_ended(Some(T0 + 30_001.0));
+    assert_eq!((late.pending, late.timed_out), (0, 1));
+    // An end before the last record (a clock step) does not undo what the records show.
+    assert_eq!(summarize_ended(Some(T0)).pending, 1);
+}

@@ -738,3 +738,25 @@ proptest! {
         prop_assert_eq!(summary.closed_early, 0);
     }
 }
+
+#[test]
+fn a_log_that_says_when_it_ended_settles_its_last_requests_as_of_then() {
+    let (capture, dials) = dial_burst();
+    let last = capture
+        .records
+        .iter()
+        .map(|(_, r)| r.time)
+        .fold(0.0, f64::max);
+    let sixth_at_end = |end: f64| {
+        let mut checker = Checker::new(options(SEED_RATES));
+        checker.capture_ended(end);
+        let (checked, _) = check_with(checker, &capture);
+        final_requests(&checked)
+            .into_iter()
+            .find(|check| check.record == dials[5])
+            .map(|check| check.observed)
+    };
+    // Saved within 10 s of the sixth dial: still pending; 10 s and more after: no answer came.
+    assert_eq!(sixth_at_end(last + 1_000.0), Some(Observed::Pending));
+    assert_eq!(sixth_at_end(last + 10_001.0), Some(Observed::NoAnswer));
+}
