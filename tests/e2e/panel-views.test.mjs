@@ -297,3 +297,16 @@ test('before a panel opens, each frame keeps its last 10,000 records and counts 
     await server.stop();
   }
 });
+
+test('docked low, as DevTools often is, the list keeps most of the panel', () =>
+  withWorkspaceAndPanel(async ({ panel }) => {
+    await panel.setViewportSize({ width: 900, height: 380 });
+    await panel.waitForTimeout(200);
+    const { list, overview } = await panel.evaluate(() => ({
+      list: document.querySelector('.list').clientHeight,
+      overview: document.querySelector('.waterfall').clientHeight,
+    }));
+    // The overview keeps its axis and two lanes (it scrolls); bars pack tighter.
+    assert.ok(overview >= 40 && overview <= 48, `overview ${overview} px`);
+    assert.ok(list >= 0.66 * 380, `the list has ${list} of 380 px`);
+  }));
