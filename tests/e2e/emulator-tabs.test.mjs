@@ -56,6 +56,10 @@ test('two Workspace tabs: one leads, the other follows, then takes over', async 
   const rows = await waitForPanel(panel, (rows) => frameStates(rows).includes('LEADING'), { what: 'the LEADING event' });
   const states = frameStates(rows);
   assert.deepEqual(states.slice(-2), ['NEGOTIATING', 'LEADING'], formatRows(rows));
-  assert.ok(states.slice(0, -2).every((s) => s === 'FOLLOWING'), formatRows(rows));
+  // While the first tab lived, the second never led. (Once, on a loaded CI machine, it negotiated
+  // again for a moment and went back to following; the election is inferred, see
+  // docs/emulator.md, and a re-negotiation is no second leader.)
+  const before = states.slice(0, -2);
+  assert.ok(before.includes('FOLLOWING') && before.every((s) => s !== 'LEADING'), formatRows(rows));
   await second.close();
 });
