@@ -310,3 +310,31 @@ test('docked low, as DevTools often is, the list keeps most of the panel', () =>
     assert.ok(overview >= 40 && overview <= 48, `overview ${overview} px`);
     assert.ok(list >= 0.66 * 380, `the list has ${list} of 380 px`);
   }));
+
+test('every control in every view has an accessible role and name', () =>
+  withPhase2(async ({ browser, panel }) => {
+    // Chromium's own accessibility tree, as a screen reader gets it.
+    const cdp = await browser.context.newCDPSession(panel);
+    await cdp.send('Accessibility.enable');
+    const INTERACTIVE = new Set(['button', 'checkbox', 'combobox', 'textbox', 'searchbox', 'link', 'menuitem', 'tab', 'slider', 'spinbutton']);
+    const unnamed = async (where) => {
+      const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+      const roles = new Set(nodes.map((n) => n.role?.value));
+      const missing = nodes
+        .filter((n) => !n.ignored && INTERACTIVE.has(n.role?.value) && !(n.name?.value ?? '').trim())
+        .map((n) => `${where}: a ${n.role.value} without a name (backend node ${n.backendDOMNodeId})`);
+      return { missing, roles };
+    };
+    const { missing, roles } = await unnamed('the list');
+    for (const role of ['grid', 'row', 'columnheader', 'search', 'status']) assert.ok(roles.has(role), `no ${role} in the tree`);
+    const problems = [...missing];
+    await panel.locator('[data-testid="record-row"]').first().click();
+    problems.push(...(await unnamed('the details')).missing);
+    for (const view of ['findings-toggle', 'policy-toggle', 'rates-toggle', 'user-data-toggle', 'frames-toggle', 'export-options']) {
+      await panel.click(`[data-testid="${view}"]`);
+      await panel.waitForTimeout(50);
+      problems.push(...(await unnamed(view)).missing);
+    }
+    assert.deepEqual(problems, []);
+    await cdp.detach();
+  }));
