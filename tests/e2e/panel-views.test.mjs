@@ -320,8 +320,10 @@ test('every control in every view has an accessible role and name', () =>
     const unnamed = async (where) => {
       const { nodes } = await cdp.send('Accessibility.getFullAXTree');
       const roles = new Set(nodes.map((n) => n.role?.value));
-      const missing = nodes
-        .filter((n) => !n.ignored && INTERACTIVE.has(n.role?.value) && !(n.name?.value ?? '').trim())
+      const controls = nodes.filter((n) => !n.ignored && INTERACTIVE.has(n.role?.value));
+      assert.ok(controls.length >= 15, `${where}: only ${controls.length} controls in the tree`);
+      const missing = controls
+        .filter((n) => !(n.name?.value ?? '').trim())
         .map((n) => `${where}: a ${n.role.value} without a name (backend node ${n.backendDOMNodeId})`);
       return { missing, roles };
     };
