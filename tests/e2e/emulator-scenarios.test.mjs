@@ -92,7 +92,13 @@ test('rate limit, quarantine, refused origin, filtered JWT, refused and hidden k
     assert.equal(rows.filter((r) => r.kind === 'frame-id').length, 2, formatRows(rows));
 
     // The answer the panel shows for the read has no hidden key.
-    await panel.locator('[data-testid="record-row"][data-name="interaction.getByInteractionId"]').click();
+    // Narrowed first: rows still streaming in would move under the pointer (a virtual list reuses
+    // its row elements), and the click would pick another record.
+    await panel.fill('[data-testid="filter"]', 'method:getByInteractionId');
+    const read = panel.locator('[data-testid="record-row"][data-name="interaction.getByInteractionId"]');
+    await read.click();
+    assert.equal(await read.getAttribute('aria-selected'), 'true');
+    await panel.fill('[data-testid="filter"]', '');
     await panel.locator('[data-testid="partner-link"]', { hasText: 'answer' }).click();
     const answer = await panel.locator('[data-testid="raw-json"]').textContent();
     assert.match(answer, /"Key1"/);

@@ -151,7 +151,7 @@ test('the list stays virtual with thousands of records, follows the live tail, a
     assert.equal(await count('record-count'), 10000);
     assert.ok(await count('evicted-count') > 0);
     assert.ok(await rowCount(panel) < 200, 'only the rows in view are in the page');
-    await panel.waitForFunction(() => { const l = document.querySelector('.list'); return l.scrollTop + l.clientHeight >= l.scrollHeight - 4; }, null, { timeout: 5000 });
+    await panel.waitForFunction(() => { const l = document.querySelector('.list'); return l.scrollTop + l.clientHeight >= l.scrollHeight - 4; }, null, { timeout: 30000 });
 
     // Scrolled up, it stays put and offers to resume.
     await panel.$eval('.list', (l) => { l.scrollTop = 0; l.dispatchEvent(new Event('scroll')); });
