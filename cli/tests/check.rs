@@ -4,48 +4,17 @@
 //! same shapes: the seed's rate-limit burst, a refused origin, a JWT outside the filter, a refused
 //! write, hidden keys, a late answer.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use support::{fixture, json_lines, run};
 
-fn fixture() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/workspace-session.jsonl")
+/// A file in Cargo's scratch directory, named apart from the other test files' ones.
+fn temp_file(name: &str, text: &str) -> String {
+    support::temp_file(&format!("check-{name}"), text)
         .display()
         .to_string()
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str], stdin: Option<&str>) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_scapi-inspect"));
-    command.args(args);
-    if let Some(stdin) = stdin {
-        command.write_stdin(stdin);
-    }
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-/// A file in Cargo's scratch directory for integration tests (under `target/`).
-fn temp_file(name: &str, text: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("check-{name}"));
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
-
-fn json_lines(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
 }
 
 /// The request checks of a run: (position, name, verdict, observed, agreement).

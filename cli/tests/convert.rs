@@ -5,47 +5,10 @@
 //! ATTACHED_DATA_CHANGED with user data, an agent event, a refused deleteUserData, a foreign
 //! message, a misspelled request, an unsubscribe, and a request left pending.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::{json, Value};
-use std::path::PathBuf;
-
-fn fixture() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/workspace-session.jsonl")
-        .display()
-        .to_string()
-}
-
-fn inspect() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_scapi-inspect"))
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str], stdin: Option<&str>) -> Run {
-    let mut command = inspect();
-    command.args(args);
-    if let Some(stdin) = stdin {
-        command.write_stdin(stdin);
-    }
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-/// A file in Cargo's scratch directory for integration tests (under `target/`).
-fn temp_file(name: &str, text: &str) -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use support::{fixture, json_lines, run, temp_file};
 
 #[test]
 fn a_raw_capture_converts_to_a_har_from_a_file_or_standard_input() {
@@ -156,10 +119,8 @@ fn a_har_is_summed_up_and_checked_as_of_when_it_was_saved() {
             ],
             None,
         );
-        let observed: Vec<Value> = check
-            .stdout
-            .lines()
-            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        let observed: Vec<Value> = json_lines(&check.stdout)
+            .into_iter()
             .filter(|line| line["check"] == "request" && line["name"] == "agent.getState")
             .map(|line| line["observed"].clone())
             .collect();
