@@ -137,9 +137,12 @@
     return [depth, index, Boolean(window.opener)];
   };
 
+  // crypto.randomUUID needs a secure context; plain-http Workspace (on-premise) is not one.
+  const frameKey = () => Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(16).padStart(8, '0')).join('');
+
   wasm_bindgen({ module_or_path: api.runtime.getURL('content/content_script_bg.wasm') }).then(() => {
     const [depth, index, hasOpener] = placement();
-    script = new wasm_bindgen.ContentScript(crypto.randomUUID(), location.href, self.origin, depth, index, hasOpener, performance.timeOrigin, 0);
+    script = new wasm_bindgen.ContentScript(frameKey(), location.href, self.origin, depth, index, hasOpener, performance.timeOrigin, 0);
     flush();
   }, (error) => console.warn('SCAPI Inspector: content script failed to load', error));
 })();
