@@ -158,6 +158,7 @@ pub(crate) fn synthetic_frame(key: String, url: &str, origin: &str, is_top: bool
         },
         browser_frame_id: None,
         started: 0.0,
+        ended: None,
     }
 }
 

@@ -1,16 +1,17 @@
 //! Arbitrary bytes through everything that reads captured traffic: the whole input as one message
 //! payload (`scapi::decode` and the one-line views of it), and every line as a raw capture record,
-//! through `HookRecord::parse` and a frame buffer, then pairing and findings over what it held.
-//! None of it may panic: the content script runs it on whatever a page posts.
+//! through `HookRecord::parse` and a tab log, then pairing and findings over what it held.
+//! None of it may panic: the background runs it on whatever a page posts.
 //!
-//! Beyond "no panic" it checks what the extension relies on: every batch the content script sends
+//! Beyond "no panic" it checks what the extension relies on: every batch the background sends
 //! reads back in the panel as the same batch.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use scapi::correlate::correlate;
 use scapi::findings::find;
-use scapi::{decode, Batch, FrameBuffer, FrameInfo, HookRecord};
+use scapi::tab_log::TabLog;
+use scapi::{decode, Batch, FrameInfo, HookRecord};
 use serde_json::Value;
 
 fuzz_target!(|data: &[u8]| {
@@ -24,19 +25,18 @@ fuzz_target!(|data: &[u8]| {
         let _ = (message.reference_id(), message.summary(&payload));
     }
 
-    // A small capacity so that long inputs exercise eviction too.
-    let mut buffer = FrameBuffer::new(FrameInfo::default(), 16);
+    let mut log = TabLog::new();
     for line in text.lines() {
         let _ = HookRecord::parse(line);
-        buffer.push_line(line.to_owned());
     }
-    let batch = buffer.take_new();
-    let _ = buffer.take_error();
+    let batch = log.ingest(FrameInfo::default(), 0, text, 0);
+    let _ = log.take_error();
+    let _ = log.history();
     for record in &batch.records {
         let _ = record.summary();
     }
     let json = batch.to_json();
-    let again = Batch::from_json(&json).expect("the panel reads every batch the content script sends");
+    let again = Batch::from_json(&json).expect("the panel reads every batch the background sends");
     assert_eq!(again, batch, "a batch changed on its way to the panel: {json}");
 
     let frames = [batch.frame.clone()];

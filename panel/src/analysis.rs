@@ -252,6 +252,7 @@ mod tests {
                 },
                 browser_frame_id: None,
                 started: 0.0,
+                ended: None,
             },
             dropped: 0,
             captured: 0,
@@ -271,6 +272,8 @@ mod tests {
                     raw,
                 })
                 .collect(),
+            foreign_evicted: 0,
+            unreadable: 0,
         }
     }
 

@@ -92,9 +92,19 @@ impl std::error::Error for CaptureError {}
 
 impl HookRecord {
     /// Reads one raw capture record from its JSON text.
+    /// JSON text from `JSON.stringify` may hold a lone UTF-16 surrogate (`\ud83d`: a string cut
+    /// in the middle of an emoji), which is no Unicode scalar: such a surrogate is read as
+    /// U+FFFD, as a browser shows it, and the rest of the message is kept.
     pub fn parse(text: &str) -> Result<HookRecord, CaptureError> {
-        let record: HookRecord = serde_json::from_str(text)
-            .map_err(|e| CaptureError(format!("not a raw capture record: {e}")))?;
+        let record: HookRecord = match serde_json::from_str(text) {
+            Ok(record) => record,
+            Err(error) => {
+                let repaired = replace_lone_surrogates(text)
+                    .ok_or_else(|| CaptureError(format!("not a raw capture record: {error}")))?;
+                serde_json::from_str(&repaired)
+                    .map_err(|e| CaptureError(format!("not a raw capture record: {e}")))?
+            }
+        };
         if record.v != CAPTURE_FORMAT_VERSION {
             return Err(CaptureError(format!(
                 "raw capture format version {} is not supported (expected {CAPTURE_FORMAT_VERSION})",
@@ -105,10 +115,67 @@ impl HookRecord {
     }
 }
 
+/// `text` with every `\uXXXX` escape of a lone surrogate replaced by `\ufffd`; `None` when it
+/// has none.
+fn replace_lone_surrogates(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let escape_at = |at: usize| -> Option<u16> {
+        let hex = bytes.get(at..at + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let is_high = |unit: u16| (0xD800..0xDC00).contains(&unit);
+    let is_low = |unit: u16| (0xDC00..0xE000).contains(&unit);
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut replaced = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] != b'\\' {
+            at += 1;
+            continue;
+        }
+        match escape_at(at) {
+            Some(unit) if is_high(unit) && escape_at(at + 6).is_some_and(is_low) => at += 12,
+            Some(unit) if is_high(unit) || is_low(unit) => {
+                out.push_str(&text[copied..at]);
+                out.push_str("\\ufffd");
+                at += 6;
+                copied = at;
+                replaced = true;
+            }
+            // Any other escape, `\\` included, is two characters (or a whole \uXXXX).
+            Some(_) => at += 6,
+            None => at += 2,
+        }
+    }
+    out.push_str(&text[copied..]);
+    replaced.then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_lone_surrogate_is_read_as_the_replacement_character() {
+        // 'Customer 😀'.slice(0, 10) as JSON.stringify writes it, then an escaped backslash
+        // followed by "ud83d" (no surrogate) and a whole pair, which stay as they are.
+        let line = sample()
+            .to_string()
+            .replace(
+                "\"referenceId\":\"0\"",
+                r#""referenceId":"0","name":"Customer \ud83d","path":"C:\\ud83d","smile":"\ud83d\ude00","low":"\ude00!""#,
+            );
+        let record = HookRecord::parse(&line).unwrap();
+        assert_eq!(record.data["name"], "Customer \u{fffd}");
+        assert_eq!(record.data["path"], "C:\\ud83d");
+        assert_eq!(record.data["smile"], "\u{1f600}");
+        assert_eq!(record.data["low"], "\u{fffd}!");
+    }
 
     fn sample() -> Value {
         json!({

@@ -3,11 +3,11 @@
 //! * [`capture`]: the raw capture format the page hook produces for each delivered message.
 //! * [`message`]: decoding one message payload into a typed [`message::Message`].
 //! * [`record`]: the record the content script sends on, with the panel's one-line views of it.
-//! * [`buffer`]: the bounded per-frame buffer that replays history to a panel that connects late.
+//! * [`tab_log`]: a tab's capture kept outside its pages, bounded and persisted, replayed to a
+//!   panel that connects late.
 //! * [`har`]: HAR export (sanitized by default) and import of a whole capture.
 //! * [`summary`]: a capture summed up in one pass and bounded memory.
 
-pub mod buffer;
 pub mod capture;
 pub mod correlate;
 pub mod events;
@@ -22,10 +22,10 @@ pub mod record;
 pub mod requests;
 pub mod results;
 pub mod summary;
+pub mod tab_log;
 #[cfg(test)]
 mod test_capture;
 
-pub use buffer::FrameBuffer;
 pub use capture::{CaptureError, HookRecord, SourceRelation};
 pub use message::{decode, Decoded, Direction, Envelope, Message};
 pub use record::{Batch, FrameInfo, FramePlacement, Record};

@@ -38,10 +38,18 @@ pub struct FrameInfo {
     /// tells the records of a page that navigated from those of the new one.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub started: f64,
+    /// When the document went (its page was left, the frame removed, the popup closed), epoch
+    /// ms; `None` while it is there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<f64>,
 }
 
 fn is_zero(value: &f64) -> bool {
     *value == 0.0
+}
+
+fn is_none_u64(value: &u64) -> bool {
+    *value == 0
 }
 
 /// One captured message: when and how it arrived, decoded, and the raw data it carried.
@@ -103,6 +111,13 @@ pub struct Batch {
     /// True when this batch replays the whole buffer to a panel that just connected.
     #[serde(default)]
     pub replay: bool,
+    /// Foreign messages (not SCAPI) of this frame the store's smaller foreign bound pushed out:
+    /// gaps in `seq` that are not lost SCAPI records.
+    #[serde(default, skip_serializing_if = "is_none_u64")]
+    pub foreign_evicted: u64,
+    /// Lines of this frame that could not be read at all (also gaps in `seq`).
+    #[serde(default, skip_serializing_if = "is_none_u64")]
+    pub unreadable: u64,
     pub records: Vec<Record>,
 }
 
@@ -137,6 +152,7 @@ mod tests {
                 },
                 browser_frame_id: Some(4),
                 started: 1_732_467_000_000.5,
+                ended: None,
             },
             dropped: 0,
             captured: 1,
@@ -152,6 +168,8 @@ mod tests {
                 decoded: decode(&raw),
                 raw,
             }],
+            foreign_evicted: 0,
+            unreadable: 0,
         };
         let text = batch.to_json();
         assert!(text.contains("\"browserFrameId\":4"));

@@ -24,6 +24,7 @@ pub fn frame(key: &str, origin: &str, depth: u32, index: Option<u32>) -> FrameIn
         },
         browser_frame_id: None,
         started: 0.0,
+        ended: None,
     }
 }
 

@@ -32,6 +32,8 @@ fn store(raws: Vec<Value>) -> Store {
             dropped: 0,
             captured: records.len() as u64,
             replay: false,
+            foreign_evicted: 0,
+            unreadable: 0,
             records,
         },
         -1,

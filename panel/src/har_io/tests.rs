@@ -18,6 +18,7 @@ fn frame(key: &str, origin: &str, depth: u32) -> FrameInfo {
         },
         browser_frame_id: Some(i64::from(depth)),
         started: 1_700_000_000_000.0,
+        ended: None,
     }
 }
 
@@ -53,6 +54,7 @@ fn store() -> Store {
                 (t, json!({"request": "interaction.setUserData", "parameters": ["1", {"Phone": "+33 6 12 34 56 78", "Mail": "jane.doe@example.com"}], "referenceId": "0", "userAgent": "WWE Client", "protocolVersion": 2})),
                 (t + 20.0, json!({"request": "auth.getJwtToken", "referenceId": "1", "userAgent": "WWE Client", "protocolVersion": 2})),
             ]),
+            foreign_evicted: 0, unreadable: 0,
         },
         -1,
     );
@@ -67,6 +69,7 @@ fn store() -> Store {
                 (t + 6.0, json!({"event": "interaction", "data": {"eventType": "ATTACHED_DATA_CHANGED", "interaction": {"interactionId": "1", "userData": {"Phone": "+33 6 12 34 56 78", "Mail": "jane.doe@example.com"}}}, "userAgent": "WWE Server", "protocolVersion": 2})),
                 (t + 25.0, json!({"referenceId": "1", "data": {"expiration": "2020-04-14T13:26:51.846Z", "jwtToken": JWT}, "userAgent": "WWE Server", "protocolVersion": 2})),
             ]),
+            foreign_evicted: 0, unreadable: 0,
         },
         -1,
     );
@@ -226,6 +229,8 @@ fn records_of_one_moment_in_two_frames_import_in_the_order_they_were_shown() {
                 captured,
                 replay: false,
                 records,
+                foreign_evicted: 0,
+                unreadable: 0,
             },
             -1,
         );
@@ -269,6 +274,8 @@ fn an_imported_capture_is_judged_as_of_its_end_not_as_of_today() {
             captured: 3,
             replay: false,
             records: late,
+            foreign_evicted: 0,
+            unreadable: 0,
         },
         -1,
     );

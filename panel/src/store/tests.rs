@@ -30,6 +30,8 @@ fn batch(key: &str, dropped: u64, records: Vec<Record>) -> Batch {
         },
         dropped,
         replay: false,
+        foreign_evicted: 0,
+        unreadable: 0,
         records,
     }
 }

@@ -520,6 +520,7 @@ impl EntryState {
                     placement: FramePlacement::default(),
                     browser_frame_id: None,
                     started: 0.0,
+                    ended: None,
                 };
                 let key = frame.key.clone();
                 reader.emit(HarEvent::Frame(frame))?;

@@ -1,0 +1,113 @@
+//! The background's wasm half. `extension/background.js` moves messages and storage writes; every
+//! decision about what a tab keeps, what is lost and what a panel is sent is made here, by
+//! [`scapi::tab_log`].
+
+use scapi::tab_log::Logs;
+use scapi::FrameInfo;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Background {
+    logs: Logs,
+}
+
+#[wasm_bindgen]
+impl Background {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Background {
+        Background::default()
+    }
+
+    /// Rebuilds every tab's log from what `storage.session` holds (`get(null)`), after the
+    /// browser stopped the background. Returns why any tab could not be restored.
+    pub fn restore(&mut self, stored: &JsValue) -> Vec<String> {
+        let mut entries = BTreeMap::new();
+        for entry in js_sys::Object::entries(&js_sys::Object::from(stored.clone())).iter() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                entries.insert(key, value);
+            }
+        }
+        let (logs, errors) = Logs::restore(&entries);
+        self.logs = logs;
+        errors
+    }
+
+    /// Keeps the lines a frame sent (`frame_json`: its [`FrameInfo`] as the content script
+    /// describes it; `browser_frame_id` negative when not stamped). Returns the new records as
+    /// a batch's JSON when `want_batch` (a panel listens) and there are any.
+    #[allow(clippy::too_many_arguments)]
+    pub fn ingest(
+        &mut self,
+        tab: f64,
+        frame_json: &str,
+        browser_frame_id: i32,
+        first_seq: f64,
+        text: &str,
+        lost: f64,
+        want_batch: bool,
+    ) -> Result<Option<String>, String> {
+        let mut frame: FrameInfo = serde_json::from_str(frame_json)
+            .map_err(|e| format!("a frame's description is unreadable: {e}: {frame_json}"))?;
+        frame.browser_frame_id = (browser_frame_id >= 0).then_some(browser_frame_id.into());
+        let batch = self
+            .logs
+            .tab(tab as i64)
+            .ingest(frame, first_seq as u64, text, lost as u64);
+        Ok((want_batch && !batch.records.is_empty()).then(|| batch.to_json()))
+    }
+
+    /// A frame's document went (its port closed, or it said goodbye).
+    #[wasm_bindgen(js_name = endFrame)]
+    pub fn end_frame(&mut self, tab: f64, key: &str, at: f64) {
+        if self.logs.get(tab as i64).is_some() {
+            self.logs.tab(tab as i64).end_frame(key, at);
+        }
+    }
+
+    /// Everything a tab holds, as replay batches (JSON) for a panel that connects.
+    pub fn history(&self, tab: f64) -> Vec<String> {
+        self.logs
+            .get(tab as i64)
+            .map(|log| log.history().iter().map(|batch| batch.to_json()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The tab's requests and how they ended, as JSON (`requests`, `failed`, `timedOut`,
+    /// `rateLimited`).
+    pub fn counts(&self, tab: f64, now: f64) -> String {
+        let counts = self
+            .logs
+            .get(tab as i64)
+            .map(|log| log.counts(now))
+            .unwrap_or_default();
+        serde_json::to_string(&counts).expect("counts always serialize")
+    }
+
+    /// Storage writes since the last call, as JSON: `set` (key → text), `remove` (keys) and
+    /// `acks` ([tab, frame key, next seq]: what frames may stop holding once written).
+    #[wasm_bindgen(js_name = takeWrites)]
+    pub fn take_writes(&mut self) -> String {
+        serde_json::to_string(&self.logs.take_writes()).expect("writes always serialize")
+    }
+
+    /// Forgets a closed tab; returns the storage keys to remove.
+    #[wasm_bindgen(js_name = removeTab)]
+    pub fn remove_tab(&mut self, tab: f64) -> Vec<String> {
+        self.logs.remove(tab as i64)
+    }
+
+    /// Tabs that hold a log.
+    pub fn tabs(&self) -> Vec<f64> {
+        self.logs.tabs().map(|tab| tab as f64).collect()
+    }
+
+    /// Why a line of the tab could not be read, once (for the console).
+    #[wasm_bindgen(js_name = takeError)]
+    pub fn take_error(&mut self, tab: f64) -> Option<String> {
+        self.logs.get(tab as i64)?;
+        self.logs.tab(tab as i64).take_error()
+    }
+}
