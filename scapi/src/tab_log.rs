@@ -171,10 +171,7 @@ impl TabLog {
     pub fn ingest(&mut self, info: FrameInfo, first_seq: u64, text: &str, lost: u64) -> Batch {
         let frame = self.frame_for(info);
         let mut records = Vec::new();
-        let mut seq = first_seq;
-        for line in text.split('\n').filter(|line| !line.is_empty()) {
-            let this = seq;
-            seq += 1;
+        for (this, line) in (first_seq..).zip(text.split('\n').filter(|line| !line.is_empty())) {
             if this < self.frames[frame as usize].next_seq {
                 continue;
             }
