@@ -1,11 +1,36 @@
-// SCAPI Inspector background (service worker on Chrome, event page on Firefox).
-// Routes record batches from a tab's frames to that tab's panels, and from a popup tab to the
-// panels of the tab that opened it (an app Workspace opened talks to it through window.opener:
-// both halves of its exchanges belong to one session). It keeps only the open panel ports, which
-// panels and content scripts rebuild by reconnecting after the worker restarts.
+// SCAPI Inspector background (service worker on Chrome, event page on Firefox): glue only. Frames
+// stream what they capture here ('capture' ports); the wasm half (background/, over
+// scapi::tab_log) keeps every tab's log, bounded, and says what to persist; this file moves the
+// messages, writes storage.session (what survives the browser stopping the background), tells
+// frames what is safely kept, replays a tab's log to a panel that connects, and sets the badge.
+// A popup (window.open) belongs to the tab that opened it: its frames are kept in that tab's log.
 'use strict';
 const api = globalThis.browser ?? globalThis.chrome;
-const panelsByTab = new Map(); // tabId -> Set<Port>
+// Chrome: a service worker loads the wasm glue itself. Firefox: the event page's manifest lists
+// the glue before this file (the one browser difference here; see docs/ARCHITECTURE.md).
+if (typeof wasm_bindgen === 'undefined' && typeof importScripts === 'function') importScripts('background/background.js');
+
+const PERSIST_MS = 40; // writes are gathered this long
+const TIMEOUT_MS = 10000; // the client's request timeout: a badge may change this much later
+const panelsByTab = new Map(); // session tab -> Set<Port> (panels that listen live)
+const captureByFrame = new Map(); // `${tab}:${frame key}` -> Port
+let log = null;
+
+const ready = wasm_bindgen({ module_or_path: api.runtime.getURL('background/background_bg.wasm') })
+  .then(() => Promise.resolve(api.storage.session.get(null)))
+  .then((stored) => {
+    log = new wasm_bindgen.Background();
+    const kept = {};
+    for (const [key, value] of Object.entries(stored || {})) if (key.startsWith('log:')) kept[key] = value;
+    for (const error of log.restore(kept)) console.warn('SCAPI Inspector: a tab log could not be restored:', error);
+    // Logs of tabs closed while the background was stopped.
+    return Promise.resolve(api.tabs.query({})).then((tabs) => {
+      const open = new Set(tabs.map((tab) => tab.id));
+      for (const tab of log.tabs()) if (!open.has(tab)) forget(tab);
+    });
+  });
+
+const sessionOf = (tab) => (tab.openerTabId ?? tab.id);
 
 const tell = (tabId, message) => {
   try {
@@ -14,42 +39,126 @@ const tell = (tabId, message) => {
   } catch (_) { /* the tab is gone */ }
 };
 
-api.runtime.onConnect.addListener((port) => {
-  if (port.name.startsWith('panel:')) {
-    const tabId = Number(port.name.slice('panel:'.length));
-    if (!Number.isInteger(tabId)) { port.disconnect(); return; }
+// Storage writes, acknowledgements and badges, gathered.
+let persistTimer = 0;
+let writing = Promise.resolve();
+const changedTabs = new Set();
+const persistSoon = (tab) => {
+  changedTabs.add(tab);
+  if (!persistTimer) persistTimer = setTimeout(persist, PERSIST_MS);
+};
+function persist() {
+  persistTimer = 0;
+  const writes = JSON.parse(log.takeWrites());
+  const tabs = [...changedTabs];
+  changedTabs.clear();
+  writing = writing.then(async () => {
+    try {
+      if (Object.keys(writes.set).length) await api.storage.session.set(writes.set);
+      if (writes.remove.length) await api.storage.session.remove(writes.remove);
+    } catch (error) {
+      console.warn('SCAPI Inspector: could not keep the capture in session storage:', error);
+      return; // no acknowledgement: the frames keep their lines and send them again
+    }
+    for (const [tab, key, next] of writes.acks) {
+      const port = captureByFrame.get(`${tab}:${key}`);
+      if (port) try { port.postMessage({ type: 'ack', next }); } catch (_) { /* gone */ }
+    }
+  });
+  for (const tab of tabs) badge(tab);
+}
+
+const badgeTimers = new Map();
+function badge(tab) {
+  const counts = JSON.parse(log.counts(tab, Date.now()));
+  const problems = counts.failed + counts.timedOut;
+  try {
+    api.action.setBadgeBackgroundColor({ tabId: tab, color: '#d93025' });
+    api.action.setBadgeText({ tabId: tab, text: problems ? String(problems) : '' });
+  } catch (_) { /* the tab is gone */ }
+  // A request still pending may time out without any further message.
+  clearTimeout(badgeTimers.get(tab));
+  badgeTimers.set(tab, setTimeout(() => { badgeTimers.delete(tab); if (log) badge(tab); }, TIMEOUT_MS + 500));
+}
+
+function forget(tab) {
+  const keys = log.removeTab(tab);
+  if (keys.length) writing = writing.then(() => api.storage.session.remove(keys)).catch(() => {});
+  clearTimeout(badgeTimers.get(tab));
+  badgeTimers.delete(tab);
+}
+
+function onCapture(port) {
+  const tab = port.sender && port.sender.tab;
+  if (!tab) { port.disconnect(); return; }
+  const session = sessionOf(tab);
+  // A popup's frame ids are its own tab's: not stamped, so they are not taken for the opener's.
+  const browserFrameId = tab.id === session && port.sender.frameId !== undefined ? port.sender.frameId : -1;
+  let key = null;
+  port.onMessage.addListener((message) => ready.then(() => {
+    if (!message || message.type !== 'lines') return;
+    const frame = message.frame;
+    if (key === null) {
+      key = frame.key;
+      captureByFrame.set(`${session}:${key}`, port);
+    }
+    const panels = panelsByTab.get(session);
+    let batch = null;
+    try {
+      batch = log.ingest(session, JSON.stringify(frame), browserFrameId, message.seq, message.text, message.lost || 0, message.foreignLost || 0, Boolean(panels));
+    } catch (error) {
+      console.warn('SCAPI Inspector:', error);
+      return;
+    }
+    const unreadable = log.takeError(session);
+    if (unreadable) console.warn('SCAPI Inspector: a captured message could not be read:', unreadable);
+    if (batch) for (const panel of panels) panel.postMessage({ type: 'batch', batch, browserFrameId: -1 });
+    persistSoon(session);
+  }));
+  port.onDisconnect.addListener(() => ready.then(() => {
+    if (key === null) return;
+    captureByFrame.delete(`${session}:${key}`);
+    // The frame's document went (left, removed, closed); a frame that comes back from the
+    // back/forward cache speaks again and is there again.
+    log.endFrame(session, key, Date.now());
+    persistSoon(session);
+  }));
+}
+
+// A panel (DevTools or standalone): the tab's log, then what arrives live.
+function onPanel(port, tabId, live) {
+  ready.then(() => {
+    for (const batch of log.history(tabId)) port.postMessage({ type: 'batch', batch, browserFrameId: -1 });
+    if (!live) { port.postMessage({ type: 'end' }); return; }
     if (!panelsByTab.has(tabId)) panelsByTab.set(tabId, new Set());
     panelsByTab.get(tabId).add(port);
-    port.onDisconnect.addListener(() => {
-      const panels = panelsByTab.get(tabId);
-      panels.delete(port);
-      if (!panels.size) { panelsByTab.delete(tabId); tell(tabId, { type: 'idle' }); }
-    });
-    tell(tabId, { type: 'replay' }); // every frame sends what it buffered
-    // ... and so do the popups the tab opened.
+    // Frames that only held a little foreign context now stream everything.
+    tell(tabId, { type: 'listen' });
     Promise.resolve(api.tabs.query({})).then((tabs) => {
-      for (const tab of tabs) if (tab.openerTabId === tabId) tell(tab.id, { type: 'replay' });
+      for (const tab of tabs) if (tab.openerTabId === tabId) tell(tab.id, { type: 'listen' });
     }, () => {});
-  } else if (port.name === 'capture') {
-    const tab = port.sender && port.sender.tab;
-    const tabId = tab ? tab.id : undefined;
-    const openerTabId = tab ? tab.openerTabId : undefined;
-    const browserFrameId = port.sender ? port.sender.frameId : undefined;
-    const listening = () => [tabId, openerTabId]
-      .filter((id) => id !== undefined && panelsByTab.has(id))
-      .flatMap((id) => [...panelsByTab.get(id)]);
-    port.onMessage.addListener((message) => {
-      const panels = listening();
-      if (!panels.length) { port.postMessage({ type: 'idle' }); return; }
-      if (message.type === 'hello') { port.postMessage({ type: 'replay' }); return; }
-      if (message.type !== 'batch') return;
-      // A popup's frame ids are its own tab's: not stamped, so they are not taken for the opener's.
-      const stamp = (panelTab) => (panelTab === tabId ? browserFrameId : undefined);
-      for (const id of [tabId, openerTabId]) {
-        for (const panel of (id !== undefined && panelsByTab.get(id)) || []) {
-          panel.postMessage({ type: 'batch', browserFrameId: stamp(id), batch: message.batch });
-        }
-      }
-    });
-  }
+  });
+  port.onDisconnect.addListener(() => {
+    const panels = panelsByTab.get(tabId);
+    if (!panels) return;
+    panels.delete(port);
+    if (!panels.size) panelsByTab.delete(tabId);
+  });
+}
+
+api.runtime.onConnect.addListener((port) => {
+  const [kind, id] = port.name.split(':');
+  if (kind === 'capture') { onCapture(port); return; }
+  const tabId = Number(id);
+  if ((kind !== 'panel' && kind !== 'history') || !Number.isInteger(tabId)) { port.disconnect(); return; }
+  onPanel(port, tabId, kind === 'panel');
 });
+
+// A frame asks whether a panel listens for its tab (it then streams foreign traffic too).
+api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (!message || message.type !== 'listening?' || !sender.tab) return false;
+  sendResponse(panelsByTab.has(sessionOf(sender.tab)));
+  return false;
+});
+
+api.tabs.onRemoved.addListener((tabId) => ready.then(() => forget(tabId)));

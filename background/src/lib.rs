@@ -36,7 +36,8 @@ impl Background {
     }
 
     /// Keeps the lines a frame sent (`frame_json`: its [`FrameInfo`] as the content script
-    /// describes it; `browser_frame_id` negative when not stamped). Returns the new records as
+    /// describes it; `browser_frame_id` negative when not stamped; `lost` and `foreign_lost` its
+    /// running totals). Returns the new records as
     /// a batch's JSON when `want_batch` (a panel listens) and there are any.
     #[allow(clippy::too_many_arguments)]
     pub fn ingest(
@@ -47,15 +48,19 @@ impl Background {
         first_seq: f64,
         text: &str,
         lost: f64,
+        foreign_lost: f64,
         want_batch: bool,
     ) -> Result<Option<String>, String> {
         let mut frame: FrameInfo = serde_json::from_str(frame_json)
             .map_err(|e| format!("a frame's description is unreadable: {e}: {frame_json}"))?;
         frame.browser_frame_id = (browser_frame_id >= 0).then_some(browser_frame_id.into());
-        let batch = self
-            .logs
-            .tab(tab as i64)
-            .ingest(frame, first_seq as u64, text, lost as u64);
+        let batch = self.logs.tab(tab as i64).ingest(
+            frame,
+            first_seq as u64,
+            text,
+            lost as u64,
+            foreign_lost as u64,
+        );
         Ok((want_batch && !batch.records.is_empty()).then(|| batch.to_json()))
     }
 

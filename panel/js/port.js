@@ -95,3 +95,36 @@ export function downloadText(name, text, type) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
+
+// The tab the toolbar popup is for: `?tabId=N` (tests, or a link), else the active tab of the
+// window the popup opened in (its id needs no "tabs" permission).
+export function popupTabId(onTab) {
+  const given = new URLSearchParams(location.search).get('tabId');
+  if (given !== null) { onTab(Number(given)); return; }
+  Promise.resolve(api.tabs.query({ active: true, currentWindow: true }))
+    .then((tabs) => onTab(tabs && tabs[0] ? tabs[0].id : -1), () => onTab(-1));
+}
+
+// The tab's log as the background holds it, without listening live: onBatch(batchJson) per
+// batch, then onEnd().
+export function readHistory(tabId, onBatch, onEnd) {
+  let port;
+  try {
+    port = api.runtime.connect({ name: `history:${tabId}` });
+  } catch (_) {
+    onEnd();
+    return;
+  }
+  let ended = false;
+  port.onMessage.addListener((message) => {
+    if (message && message.type === 'batch') onBatch(message.batch);
+    else if (message && message.type === 'end' && !ended) { ended = true; port.disconnect(); onEnd(); }
+  });
+  port.onDisconnect.addListener(() => { if (!ended) { ended = true; onEnd(); } });
+}
+
+// The panel in a tab of its own, for the given tab.
+export function openInspector(tabId) {
+  Promise.resolve(api.tabs.create({ url: api.runtime.getURL(`panel.html?tabId=${tabId}`) }))
+    .then(() => window.close(), () => {});
+}

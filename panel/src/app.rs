@@ -159,7 +159,7 @@ fn later(ms: f64, f: impl FnOnce() + 'static) {
 }
 
 /// The site whose options apply: the origin of the tab's top frame, once captured.
-fn site_of(store: &Store) -> Option<String> {
+pub(crate) fn site_of(store: &Store) -> Option<String> {
     store
         .frames()
         .iter()
@@ -991,6 +991,7 @@ pub fn app(props: &AppProps) -> Html {
     let first = ((scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
     let visible = (viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
     let last = (first + visible).min(indexes.len());
+    let navigations = store_ref.navigations();
     let rows: Html = (first.min(last)..last)
         .map(|position| {
             let entry = &entries[indexes[position] as usize];
@@ -1011,6 +1012,7 @@ pub fn app(props: &AppProps) -> Html {
                 selected: *selected == Some(id),
                 status: status(&analysis, entry),
                 policy: policy_cell(&analysis, entry),
+                navigated: navigations.get(&entry.frame) == Some(&entry.seq()),
                 onclick: select,
             })
         })

@@ -18,6 +18,12 @@ extern "C" {
     fn download_text_js(name: &str, text: &str, mime: &str);
     #[wasm_bindgen(js_name = copyText)]
     fn copy_text_js(text: &str, on_done: &JsValue);
+    #[wasm_bindgen(js_name = popupTabId)]
+    fn popup_tab_id_js(on_tab: &JsValue);
+    #[wasm_bindgen(js_name = readHistory)]
+    fn read_history_js(tab_id: i32, on_batch: &JsValue, on_end: &JsValue);
+    #[wasm_bindgen(js_name = openInspector)]
+    pub fn open_inspector(tab_id: i32);
     #[wasm_bindgen(js_name = readChosenFile)]
     fn read_chosen_file_js(
         input: &web_sys::HtmlInputElement,
@@ -89,4 +95,19 @@ pub fn copy_text(text: &str, on_done: impl FnOnce(bool) + 'static) {
 /// Saves text as a file the browser downloads.
 pub fn download_text(name: &str, text: &str, mime: &str) {
     download_text_js(name, text, mime);
+}
+
+/// The tab the toolbar popup is for (negative when none).
+pub fn popup_tab_id(on_tab: impl FnOnce(i32) + 'static) {
+    popup_tab_id_js(&Closure::once_into_js(on_tab));
+}
+
+/// Reads the tab's log once (no live records): `on_batch` per batch, then `on_end`.
+pub fn read_history(
+    tab_id: i32,
+    on_batch: impl Fn(String) + 'static,
+    on_end: impl FnOnce() + 'static,
+) {
+    let on_batch = Closure::<dyn Fn(String)>::new(on_batch).into_js_value();
+    read_history_js(tab_id, &on_batch, &Closure::once_into_js(on_end));
 }

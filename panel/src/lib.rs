@@ -6,7 +6,7 @@
 //!   remembered preferences, the pasted options, "copy as call", userData changes (all pure).
 //! * [`persist`]: storage, files and the clipboard (browser only).
 //! * [`bridge`]: the port to the background and the DevTools environment (`js/port.js`).
-//! * [`app`] and [`view`]: the components.
+//! * [`app`] and [`view`]: the components; [`popup`]: the toolbar button's popup.
 
 pub mod analysis;
 pub mod app;
@@ -16,6 +16,7 @@ pub mod filter;
 pub mod har_io;
 pub mod persist;
 pub mod policy;
+pub mod popup;
 pub mod prefs;
 pub mod snippet;
 pub mod store;
@@ -29,6 +30,11 @@ pub fn start() {
         .and_then(|window| window.document())
         .and_then(|document| document.body())
         .expect("panel.html has a body");
+    // popup.html loads the same wasm for the toolbar button's popup.
+    if root.dataset().get("view").as_deref() == Some("popup") {
+        yew::Renderer::<popup::Popup>::with_root(root.into()).render();
+        return;
+    }
     let props = app::AppProps {
         connect: true,
         initial_batches: Vec::new(),

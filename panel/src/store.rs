@@ -20,12 +20,21 @@ pub struct Frame {
     /// is what its buffer evicted (or could not read) before this panel got it.
     pub captured: u64,
     pub received: u64,
+    /// Foreign (non-SCAPI) messages the tab's store let go: its own smaller bound, or the
+    /// little context a frame without SCAPI traffic holds. Counted apart from SCAPI losses.
+    pub foreign_dropped: u64,
+    /// Messages that could not be read at all.
+    pub unreadable: u64,
 }
 
 impl Frame {
-    /// Records this frame captured that never reached this panel.
+    /// SCAPI records this frame captured that never reached this panel: lost in the page, or
+    /// pushed out by the tab's store bound before the panel got them.
     pub fn dropped(&self) -> u64 {
-        self.lost_in_hook + self.captured.saturating_sub(self.received)
+        self.lost_in_hook
+            + self
+                .captured
+                .saturating_sub(self.received + self.foreign_dropped + self.unreadable)
     }
 }
 
@@ -313,7 +322,13 @@ impl Store {
             batch.frame.browser_frame_id = Some(browser_frame_id.into());
         }
         let mut applied = Applied::default();
-        if is_tab_top(&batch.frame) && !self.preserve_log && self.is_new_top(&batch.frame) {
+        // A replay is the tab's history, earlier documents included: what made someone open the
+        // panel after a reload stays. Preserve log only concerns navigation while it is open.
+        if is_tab_top(&batch.frame)
+            && !self.preserve_log
+            && !batch.replay
+            && self.is_new_top(&batch.frame)
+        {
             // A new top document: the inspected page navigated or reloaded. What was captured
             // before it started belongs to the old page; the new page's other frames may have
             // sent their first records already, and they stay.
@@ -327,6 +342,9 @@ impl Store {
             applied.cleared_by_navigation = self.entries.len() != before;
         }
         let frame = self.frame_for(batch.frame, batch.dropped, batch.captured);
+        let counted = &mut self.frames[frame as usize];
+        counted.foreign_dropped = counted.foreign_dropped.max(batch.foreign_evicted);
+        counted.unreadable = counted.unreadable.max(batch.unreadable);
         let mut new = Vec::with_capacity(batch.records.len());
         for record in &batch.records {
             if self.seen.insert((frame, record.seq)) {
@@ -446,6 +464,8 @@ impl Store {
                     lost_in_hook,
                     captured,
                     received: 0,
+                    foreign_dropped: 0,
+                    unreadable: 0,
                 });
                 index
             }
@@ -491,6 +511,34 @@ impl Store {
     /// Records frames captured that never reached this panel.
     pub fn dropped(&self) -> u64 {
         self.frames.iter().map(Frame::dropped).sum()
+    }
+
+    /// Foreign messages let go by the tab's store (counted apart from SCAPI losses).
+    pub fn foreign_dropped(&self) -> u64 {
+        self.frames.iter().map(|frame| frame.foreign_dropped).sum()
+    }
+
+    /// Where the inspected page navigated: the first record held of each top document after
+    /// the first, by frame index (its seq).
+    pub fn navigations(&self) -> HashMap<u32, u64> {
+        let tops: HashSet<u32> = (0..self.frames.len() as u32)
+            .filter(|&frame| is_tab_top(&self.frames[frame as usize].info))
+            .collect();
+        let mut firsts = HashMap::new();
+        if tops.len() < 2 {
+            return firsts;
+        }
+        let mut earliest = None;
+        for entry in &self.entries {
+            if tops.contains(&entry.frame) && !firsts.contains_key(&entry.frame) {
+                firsts.insert(entry.frame, entry.seq);
+                earliest.get_or_insert(entry.frame);
+            }
+        }
+        if let Some(earliest) = earliest {
+            firsts.remove(&earliest);
+        }
+        firsts
     }
 
     /// Records dropped by the panel's cap.

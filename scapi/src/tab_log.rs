@@ -46,6 +46,9 @@ pub struct LoggedFrame {
     pub evicted: u64,
     #[serde(default)]
     pub foreign_evicted: u64,
+    /// Foreign messages the frame let go before it streamed (it holds only a little context).
+    #[serde(default)]
+    pub foreign_lost: u64,
     /// Lines that could not be read at all.
     #[serde(default)]
     pub unreadable: u64,
@@ -166,9 +169,17 @@ impl TabLog {
 
     /// Keeps lines a frame sends: `text` holds hook lines separated by `\n`, the first numbered
     /// `first_seq`; `lost` counts messages the frame lost before them. A line already kept (a
-    /// frame sends again what it did not see acknowledged) is skipped. Returns the new records,
-    /// as a batch for the panels that listen.
-    pub fn ingest(&mut self, info: FrameInfo, first_seq: u64, text: &str, lost: u64) -> Batch {
+    /// frame sends again what it did not see acknowledged) is skipped. `lost` and `foreign_lost`
+    /// are the frame's running totals of messages lost before numbering (the hook's queue) and
+    /// of foreign context it let go. Returns the new records, as a batch for listening panels.
+    pub fn ingest(
+        &mut self,
+        info: FrameInfo,
+        first_seq: u64,
+        text: &str,
+        lost: u64,
+        foreign_lost: u64,
+    ) -> Batch {
         let frame = self.frame_for(info);
         let mut records = Vec::new();
         for (this, line) in (first_seq..).zip(text.split('\n').filter(|line| !line.is_empty())) {
@@ -189,7 +200,8 @@ impl TabLog {
             }
         }
         let logged = &mut self.frames[frame as usize];
-        logged.lost += lost;
+        logged.lost = logged.lost.max(lost);
+        logged.foreign_lost = logged.foreign_lost.max(foreign_lost);
         logged.info.ended = None; // it speaks: it is there (back from the back/forward cache)
         self.meta_dirty = true;
         self.enforce_bounds();
@@ -281,7 +293,7 @@ impl TabLog {
             dropped: logged.lost,
             captured: logged.next_seq,
             replay,
-            foreign_evicted: logged.foreign_evicted,
+            foreign_evicted: logged.foreign_evicted + logged.foreign_lost,
             unreadable: logged.unreadable,
             records,
         }
@@ -307,6 +319,7 @@ impl TabLog {
                     next_seq: 0,
                     evicted: 0,
                     foreign_evicted: 0,
+                    foreign_lost: 0,
                     unreadable: 0,
                 });
                 frame

@@ -16,14 +16,15 @@ struct WasmCrate {
     package: &'static str,
     /// Folder under the extension root.
     folder: &'static str,
-    /// wasm-bindgen's `--target`: content scripts cannot be ES modules, so that one is classic.
+    /// wasm-bindgen's `--target`: a service worker's importScripts and Firefox's background scripts
+    /// take classic scripts, so the background's glue is `no-modules`.
     js_target: &'static str,
 }
 
 const CRATES: [WasmCrate; 2] = [
     WasmCrate {
-        package: "content-script",
-        folder: "content",
+        package: "background",
+        folder: "background",
         js_target: "no-modules",
     },
     WasmCrate {
@@ -275,7 +276,11 @@ mod tests {
         assert!(chrome["background"].get("scripts").is_none());
         assert!(chrome.get("browser_specific_settings").is_none());
         let firefox = for_browser(&source(), "firefox");
-        assert_eq!(firefox["background"]["scripts"][0], "background.js");
+        // The event page loads the wasm glue first; the service worker imports it itself.
+        assert_eq!(
+            firefox["background"]["scripts"],
+            serde_json::json!(["background/background.js", "background.js"])
+        );
         assert!(firefox["background"].get("service_worker").is_none());
         assert!(firefox["browser_specific_settings"]["gecko"]["id"].is_string());
         assert!(firefox.get("minimum_chrome_version").is_none());

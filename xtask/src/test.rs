@@ -44,7 +44,7 @@ pub fn run() -> Result<(), String> {
         "--target",
         "wasm32-unknown-unknown",
         "-p",
-        "content-script",
+        "background",
         "-p",
         "panel",
         "--all-targets",
@@ -89,7 +89,7 @@ pub fn run() -> Result<(), String> {
         "--target",
         "wasm32-unknown-unknown",
         "-p",
-        "content-script",
+        "background",
         "-p",
         "panel",
     ])

@@ -43,10 +43,13 @@ fn batch(key: &str, url: &str, records: Vec<Record>, dropped: u64) -> String {
             },
             browser_frame_id: None,
             started: 0.0,
+            ended: None,
         },
         dropped,
         captured: 0,
         replay: false,
+        foreign_evicted: 0,
+        unreadable: 0,
         records,
     }
     .to_json()

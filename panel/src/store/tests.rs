@@ -255,3 +255,36 @@ fn a_restored_capture_keeps_its_order_for_records_of_one_moment_across_frames() 
         "a live capture has no end"
     );
 }
+
+#[test]
+fn a_replayed_history_keeps_earlier_documents_and_marks_where_the_page_navigated() {
+    // The tab reloaded before the panel opened: its log replays both documents.
+    let mut store = Store::default();
+    let mut old_top = batch("top-old", 0, vec![record(0, 1.0), record(1, 2.0)]);
+    old_top.replay = true;
+    let mut new_top = batch("top-new", 0, vec![record(0, 5.0), record(1, 6.0)]);
+    new_top.replay = true;
+    assert!(!store.apply(old_top, -1).cleared_by_navigation);
+    assert!(!store.apply(new_top, -1).cleared_by_navigation);
+    assert_eq!(times(&store), [1.0, 2.0, 5.0, 6.0]);
+    let new_frame = store.frame_position("top-new").unwrap();
+    assert_eq!(store.navigations(), HashMap::from([(new_frame, 0)]));
+    // Live, the DevTools meaning holds: a navigation while the panel is open clears.
+    let live = batch("top-live", 0, vec![record(0, 9.0)]);
+    assert!(store.apply(live, -1).cleared_by_navigation);
+}
+
+#[test]
+fn foreign_messages_the_tab_let_go_are_not_counted_as_lost_scapi_records() {
+    let mut store = Store::default();
+    let mut app = batch("app", 2, vec![record(0, 1.0), record(7, 2.0)]);
+    app.captured = 10;
+    app.foreign_evicted = 5;
+    app.unreadable = 1;
+    store.apply(app, -1);
+    let frame = store.frame(store.frame_position("app").unwrap());
+    // 10 numbered, 2 received, 5 foreign let go, 1 unreadable: 2 SCAPI records missing, plus
+    // the 2 the page lost before numbering them.
+    assert_eq!(frame.dropped(), 4);
+    assert_eq!(store.foreign_dropped(), 5);
+}

@@ -26,6 +26,10 @@ pub struct FrameRow {
     pub frame_state: Option<String>,
     pub records: usize,
     pub dropped: u64,
+    /// Foreign messages the tab's store let go (apart from SCAPI losses).
+    pub foreign_dropped: u64,
+    /// When its document went (a closed dialog or popup, a removed iframe, an earlier page).
+    pub ended: Option<f64>,
 }
 
 /// What the store and the analysis say of each frame.
@@ -114,9 +118,25 @@ pub fn frame_rows(store: &Store, analysis: &Analysis) -> Vec<FrameRow> {
                 frame_state: frame_states[index].clone(),
                 records: records[index],
                 dropped: frame.dropped(),
+                foreign_dropped: frame.foreign_dropped,
+                ended: info.ended,
             }
         })
         .collect()
+}
+
+fn records_text(row: &FrameRow) -> String {
+    let mut text = row.records.to_string();
+    if row.dropped > 0 {
+        text.push_str(&format!(", {} lost", row.dropped));
+    }
+    if row.foreign_dropped > 0 {
+        text.push_str(&format!(
+            ", {} foreign messages not kept",
+            row.foreign_dropped
+        ));
+    }
+    text
 }
 
 fn role_text(role: &str) -> &'static str {
@@ -148,8 +168,15 @@ pub fn frames_view(rows: &[FrameRow], on_only: Callback<String>) -> Html {
         html! {
             <article class={classes!("frame-card", format!("role-{}", row.role))} data-testid="frame-card" data-role={row.role}
                 data-attachment={row.attachment.clone()} data-frame-key={row.key.clone()}
-                data-frame-id={row.frame_id.clone()} data-frame-state={row.frame_state.clone()}>
-                <h3>{ crate::view::frame_label(&row.url) }</h3>
+                data-frame-id={row.frame_id.clone()} data-frame-state={row.frame_state.clone()}
+                data-ended={row.ended.map(|at| at.to_string())}>
+                <h3>{ crate::view::frame_label(&row.url) }
+                    if let Some(at) = row.ended {
+                        <span class="gone" data-testid="frame-gone" title="Its document is gone: its records were kept by the extension">
+                            { format!(" — gone at {}", crate::view::clock(at)) }
+                        </span>
+                    }
+                </h3>
                 <dl>
                     <dt>{ "Role" }</dt><dd>{ role_text(row.role) }</dd>
                     <dt>{ "Attached as" }</dt><dd>{ row.attachment.clone() }</dd>
@@ -158,7 +185,7 @@ pub fn frames_view(rows: &[FrameRow], on_only: Callback<String>) -> Html {
                     <dt>{ "frameId" }</dt><dd>{ row.frame_id.clone().unwrap_or_else(|| "not assigned".to_owned()) }</dd>
                     <dt>{ "Subscribed to" }</dt><dd data-testid="frame-subscriptions">{ subscriptions }</dd>
                     <dt>{ "Tab state" }</dt><dd>{ row.frame_state.clone().unwrap_or_else(|| "not told".to_owned()) }</dd>
-                    <dt>{ "Records" }</dt><dd>{ if row.dropped > 0 { format!("{} ({} lost in the page)", row.records, row.dropped) } else { row.records.to_string() } }</dd>
+                    <dt>{ "Records" }</dt><dd data-testid="frame-records">{ records_text(row) }</dd>
                 </dl>
                 <button type="button" class="link" onclick={Callback::from(move |_| on_only.emit(url.clone()))}>
                     { "Show only this frame" }

@@ -20,6 +20,8 @@ pub struct RowProps<'a> {
     pub selected: bool,
     pub status: Status,
     pub policy: Option<PolicyCell>,
+    /// The first record of a new top document: the inspected page navigated (or reloaded) here.
+    pub navigated: bool,
     pub onclick: Callback<MouseEvent>,
 }
 
@@ -31,6 +33,7 @@ pub fn row(props: RowProps) -> Html {
         selected,
         status,
         policy,
+        navigated,
         onclick,
     } = props;
     let kind = entry.kind().label();
@@ -39,8 +42,10 @@ pub fn row(props: RowProps) -> Html {
     let class = classes!(
         "row",
         format!("kind-{kind}"),
-        selected.then_some("selected")
+        selected.then_some("selected"),
+        navigated.then_some("navigated")
     );
+    let navigation = navigated.then(|| format!("Navigated: a new document, {}", frame.info.url));
     let (status_text, state) = match status {
         Some((text, state)) => (text, Some(state)),
         None => (String::new(), None),
@@ -63,7 +68,8 @@ pub fn row(props: RowProps) -> Html {
             data-frame-url={frame.info.url.clone()} data-frame-origin={frame.info.origin.clone()}
             data-frame-key={frame.info.key.clone()} data-seq={entry.seq().to_string()}
             data-source={entry.source().label()} data-exchange-state={state}
-            data-verdict={verdict} data-agreement={agreement} {onclick}>
+            data-verdict={verdict} data-agreement={agreement} data-navigation={navigation.clone()}
+            title={navigation} {onclick}>
             <span role="gridcell" class="cell time">{ clock(entry.time()) }</span>
             <span role="gridcell" class={classes!("cell", "direction", direction.label())}>{ direction.arrow() }</span>
             <span role="gridcell" class="cell frame" title={frame.info.url.clone()}>{ frame_label(&frame.info.url) }</span>

@@ -177,7 +177,7 @@ pub fn toolbar(props: ToolbarProps) -> Html {
             }
             if dropped > 0 {
                 <span class="dropped" data-testid="dropped-count" role="status"
-                    title="Records lost because a frame's buffer was full">{ format!("{dropped} dropped") }</span>
+                    title="SCAPI records lost before this panel got them: the page's queue overflowed, or the tab's store (50,000 SCAPI records per tab, 8 MB kept across tabs) let its oldest go">{ format!("{dropped} dropped") }</span>
             }
             if evicted > 0 {
                 <span class="dropped" data-testid="evicted-count" role="status"

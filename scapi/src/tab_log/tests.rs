@@ -81,6 +81,7 @@ fn a_gone_frame_is_replayed_in_order_and_once() {
         0,
         &lines(&[request(0), request(1)]),
         0,
+        0,
     );
     assert_eq!(batch.records.len(), 2);
     // The frame did not see the acknowledgement and sends again, with one more line.
@@ -88,6 +89,7 @@ fn a_gone_frame_is_replayed_in_order_and_once() {
         frame("dialog", false),
         0,
         &lines(&[request(0), request(1), request(2)]),
+        0,
         0,
     );
     assert_eq!(again.records.iter().map(|r| r.seq).collect::<Vec<_>>(), [2]);
@@ -102,9 +104,9 @@ fn a_gone_frame_is_replayed_in_order_and_once() {
 #[test]
 fn foreign_messages_never_push_scapi_records_out() {
     let mut log = TabLog::new();
-    log.ingest(frame("app", false), 0, &lines(&[request(0)]), 0);
+    log.ingest(frame("app", false), 0, &lines(&[request(0)]), 0, 0);
     let flood: Vec<String> = (0..FOREIGN_LINES as u32 + 10).map(foreign).collect();
-    log.ingest(frame("app", false), 1, &lines(&flood), 0);
+    log.ingest(frame("app", false), 1, &lines(&flood), 0, 0);
     let history = log.history();
     let records: Vec<_> = history.iter().flat_map(|batch| &batch.records).collect();
     assert_eq!(records.len(), FOREIGN_LINES + 1);
@@ -120,7 +122,7 @@ fn the_bound_counts_exactly_what_it_pushes_out() {
     let total = SCAPI_LINES + 123;
     let all: Vec<String> = (0..total as u32).map(request).collect();
     for (at, chunk) in all.chunks(1000).enumerate() {
-        log.ingest(frame("wwe", true), (at * 1000) as u64, &lines(chunk), 0);
+        log.ingest(frame("wwe", true), (at * 1000) as u64, &lines(chunk), 0, 0);
     }
     let logged = &log.frames()[0];
     assert_eq!(logged.evicted, 123);
@@ -141,9 +143,14 @@ fn losses_and_unreadable_lines_are_counted_apart() {
         0,
         &lines(&[request(0), "{not json".into(), request(2)]),
         7,
+        4,
     );
     assert_eq!(batch.records.len(), 2);
     assert_eq!((batch.dropped, batch.unreadable, batch.captured), (7, 1, 3));
+    assert_eq!(batch.foreign_evicted, 4);
+    // Totals, not increments: a chunk sent again does not count them twice.
+    let again = log.ingest(frame("app", false), 0, &lines(&[request(0)]), 7, 4);
+    assert_eq!((again.dropped, again.foreign_evicted), (7, 4));
     assert!(log
         .take_error()
         .unwrap()
@@ -154,8 +161,13 @@ fn losses_and_unreadable_lines_are_counted_apart() {
 fn a_restored_log_is_the_log_that_was_persisted() {
     let mut logs = Logs::default();
     let tab = 17;
-    logs.tab(tab)
-        .ingest(frame("wwe", true), 0, &lines(&[request(0), foreign(1)]), 0);
+    logs.tab(tab).ingest(
+        frame("wwe", true),
+        0,
+        &lines(&[request(0), foreign(1)]),
+        0,
+        0,
+    );
     let first = logs.take_writes();
     assert!(first.set.contains_key(&meta_key(tab)));
     assert_eq!(first.acks, [(tab, "wwe".to_owned(), 2)]);
@@ -163,6 +175,7 @@ fn a_restored_log_is_the_log_that_was_persisted() {
         frame("popup", true),
         0,
         &lines(&[failure(0, "Request timeout")]),
+        0,
         0,
     );
     logs.tab(tab).end_frame("popup", 9.0);
@@ -182,10 +195,13 @@ fn a_restored_log_is_the_log_that_was_persisted() {
     assert_eq!(after, before);
     assert_eq!(restored.tab(tab).frames()[1].info.ended, Some(9.0));
     // It goes on where it stopped: a resent line is not kept twice.
-    let again =
-        restored
-            .tab(tab)
-            .ingest(frame("wwe", true), 1, &lines(&[foreign(1), request(2)]), 0);
+    let again = restored.tab(tab).ingest(
+        frame("wwe", true),
+        1,
+        &lines(&[foreign(1), request(2)]),
+        0,
+        0,
+    );
     assert_eq!(again.records.iter().map(|r| r.seq).collect::<Vec<_>>(), [2]);
 }
 
@@ -213,11 +229,11 @@ fn the_persistence_budget_evicts_the_largest_tab_oldest_first() {
         .collect();
     for (at, chunk) in big.chunks(500).enumerate() {
         logs.tab(1)
-            .ingest(frame("wwe", true), (at * 500) as u64, &lines(chunk), 0);
+            .ingest(frame("wwe", true), (at * 500) as u64, &lines(chunk), 0, 0);
         logs.take_writes();
     }
     logs.tab(2)
-        .ingest(frame("other", true), 0, &lines(&[request(0)]), 0);
+        .ingest(frame("other", true), 0, &lines(&[request(0)]), 0, 0);
     logs.take_writes();
     let stored: usize = [1, 2].iter().map(|&t| logs.tab(t).stored_bytes()).sum();
     assert!(stored <= PERSIST_BUDGET, "{stored}");
@@ -251,6 +267,7 @@ fn counts_name_failures_timeouts_and_rate_limits() {
             at(1002.0, request(2)),
         ]),
         0,
+        0,
     );
     log.ingest(
         frame("app", false),
@@ -259,6 +276,7 @@ fn counts_name_failures_timeouts_and_rate_limits() {
             at(1010.0, failure(0, "The rate limit for the request 'voice.dial' has been reached.\nFurther requests of the same type will be ignored for 30 seconds.")),
             at(1011.0, failure(1, "Not supported")),
         ]),
+        0,
         0,
     );
     let counts = log.counts(60_000.0);

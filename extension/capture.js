@@ -1,0 +1,169 @@
+// SCAPI Inspector content script (isolated world, every frame): moves the page hook's lines to the
+// background, which keeps the tab's log (background/, scapi::tab_log). Plain JS and no wasm: what
+// runs in the page's frames is only numbering lines and posting them.
+//
+// A frame that has seen SCAPI-shaped traffic, or whose tab a panel listens to, streams every line
+// as it comes (in batches at most SEND_MS apart, at once when the page is hidden or left). Any
+// other frame holds only the last CONTEXT_LINES foreign messages, handed over if it starts
+// streaming or when it is left. Lines stay here until the background says they are stored, and
+// are sent again after the background was stopped: nothing is lost with the frame.
+(() => {
+  'use strict';
+  const api = globalThis.browser ?? globalThis.chrome;
+  const SEND_MS = 50;
+  const CONTEXT_LINES = 100;
+  const MAX_UNACKED = 10000; // lines held for the background; the oldest beyond are gaps it counts
+  const RECONNECT_MS = 200;
+  // A hook line whose data looks like SCAPI: a legacy "wwe…" string, or an envelope field.
+  const SCAPI_SHAPED = /"data":"wwe|"(?:userAgent|protocolVersion|referenceId|request|frameId)":/;
+
+  let streaming = false;
+  let asked = false;
+  let context = []; // foreign lines held while not streaming
+  let foreignLost = 0; // ... and how many of them fell out
+  let lost = 0; // messages the hook lost (a running total)
+  let nextSeq = 0;
+  let unsent = []; // lines numbered but not posted: [seq, text]
+  const unacked = []; // posted, not yet stored: { seq, lines }
+  let unackedLines = 0;
+  let port = null;
+  let timer = 0;
+  let reconnectTimer = 0;
+  let leaving = false;
+
+  // Crypto.randomUUID needs a secure context; plain-http Workspace (on-premise) is not one.
+  const key = Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(16).padStart(8, '0')).join('');
+  // Where this frame sits, so a request Workspace got from "child k" can be paired with it.
+  const placement = (() => {
+    let depth = 0;
+    for (let w = window; w !== w.parent; w = w.parent) depth++;
+    let indexInParent;
+    if (window !== window.parent) {
+      for (let i = 0; i < window.parent.frames.length; i++) if (window.parent.frames[i] === window) indexInParent = i;
+    }
+    return { depth, indexInParent, hasOpener: Boolean(window.opener) };
+  })();
+  const describe = () => ({
+    key, url: location.href, origin: self.origin, isTop: window === window.top, placement,
+    started: performance.timeOrigin,
+  });
+
+  const number = (text) => {
+    unsent.push([nextSeq++, text]);
+  };
+  const startStreaming = () => {
+    if (streaming) return;
+    streaming = true;
+    for (const text of context) number(text);
+    context = [];
+    schedule();
+  };
+  const onRecords = (event) => {
+    if (typeof event.detail !== 'string' || !event.detail) return;
+    const lines = event.detail.split('\n');
+    if (!streaming) {
+      if (lines.some((line) => SCAPI_SHAPED.test(line))) {
+        startStreaming();
+      } else {
+        context.push(...lines);
+        if (context.length > CONTEXT_LINES) {
+          foreignLost += context.length - CONTEXT_LINES;
+          context = context.slice(-CONTEXT_LINES);
+        }
+        if (!asked) {
+          asked = true; // once per document: does a panel listen for this tab?
+          try {
+            Promise.resolve(api.runtime.sendMessage({ type: 'listening?' }))
+              .then((yes) => { if (yes) startStreaming(); }, () => {});
+          } catch (_) { /* the extension was reloaded */ }
+        }
+        if (leaving) { startStreaming(); sendNow(); }
+        return;
+      }
+    }
+    for (const line of lines) number(line);
+    if (leaving || document.visibilityState === 'hidden') sendNow(); else schedule();
+  };
+  const onDropped = (event) => {
+    lost += Number(event.detail) || 0;
+    if (streaming) schedule();
+  };
+  // A timer may never fire once the page is hidden or gone: what it would send goes now. A frame
+  // that is left hands over the foreign context it held.
+  const onLeave = (event) => {
+    if (event.type === 'pageshow') { leaving = false; return; }
+    if (event.type === 'pagehide') {
+      leaving = true;
+      if (context.length || foreignLost) startStreaming();
+    }
+    sendNow();
+  };
+  const ready = () => window.dispatchEvent(new CustomEvent('scapi-inspector:ready', { detail: '' }));
+  // document.open() erases every listener on the window: arm again when the document is replaced.
+  const arm = () => {
+    window.addEventListener('scapi-inspector:records', onRecords);
+    window.addEventListener('scapi-inspector:dropped', onDropped);
+    window.addEventListener('scapi-inspector:hello', ready);
+    window.addEventListener('pagehide', onLeave);
+    window.addEventListener('pageshow', onLeave);
+    document.addEventListener('visibilitychange', onLeave);
+  };
+  arm();
+  new MutationObserver(arm).observe(document, { childList: true });
+  ready();
+
+  const schedule = () => { if (!timer) timer = setTimeout(flush, SEND_MS); };
+  const sendNow = () => {
+    if (timer) { clearTimeout(timer); timer = 0; }
+    flush();
+  };
+
+  const connect = () => {
+    if (port) return port;
+    port = api.runtime.connect({ name: 'capture' });
+    port.onMessage.addListener(onAck);
+    port.onDisconnect.addListener(() => {
+      port = null;
+      // The background was stopped: what it had not stored yet goes again.
+      if (unacked.length && !leaving && !reconnectTimer) reconnectTimer = setTimeout(resend, RECONNECT_MS);
+    });
+    return port;
+  };
+  const post = (chunk) => {
+    const message = { type: 'lines', frame: describe(), seq: chunk.seq, text: chunk.lines.join('\n'), lost, foreignLost };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        connect().postMessage(message);
+        return;
+      } catch (_) {
+        port = null; // the background was stopped or the extension reloaded: try once more
+      }
+    }
+  };
+  function resend() {
+    reconnectTimer = 0;
+    for (const chunk of unacked) post(chunk);
+  }
+  function onAck(message) {
+    if (!message || message.type !== 'ack') return;
+    while (unacked.length && unacked[0].seq + unacked[0].lines.length <= message.next) {
+      unackedLines -= unacked.shift().lines.length;
+    }
+  }
+
+  function flush() {
+    timer = 0;
+    if (!streaming || !unsent.length) return;
+    const chunk = { seq: unsent[0][0], lines: unsent.map(([, text]) => text) };
+    unsent = [];
+    unacked.push(chunk);
+    unackedLines += chunk.lines.length;
+    // Bounded: the oldest lines beyond are gaps in the sequence, which the log counts as lost.
+    while (unackedLines > MAX_UNACKED && unacked.length > 1) unackedLines -= unacked.shift().lines.length;
+    post(chunk);
+  }
+
+  api.runtime.onMessage.addListener((message) => {
+    if (message && message.type === 'listen') startStreaming();
+  });
+})();
