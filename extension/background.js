@@ -30,7 +30,6 @@ const ready = wasm_bindgen({ module_or_path: api.runtime.getURL('background/back
     });
   });
 
-const sessionOf = (tab) => (tab.openerTabId ?? tab.id);
 
 const tell = (tabId, message) => {
   try {
@@ -91,15 +90,19 @@ function forget(tab) {
 function onCapture(port) {
   const tab = port.sender && port.sender.tab;
   if (!tab) { port.disconnect(); return; }
-  const session = sessionOf(tab);
-  // A popup's frame ids are its own tab's: not stamped, so they are not taken for the opener's.
-  const browserFrameId = tab.id === session && port.sender.frameId !== undefined ? port.sender.frameId : -1;
+  let session = null;
+  let browserFrameId = -1;
   let key = null;
   port.onMessage.addListener((message) => ready.then(() => {
     if (!message || message.type !== 'lines') return;
     const frame = message.frame;
     if (key === null) {
       key = frame.key;
+      // A popup (its top window has an opener) belongs to the tab that opened it. A tab opened
+      // from a link has an openerTabId too, but no window.opener: it is a session of its own.
+      session = message.popup && tab.openerTabId !== undefined ? tab.openerTabId : tab.id;
+      // A popup's frame ids are its own tab's: not stamped, so they are not taken for the opener's.
+      if (session === tab.id && port.sender.frameId !== undefined) browserFrameId = port.sender.frameId;
       captureByFrame.set(`${session}:${key}`, port);
     }
     const panels = panelsByTab.get(session);
@@ -157,7 +160,9 @@ api.runtime.onConnect.addListener((port) => {
 // A frame asks whether a panel listens for its tab (it then streams foreign traffic too).
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!message || message.type !== 'listening?' || !sender.tab) return false;
-  sendResponse(panelsByTab.has(sessionOf(sender.tab)));
+  const tab = sender.tab;
+  const session = message.popup && tab.openerTabId !== undefined ? tab.openerTabId : tab.id;
+  sendResponse(panelsByTab.has(session));
   return false;
 });
 

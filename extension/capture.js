@@ -43,6 +43,8 @@
     }
     return { depth, indexInParent, hasOpener: Boolean(window.opener) };
   })();
+  // A popup's frames belong to the tab that opened it (window.opener is readable cross-origin).
+  const popup = (() => { try { return Boolean(window.top.opener); } catch (_) { return false; } })();
   const describe = () => ({
     key, url: location.href, origin: self.origin, isTop: window === window.top, placement,
     started: performance.timeOrigin,
@@ -73,7 +75,7 @@
         if (!asked) {
           asked = true; // once per document: does a panel listen for this tab?
           try {
-            Promise.resolve(api.runtime.sendMessage({ type: 'listening?' }))
+            Promise.resolve(api.runtime.sendMessage({ type: 'listening?', popup }))
               .then((yes) => { if (yes) startStreaming(); }, () => {});
           } catch (_) { /* the extension was reloaded */ }
         }
@@ -130,7 +132,7 @@
     return port;
   };
   const post = (chunk) => {
-    const message = { type: 'lines', frame: describe(), seq: chunk.seq, text: chunk.lines.join('\n'), lost, foreignLost };
+    const message = { type: 'lines', frame: describe(), popup, seq: chunk.seq, text: chunk.lines.join('\n'), lost, foreignLost };
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         connect().postMessage(message);
