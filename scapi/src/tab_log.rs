@@ -106,6 +106,7 @@ struct Meta {
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Counts {
+    /// Requests of the API sent (`namespace.method`, subscribe and unsubscribe aside).
     pub requests: u64,
     pub failed: u64,
     pub timed_out: u64,
@@ -123,7 +124,10 @@ impl Counts {
 pub fn counts(correlation: &crate::correlate::Correlation) -> Counts {
     let mut counts = Counts::default();
     for exchange in &correlation.exchanges {
-        if exchange.request.is_some() {
+        // Requests of the API (`namespace.method`); subscribe and unsubscribe are not counted
+        // as requests, though their failures are failures.
+        let is_request = exchange.name.as_deref().is_some_and(|name| name.contains('.'));
+        if exchange.request.is_some() && is_request {
             counts.requests += 1;
         }
         match exchange.state {
