@@ -120,31 +120,35 @@
     flush();
   };
 
-  const connect = () => {
-    if (port) return port;
-    port = api.runtime.connect({ name: 'capture' });
-    port.onMessage.addListener(onAck);
-    port.onDisconnect.addListener(() => {
-      port = null;
-      // The background was stopped: what it had not stored yet goes again.
-      if (unacked.length && !leaving && !reconnectTimer) reconnectTimer = setTimeout(resend, RECONNECT_MS);
-    });
-    return port;
-  };
-  const post = (chunk) => {
-    const message = { type: 'lines', frame: describe(), popup, seq: chunk.seq, text: chunk.lines.join('\n'), lost, foreignLost };
+  // A new port first carries every chunk not yet acknowledged, oldest first: the background keeps
+  // a frame's lines in order and skips what it has, so nothing may overtake what must go again.
+  const send = (chunk) => {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        connect().postMessage(message);
+        if (port) {
+          if (chunk) port.postMessage(message(chunk));
+        } else {
+          const fresh = api.runtime.connect({ name: 'capture' });
+          fresh.onMessage.addListener(onAck);
+          fresh.onDisconnect.addListener(() => {
+            if (port !== fresh) return;
+            port = null;
+            // The background was stopped: what it had not stored yet goes again.
+            if (unacked.length && !leaving && !reconnectTimer) reconnectTimer = setTimeout(resend, RECONNECT_MS);
+          });
+          port = fresh;
+          for (const held of unacked) fresh.postMessage(message(held));
+        }
         return;
       } catch (_) {
         port = null; // the background was stopped or the extension reloaded: try once more
       }
     }
   };
+  const message = (chunk) => ({ type: 'lines', frame: describe(), popup, seq: chunk.seq, text: chunk.lines.join('\n'), lost, foreignLost });
   function resend() {
     reconnectTimer = 0;
-    for (const chunk of unacked) post(chunk);
+    if (!port) send(null);
   }
   function onAck(message) {
     if (!message || message.type !== 'ack') return;
@@ -162,7 +166,7 @@
     unackedLines += chunk.lines.length;
     // Bounded: the oldest lines beyond are gaps in the sequence, which the log counts as lost.
     while (unackedLines > MAX_UNACKED && unacked.length > 1) unackedLines -= unacked.shift().lines.length;
-    post(chunk);
+    send(chunk);
   }
 
   api.runtime.onMessage.addListener((message) => {

@@ -179,7 +179,10 @@
     return toJson(record);
   };
 
-  const drain = () => {
+  // `until` (wall-clock ms) bounds a drain that must be short: the page is being left, and a
+  // browser may cut a long pagehide handler off (Firefox: "Script terminated by timeout").
+  // What is not described by then is counted as dropped, never silently lost.
+  const drain = (until) => {
     scheduled = false;
     if (!captured.length) return;
     lastDrain = dateNow();
@@ -190,8 +193,12 @@
     const frameUrl = location.href;
     const framePart = `,"frameUrl":${toJson(frameUrl)},"frameOrigin":${toJson(frameOrigin)},"isTop":${isTop}`;
     const records = [];
-    for (const entry of entries) {
-      try { records.push(describe(entry, frameUrl, framePart)); } catch (_) { dropped++; }
+    for (let i = 0; i < entries.length; i++) {
+      if (until !== undefined && (i & 63) === 63 && dateNow() > until) {
+        dropped += entries.length - i;
+        break;
+      }
+      try { records.push(describe(entries[i], frameUrl, framePart)); } catch (_) { dropped++; }
     }
     if (!held) {
       if (records.length) send('scapi-inspector:records', records.join('\n'));
@@ -219,15 +226,16 @@
       if (captured.length >= MAX_CAPTURED) drain();
       else if (!scheduled) {
         scheduled = true;
-        later(drain, wall - lastDrain < BUSY_WITHIN_MS ? BUSY_DESCRIBE_MS : DESCRIBE_MS);
+        later(() => drain(), wall - lastDrain < BUSY_WITHIN_MS ? BUSY_DESCRIBE_MS : DESCRIBE_MS);
       }
     } catch (_) {
       dropped++; // never disturb the page; a message the hook could not record is still counted
     }
   };
 
+  const LEAVE_BUDGET_MS = 50;
   const onLeave = () => {
-    try { drain(); } catch (_) { /* never disturb the page */ }
+    try { drain(dateNow() + LEAVE_BUDGET_MS); } catch (_) { /* never disturb the page */ }
   };
 
   // document.open() erases every listener on the window: arm again when the document is replaced.

@@ -116,3 +116,6 @@ impl Background {
         self.logs.tab(tab as i64).take_error()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -126,7 +126,10 @@ pub fn counts(correlation: &crate::correlate::Correlation) -> Counts {
     for exchange in &correlation.exchanges {
         // Requests of the API (`namespace.method`); subscribe and unsubscribe are not counted
         // as requests, though their failures are failures.
-        let is_request = exchange.name.as_deref().is_some_and(|name| name.contains('.'));
+        let is_request = exchange
+            .name
+            .as_deref()
+            .is_some_and(|name| name.contains('.'));
         if exchange.request.is_some() && is_request {
             counts.requests += 1;
         }

@@ -16,19 +16,23 @@ import {
   loadWorkspace,
   runPhase2,
   collectLogs,
+  PLAIN_HOSTS,
 } from '../support/browser.mjs';
 
 let server;
 let browser;
+let plainBrowser; // resolves wwe.test and apps.test: plain http, not localhost, no secure context
 
 before(async () => {
   await requireDist(DIST_CHROME);
   server = await start();
   browser = await launch({ extension: DIST_CHROME });
+  plainBrowser = await launch({ extension: DIST_CHROME, args: PLAIN_HOSTS });
 });
 
 after(async () => {
   await browser?.close();
+  await plainBrowser?.close();
   await server?.stop();
 });
 
@@ -103,9 +107,16 @@ function minus(a, b) {
   return out;
 }
 
-test('panel shows every delivered message exactly once, per receiving frame, including pre-panel ones', async () => {
+test('panel shows every delivered message exactly once, per receiving frame, including pre-panel ones', () =>
+  everyMessageOnce(browser, server.urlA('workspace.html')));
+
+test('the same on plain-http hostnames that are not localhost (on-premise Workspace)', () =>
+  everyMessageOnce(plainBrowser, `http://wwe.test:${server.port}/workspace.html?apps=apps.test`));
+
+async function everyMessageOnce(browser, workspaceUrl) {
   const page = await browser.context.newPage();
-  const pageUrl = await loadWorkspace(page, server); // phase 1 happens now, before any panel exists
+  const pageUrl = await loadWorkspace(page, server, workspaceUrl); // phase 1 happens now, before any panel exists
+  assert.equal(await page.evaluate(() => window.isSecureContext), !workspaceUrl.includes('wwe.test'));
   const tabId = await tabIdFor(browser, pageUrl, page);
   const panel = await openPanel(browser, tabId);
   await runPhase2(page);
@@ -203,7 +214,7 @@ test('panel shows every delivered message exactly once, per receiving frame, inc
 
   await panel.close();
   await page.close();
-});
+}
 
 test(
   'about:blank frame written with document.write() is captured',

@@ -6,11 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from '../support/server.mjs';
-import { launch, requireDist, tabIdFor, openPanel, readRows, formatRows, waitForHeld, DIST_CHROME } from '../support/browser.mjs';
-import { startEmulator, openWorkspace, appScenario, appReady, hostScenario, inApp, readFindings } from '../support/emulator.mjs';
-
-// Plain http, hosts that are not localhost: neither page is a secure context.
-const HOSTS = ['--host-resolver-rules=MAP wwe.test 127.0.0.1, MAP apps.test 127.0.0.1'];
+import { launch, requireDist, tabIdFor, openPanel, readRows, formatRows, waitForHeld, DIST_CHROME, PLAIN_HOSTS } from '../support/browser.mjs';
 
 let server;
 let browser;
@@ -19,7 +15,7 @@ const extensionNoise = [];
 before(async () => {
   await requireDist(DIST_CHROME);
   server = await start();
-  browser = await launch({ extension: DIST_CHROME, args: HOSTS });
+  browser = await launch({ extension: DIST_CHROME, args: PLAIN_HOSTS });
   // Every warning or error the extension writes, from its worker or from the pages it runs in.
   const watch = (where) => (message) => {
     if (['error', 'warning'].includes(message.type()) && /SCAPI Inspector|chrome-extension:/.test(`${message.text()} ${message.location()?.url ?? ''}`)) {

@@ -7,7 +7,8 @@ const SERVER = { userAgent: 'WWE Server', protocolVersion: 2 };
 const RATE_LIMIT_TEXT =
   "The rate limit for the request 'voice.dial' has been reached.\n" +
   'Further requests of the same type will be ignored for 30 seconds.';
-const OTHER_HOST = location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
+// Origin B: `?apps=<host>` (plain-http hostnames in the tests), else the other loopback name.
+const OTHER_HOST = new URLSearchParams(location.search).get('apps') ?? (location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1');
 const ORIGIN_B = `${location.protocol}//${OTHER_HOST}:${location.port}`;
 
 const frames = {}; // id -> iframe element

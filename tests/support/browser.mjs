@@ -13,6 +13,9 @@ export const DIST_CHROME = path.resolve(process.env.SCAPI_DIST_CHROME ?? path.jo
 export const DIST_FIREFOX = path.resolve(process.env.SCAPI_DIST_FIREFOX ?? path.join(ROOT, 'dist/firefox'));
 
 // Flags from docs/toolchain: no sandbox (root in CI), no network chatter, no first-run UI.
+/** Plain-http hostnames that are not localhost (on-premise Workspace): no secure context. */
+export const PLAIN_HOSTS = ['--host-resolver-rules=MAP wwe.test 127.0.0.1, MAP apps.test 127.0.0.1'];
+
 export const BASE_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -263,9 +266,11 @@ export async function waitForCounts(page, counts, { timeout = 10000 } = {}) {
   throw new Error(`frames received ${JSON.stringify(seen)}, expected ${JSON.stringify(counts)}`);
 }
 
-/** Load the workspace page and let its on-load traffic finish. Returns the page URL. */
-export async function loadWorkspace(page, server) {
-  const url = server.urlA('workspace.html');
+/**
+ * Load the workspace page (by default on origin A) and let its on-load traffic finish. Returns the
+ * page URL.
+ */
+export async function loadWorkspace(page, server, url = server.urlA('workspace.html')) {
   await page.goto(url);
   await waitForCounts(page, SCENARIO_COUNTS.phase1);
   return url;

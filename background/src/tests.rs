@@ -1,0 +1,56 @@
+//! The JS-facing shell, in a browser (wasm-bindgen-test): what `background.js` does with it.
+#![cfg(target_arch = "wasm32")]
+
+use super::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const FRAME: &str = r#"{"key":"k1","url":"http://wwe.test/ui/ad/v1/index.html","origin":"http://wwe.test","isTop":true,"placement":{"depth":0,"hasOpener":false},"started":1764000000000}"#;
+
+fn line(reference_id: u32) -> String {
+    format!(
+        r#"{{"v":1,"time":1764000000100,"wall":1764000000100,"frameUrl":"http://wwe.test/ui/ad/v1/index.html","frameOrigin":"http://wwe.test","isTop":true,"origin":"http://apps.test","source":"child","childIndex":0,"ports":0,"data":{{"request":"agent.getState","parameters":[],"referenceId":"{reference_id}","userAgent":"WWE Service Client","protocolVersion":2}}}}"#
+    )
+}
+
+#[wasm_bindgen_test]
+fn what_storage_session_holds_restores_the_same_log() {
+    let mut background = Background::new();
+    let text = [line(0), line(1)].join("\n");
+    let batch = background
+        .ingest(7.0, FRAME, 0, 0.0, &text, 0.0, 0.0, true)
+        .unwrap()
+        .expect("a panel listens: the new records come back");
+    assert!(batch.contains(r#""browserFrameId":0"#));
+    let writes: serde_json::Value = serde_json::from_str(&background.take_writes()).unwrap();
+    assert_eq!(writes["acks"], serde_json::json!([[7, "k1", 2]]));
+    // As storage.session.get(null) hands it back: a plain object of strings.
+    let stored = js_sys::Object::new();
+    for (key, value) in writes["set"].as_object().unwrap() {
+        js_sys::Reflect::set(&stored, &key.into(), &value.as_str().unwrap().into()).unwrap();
+    }
+    let mut restored = Background::new();
+    assert!(restored.restore(&stored).is_empty());
+    assert_eq!(restored.history(7.0), background.history(7.0));
+    assert_eq!(restored.tabs(), [7.0]);
+    // A chunk sent again after the restart is kept once.
+    assert_eq!(
+        restored
+            .ingest(7.0, FRAME, 0, 0.0, &text, 0.0, 0.0, true)
+            .unwrap(),
+        None
+    );
+    assert!(!restored.remove_tab(7.0).is_empty());
+}
+
+#[wasm_bindgen_test]
+fn an_unreadable_frame_description_is_an_error_naming_it() {
+    let error = Background::new()
+        .ingest(1.0, "{nope", -1, 0.0, &line(0), 0.0, 0.0, false)
+        .unwrap_err();
+    assert!(
+        error.contains("frame's description is unreadable"),
+        "{error}"
+    );
+}
