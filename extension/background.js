@@ -10,7 +10,8 @@ const api = globalThis.browser ?? globalThis.chrome;
 // the glue before this file (the one browser difference here; see docs/ARCHITECTURE.md).
 if (typeof wasm_bindgen === 'undefined' && typeof importScripts === 'function') importScripts('background/background.js');
 
-const PERSIST_MS = 40; // writes are gathered this long
+const PERSIST_MS = 100; // writes are gathered this long (frames hold their lines until then)
+const BADGE_MS = 1000; // the badge is counted again at most this often (per batch, never per message)
 const TIMEOUT_MS = 10000; // the client's request timeout: a badge may change this much later
 const panelsByTab = new Map(); // session tab -> Set<Port> (panels that listen live)
 const captureByFrame = new Map(); // `${tab}:${frame key}` -> Port
@@ -64,11 +65,21 @@ function persist() {
       if (port) try { port.postMessage({ type: 'ack', next }); } catch (_) { /* gone */ }
     }
   });
-  for (const tab of tabs) badge(tab);
+  for (const tab of tabs) badgeSoon(tab);
 }
 
-const badgeTimers = new Map();
+const badgeTimers = new Map(); // tab -> timer of the next count
+const badgedAt = new Map(); // tab -> when it was last counted
+function badgeSoon(tab) {
+  const wait = (badgedAt.get(tab) ?? -Infinity) + BADGE_MS - Date.now();
+  if (wait <= 0) { badge(tab); return; }
+  if (!badgeTimers.has(tab) || badgeTimers.get(tab).soon !== true) {
+    clearTimeout(badgeTimers.get(tab)?.timer);
+    badgeTimers.set(tab, { soon: true, timer: setTimeout(() => { badgeTimers.delete(tab); if (log) badge(tab); }, wait) });
+  }
+}
 function badge(tab) {
+  badgedAt.set(tab, Date.now());
   const counts = JSON.parse(log.counts(tab, Date.now()));
   const problems = counts.failed + counts.timedOut;
   try {
@@ -76,15 +87,16 @@ function badge(tab) {
     api.action.setBadgeText({ tabId: tab, text: problems ? String(problems) : '' });
   } catch (_) { /* the tab is gone */ }
   // A request still pending may time out without any further message.
-  clearTimeout(badgeTimers.get(tab));
-  badgeTimers.set(tab, setTimeout(() => { badgeTimers.delete(tab); if (log) badge(tab); }, TIMEOUT_MS + 500));
+  clearTimeout(badgeTimers.get(tab)?.timer);
+  badgeTimers.set(tab, { soon: false, timer: setTimeout(() => { badgeTimers.delete(tab); if (log) badge(tab); }, TIMEOUT_MS + 500) });
 }
 
 function forget(tab) {
   const keys = log.removeTab(tab);
   if (keys.length) writing = writing.then(() => api.storage.session.remove(keys)).catch(() => {});
-  clearTimeout(badgeTimers.get(tab));
+  clearTimeout(badgeTimers.get(tab)?.timer);
   badgeTimers.delete(tab);
+  badgedAt.delete(tab);
 }
 
 function onCapture(port) {

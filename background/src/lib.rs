@@ -60,6 +60,7 @@ impl Background {
             text,
             lost as u64,
             foreign_lost as u64,
+            want_batch,
         );
         Ok((want_batch && !batch.records.is_empty()).then(|| batch.to_json()))
     }
@@ -73,21 +74,22 @@ impl Background {
     }
 
     /// Everything a tab holds, as replay batches (JSON) for a panel that connects.
-    pub fn history(&self, tab: f64) -> Vec<String> {
-        self.logs
-            .get(tab as i64)
-            .map(|log| log.history().iter().map(|batch| batch.to_json()).collect())
-            .unwrap_or_default()
+    pub fn history(&mut self, tab: f64) -> Vec<String> {
+        if self.logs.get(tab as i64).is_none() {
+            return Vec::new();
+        }
+        let history = self.logs.tab(tab as i64).history();
+        history.iter().map(|batch| batch.to_json()).collect()
     }
 
     /// The tab's requests and how they ended, as JSON (`requests`, `failed`, `timedOut`,
     /// `rateLimited`).
-    pub fn counts(&self, tab: f64, now: f64) -> String {
-        let counts = self
-            .logs
-            .get(tab as i64)
-            .map(|log| log.counts(now))
-            .unwrap_or_default();
+    pub fn counts(&mut self, tab: f64, now: f64) -> String {
+        let counts = if self.logs.get(tab as i64).is_some() {
+            self.logs.tab(tab as i64).counts(now)
+        } else {
+            Default::default()
+        };
         serde_json::to_string(&counts).expect("counts always serialize")
     }
 

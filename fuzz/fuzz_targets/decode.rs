@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
     for line in text.lines() {
         let _ = HookRecord::parse(line);
     }
-    let batch = log.ingest(FrameInfo::default(), 0, text, 0, 0);
+    let batch = log.ingest(FrameInfo::default(), 0, text, 0, 0, true);
     let _ = log.take_error();
     let _ = log.history();
     for record in &batch.records {

@@ -264,6 +264,7 @@ mod tests {
                 r#"{"request":"voice.dial","parameters":["5001",null],"referenceId":"0","userAgent":"WWE Service Client","protocolVersion":2}"#),
             0,
             0,
+            true,
         );
         log.ingest(
             app.clone(),
@@ -272,6 +273,7 @@ mod tests {
                 r#"{"referenceId":"0","errorMessage":"The rate limit for the request 'voice.dial' has been reached.\nFurther requests of the same type will be ignored for 30 seconds.","request":"voice.dial","userAgent":"WWE Server","protocolVersion":2}"#),
             0,
             0,
+            true,
         );
         let store = store_of(log.history());
         let analysis = Analysis::of(&store, 2000.0, None);

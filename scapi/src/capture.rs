@@ -115,6 +115,21 @@ impl HookRecord {
     }
 }
 
+/// Whether a raw capture line's data looks like SCAPI traffic, read off its text without parsing
+/// it: a legacy `"wwe…"` string, or one of the envelope's field names anywhere. Errs on the side of
+/// SCAPI (a foreign message with a `"request"` key passes). The content script
+/// (`extension/capture.js`, `SCAPI_SHAPED`) applies the same rule to decide when a frame streams.
+pub fn looks_like_scapi_line(text: &str) -> bool {
+    const FIELDS: [&str; 5] = [
+        "\"userAgent\":",
+        "\"protocolVersion\":",
+        "\"referenceId\":",
+        "\"request\":",
+        "\"frameId\":",
+    ];
+    text.contains("\"data\":\"wwe") || FIELDS.iter().any(|field| text.contains(field))
+}
+
 /// `text` with every `\uXXXX` escape of a lone surrogate replaced by `\ufffd`; `None` when it
 /// has none.
 fn replace_lone_surrogates(text: &str) -> Option<String> {
@@ -159,6 +174,16 @@ fn replace_lone_surrogates(text: &str) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn scapi_lines_are_told_from_foreign_ones_by_their_text() {
+        assert!(looks_like_scapi_line(&sample().to_string()));
+        let mut foreign = sample();
+        foreign["data"] = json!({"type": "resize", "height": 300});
+        assert!(!looks_like_scapi_line(&foreign.to_string()));
+        foreign["data"] = json!("wweLegacy|agent|READY");
+        assert!(looks_like_scapi_line(&foreign.to_string()));
+    }
 
     #[test]
     fn a_lone_surrogate_is_read_as_the_replacement_character() {

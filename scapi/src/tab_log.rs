@@ -8,9 +8,9 @@
 //! persists itself in segments (deflated, base64) that survive the browser stopping the
 //! background, and replays everything as [`Batch`]es to a panel that connects.
 
-use crate::capture::HookRecord;
+use crate::capture::{looks_like_scapi_line, HookRecord};
 use crate::correlate::{correlate_facts, ExchangeState};
-use crate::facts::{Facts, Kind};
+use crate::facts::Facts;
 use crate::rate_limit::parse_rate_limit;
 use crate::record::{Batch, FrameInfo, Record};
 use serde::{Deserialize, Serialize};
@@ -24,7 +24,7 @@ pub const SCAPI_BYTES: usize = 48 << 20;
 pub const FOREIGN_LINES: usize = 2_000;
 pub const FOREIGN_BYTES: usize = 4 << 20;
 /// Raw text per persisted segment before it is sealed and a new one begins.
-pub const SEGMENT_BYTES: usize = 256 << 10;
+pub const SEGMENT_BYTES: usize = 64 << 10;
 /// What all tabs may persist together (compressed and encoded); `storage.session` holds 10 MB.
 pub const PERSIST_BUDGET: usize = 8 << 20;
 /// Records per batch a replay is cut into (one port message each).
@@ -61,8 +61,12 @@ struct Line {
     frame: u32,
     seq: u64,
     text: Box<str>,
-    /// The analyses' facts of a SCAPI line; `None` for a foreign one.
+    /// Kept in the SCAPI queue (by its text: [`looks_like_scapi_line`]).
+    scapi: bool,
+    /// The analyses' facts, once the line was decoded (lazily: nothing is decoded while no one
+    /// asks, and the background shares the machine with the page).
     facts: Option<Box<Facts>>,
+    decoded: bool,
 }
 
 /// A persisted run of lines, `[start, end)` in arrival order.
@@ -186,6 +190,7 @@ impl TabLog {
         text: &str,
         lost: u64,
         foreign_lost: u64,
+        decode: bool,
     ) -> Batch {
         let frame = self.frame_for(info);
         let mut records = Vec::new();
@@ -194,17 +199,31 @@ impl TabLog {
                 continue;
             }
             self.frames[frame as usize].next_seq = this + 1;
-            match HookRecord::parse(line) {
-                Ok(hook) => {
-                    let record = Record::from_hook(this, hook);
-                    self.keep(frame, this, line.into(), &record);
-                    records.push(record);
-                }
-                Err(error) => {
-                    self.first_error.get_or_insert(error.0);
-                    self.frames[frame as usize].unreadable += 1;
+            let mut kept = Line {
+                id: self.next_line,
+                frame,
+                seq: this,
+                text: line.into(),
+                scapi: looks_like_scapi_line(line),
+                facts: None,
+                decoded: false,
+            };
+            if decode {
+                kept.decoded = true;
+                match HookRecord::parse(line) {
+                    Ok(hook) => {
+                        let record = Record::from_hook(this, hook);
+                        kept.facts = Some(Box::new(Facts::of(&record)));
+                        records.push(record);
+                    }
+                    Err(error) => {
+                        self.first_error.get_or_insert(error.0);
+                        self.frames[frame as usize].unreadable += 1;
+                        continue;
+                    }
                 }
             }
+            self.keep(kept);
         }
         let logged = &mut self.frames[frame as usize];
         logged.lost = logged.lost.max(lost);
@@ -256,21 +275,41 @@ impl TabLog {
 
     /// Everything held, frame by frame in sequence order, as replay batches of at most
     /// [`REPLAY_BATCH`] records (each frame sends at least one, so its losses are known).
-    pub fn history(&self) -> Vec<Batch> {
+    pub fn history(&mut self) -> Vec<Batch> {
         let mut by_frame: Vec<Vec<&Line>> = vec![Vec::new(); self.frames.len()];
         for line in self.scapi.iter().chain(self.foreign.iter()) {
             by_frame[line.frame as usize].push(line);
         }
-        let mut batches = Vec::new();
-        for (frame, mut lines) in by_frame.into_iter().enumerate() {
+        let mut unreadable: Vec<u64> = vec![0; self.frames.len()];
+        let mut unreadable_ids = Vec::new();
+        let mut first_error = None;
+        let mut decoded = Vec::new();
+        for (frame, lines) in by_frame.iter_mut().enumerate() {
             lines.sort_by_key(|line| line.seq);
             let records: Vec<Record> = lines
                 .iter()
-                .filter_map(|line| {
-                    let hook = HookRecord::parse(&line.text).ok()?;
-                    Some(Record::from_hook(line.seq, hook))
+                .filter_map(|line| match HookRecord::parse(&line.text) {
+                    Ok(hook) => Some(Record::from_hook(line.seq, hook)),
+                    Err(error) => {
+                        // Counted once: the line leaves the log below.
+                        unreadable[frame] += 1;
+                        unreadable_ids.push(line.id);
+                        first_error.get_or_insert(error.0);
+                        None
+                    }
                 })
                 .collect();
+            decoded.push(records);
+        }
+        if first_error.is_some() {
+            self.first_error = self.first_error.take().or(first_error);
+            for (frame, count) in unreadable.into_iter().enumerate() {
+                self.frames[frame].unreadable += count;
+            }
+            self.drop_lines(&unreadable_ids);
+        }
+        let mut batches = Vec::new();
+        for (frame, records) in decoded.into_iter().enumerate() {
             let mut chunks = records.chunks(REPLAY_BATCH).peekable();
             if chunks.peek().is_none() {
                 batches.push(self.batch_of(frame as u32, Vec::new(), true));
@@ -282,8 +321,23 @@ impl TabLog {
         batches
     }
 
-    /// The requests of the tab and how they ended, as of `now`.
-    pub fn counts(&self, now: f64) -> Counts {
+    /// The requests of the tab and how they ended, as of `now` (decoding what was not yet).
+    pub fn counts(&mut self, now: f64) -> Counts {
+        let mut failed = Vec::new();
+        for line in self.scapi.iter_mut().filter(|line| !line.decoded) {
+            line.decoded = true;
+            match HookRecord::parse(&line.text) {
+                Ok(hook) => {
+                    line.facts = Some(Box::new(Facts::of(&Record::from_hook(line.seq, hook))));
+                }
+                Err(error) => {
+                    self.frames[line.frame as usize].unreadable += 1;
+                    self.first_error.get_or_insert(error.0);
+                    failed.push(line.id);
+                }
+            }
+        }
+        self.drop_lines(&failed);
         let frames: Vec<FrameInfo> = self.frames.iter().map(|f| f.info.clone()).collect();
         let facts: Vec<(usize, &Facts)> = self
             .scapi
@@ -334,19 +388,35 @@ impl TabLog {
         }
     }
 
-    fn keep(&mut self, frame: u32, seq: u64, text: Box<str>, record: &Record) {
-        let facts = Facts::of(record);
-        let foreign = facts.kind() == Kind::Foreign;
-        let line = Line {
-            id: self.next_line,
-            frame,
-            seq,
-            facts: (!foreign).then(|| Box::new(facts)),
-            text,
-        };
+    /// Lines that could not be read leave the log (they were counted as unreadable).
+    fn drop_lines(&mut self, ids: &[u64]) {
+        if ids.is_empty() {
+            return;
+        }
+        let mut gone = Vec::new();
+        for queue in [&mut self.scapi, &mut self.foreign] {
+            queue.retain(|line| {
+                let keep = !ids.contains(&line.id);
+                if !keep {
+                    gone.push((line.id, line.scapi, line.text.len()));
+                }
+                keep
+            });
+        }
+        for (id, scapi, bytes) in gone {
+            if scapi {
+                self.scapi_bytes -= bytes;
+            } else {
+                self.foreign_bytes -= bytes;
+            }
+            self.release(id);
+        }
+    }
+
+    fn keep(&mut self, line: Line) {
         self.next_line += 1;
         self.add_to_segment(&line);
-        if foreign {
+        if !line.scapi {
             self.foreign_bytes += line.text.len();
             self.foreign.push_back(line);
         } else {
@@ -418,7 +488,7 @@ impl TabLog {
             while queue.front().is_some_and(|line| line.id < end) {
                 let line = queue.pop_front().expect("checked");
                 let frame = &mut self.frames[line.frame as usize];
-                if line.facts.is_some() {
+                if line.scapi {
                     frame.evicted += 1;
                 } else {
                     frame.foreign_evicted += 1;
@@ -526,24 +596,18 @@ impl TabLog {
                 if line.f as usize >= log.frames.len() {
                     continue;
                 }
-                let id = line.id;
-                let hook = match HookRecord::parse(&line.t) {
-                    Ok(hook) => hook,
-                    Err(_) => continue,
-                };
-                let record = Record::from_hook(line.s, hook);
-                let facts = Facts::of(&record);
-                let foreign = facts.kind() == Kind::Foreign;
                 let kept = Line {
-                    id,
+                    id: line.id,
                     frame: line.f,
                     seq: line.s,
-                    facts: (!foreign).then(|| Box::new(facts)),
+                    scapi: looks_like_scapi_line(&line.t),
+                    facts: None,
+                    decoded: false,
                     text: line.t.into(),
                 };
                 segment.live += 1;
                 segment.raw_bytes += kept.text.len();
-                if foreign {
+                if !kept.scapi {
                     log.foreign_bytes += kept.text.len();
                     log.foreign.push_back(kept);
                 } else {
@@ -588,7 +652,7 @@ fn encode_segment(lines: &[&Line]) -> String {
         raw.push_str(&serde_json::to_string(&stored).expect("a line always serializes"));
         raw.push('\n');
     }
-    let packed = miniz_oxide::deflate::compress_to_vec(raw.as_bytes(), 3);
+    let packed = miniz_oxide::deflate::compress_to_vec(raw.as_bytes(), 1);
     base64::engine::general_purpose::STANDARD.encode(packed)
 }
 

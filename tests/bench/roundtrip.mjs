@@ -1,13 +1,15 @@
 // Round-trip bench (run by `cargo xtask bench`): an iframe on origin B posts a ~1 KB SCAPI request
 // to the top page on origin A, which answers with a ~1 KB response; timed in the iframe. Two headless
-// browsers, one without and one with the extension, run alternating batches in one process so that
-// machine noise hits both alike. Prints the median µs per round trip and the ratio with/without.
+// browsers without the extension, with it and no panel, and with it and its panel open on the tab
+// (as users run it), run alternating batches in one process so that machine noise hits all alike.
+// Prints the median µs per round trip and the total time of all round trips (a median hides
+// stalls), each side's ratio to the side without the extension.
 //
 //   node tests/bench/roundtrip.mjs [--alternations 30] [--batch 300] [--chunk 50] [--warmup 600]
 //   env SCAPI_DIST_CHROME (default dist/chrome)
 import { parseArgs } from 'node:util';
 import { start } from '../support/server.mjs';
-import { DIST_CHROME, requireDist, launch } from '../support/browser.mjs';
+import { DIST_CHROME, requireDist, launch, tabIdFor, openPanel } from '../support/browser.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -33,10 +35,11 @@ const quantile = (xs, q) => {
 const median = (xs) => quantile(xs, 0.5);
 const spread = (xs) => `${quantile(xs, 0.25).toFixed(1)}–${quantile(xs, 0.75).toFixed(1)}`;
 
-async function setUp(server, extension) {
+async function setUp(server, extension, { panel = false } = {}) {
   const browser = await launch({ extension });
   const page = await browser.context.newPage();
   await page.goto(server.urlA('bench.html'));
+  if (panel) await openPanel(browser, await tabIdFor(browser, server.urlA('bench.html'), page));
   const frame = await (await page.waitForSelector('iframe#client')).contentFrame();
   await frame.waitForFunction(() => typeof window.runBatch === 'function');
   const run = (n) => frame.evaluate(([n, chunk]) => window.runBatch(n, chunk), [n, CHUNK]);
@@ -51,24 +54,33 @@ async function main() {
   try {
     sides.without = await setUp(server, null);
     sides.with = await setUp(server, DIST_CHROME);
-    const samples = { without: [], with: [] };
+    sides.panel = await setUp(server, DIST_CHROME, { panel: true });
+    const names = Object.keys(sides);
+    const samples = Object.fromEntries(names.map((name) => [name, []]));
     for (let i = 0; i < ALTERNATIONS; i++) {
-      // Swap the order every time so that drift does not favour one side.
-      const order = i % 2 ? ['with', 'without'] : ['without', 'with'];
+      // Rotate the order every time so that drift does not favour one side.
+      const order = names.map((_, k) => names[(k + i) % names.length]);
       for (const side of order) samples[side].push(...(await sides[side].run(BATCH)));
     }
-    const without = median(samples.without);
-    const withExt = median(samples.with);
-    const ratio = withExt / without;
+    const label = { without: 'without', with: 'with, no panel', panel: 'with, panel open' };
     console.log(
-      `roundtrip samples: ${samples.without.length} + ${samples.with.length} chunks of ${CHUNK} ` +
+      `roundtrip samples: ${samples.without.length} chunks of ${CHUNK} per side ` +
         `(${ALTERNATIONS} alternations x ${BATCH} round trips, ~1 KB each way, origin B -> A); ` +
-        `interquartile µs: without ${spread(samples.without)}, with ${spread(samples.with)}`,
+        `interquartile µs: ${names.map((n) => `${label[n]} ${spread(samples[n])}`).join(', ')}`,
     );
-    console.log(
-      `roundtrip median: without ${without.toFixed(1)} µs, with ${withExt.toFixed(1)} µs, ` +
-        `ratio ${ratio.toFixed(3)} (goal ≤ ${GOAL.toFixed(2)})`,
-    );
+    const base = median(samples.without);
+    const total = (xs) => (xs.reduce((a, b) => a + b, 0) * CHUNK) / 1e6; // seconds
+    for (const side of ['with', 'panel']) {
+      const m = median(samples[side]);
+      console.log(
+        `roundtrip median (${label[side]}): without ${base.toFixed(1)} µs, with ${m.toFixed(1)} µs, ` +
+          `ratio ${(m / base).toFixed(3)} (goal ≤ ${GOAL.toFixed(2)})`,
+      );
+      console.log(
+        `roundtrip total (${label[side]}): without ${total(samples.without).toFixed(2)} s, with ` +
+          `${total(samples[side]).toFixed(2)} s, ratio ${(total(samples[side]) / total(samples.without)).toFixed(3)} (goal ≤ 1.15)`,
+      );
+    }
   } finally {
     for (const s of Object.values(sides)) await s.browser.close();
     await server.stop();

@@ -82,6 +82,7 @@ fn a_gone_frame_is_replayed_in_order_and_once() {
         &lines(&[request(0), request(1)]),
         0,
         0,
+        true,
     );
     assert_eq!(batch.records.len(), 2);
     // The frame did not see the acknowledgement and sends again, with one more line.
@@ -91,6 +92,7 @@ fn a_gone_frame_is_replayed_in_order_and_once() {
         &lines(&[request(0), request(1), request(2)]),
         0,
         0,
+        true,
     );
     assert_eq!(again.records.iter().map(|r| r.seq).collect::<Vec<_>>(), [2]);
     log.end_frame("dialog", 5.0);
@@ -104,9 +106,9 @@ fn a_gone_frame_is_replayed_in_order_and_once() {
 #[test]
 fn foreign_messages_never_push_scapi_records_out() {
     let mut log = TabLog::new();
-    log.ingest(frame("app", false), 0, &lines(&[request(0)]), 0, 0);
+    log.ingest(frame("app", false), 0, &lines(&[request(0)]), 0, 0, true);
     let flood: Vec<String> = (0..FOREIGN_LINES as u32 + 10).map(foreign).collect();
-    log.ingest(frame("app", false), 1, &lines(&flood), 0, 0);
+    log.ingest(frame("app", false), 1, &lines(&flood), 0, 0, true);
     let history = log.history();
     let records: Vec<_> = history.iter().flat_map(|batch| &batch.records).collect();
     assert_eq!(records.len(), FOREIGN_LINES + 1);
@@ -122,7 +124,14 @@ fn the_bound_counts_exactly_what_it_pushes_out() {
     let total = SCAPI_LINES + 123;
     let all: Vec<String> = (0..total as u32).map(request).collect();
     for (at, chunk) in all.chunks(1000).enumerate() {
-        log.ingest(frame("wwe", true), (at * 1000) as u64, &lines(chunk), 0, 0);
+        log.ingest(
+            frame("wwe", true),
+            (at * 1000) as u64,
+            &lines(chunk),
+            0,
+            0,
+            true,
+        );
     }
     let logged = &log.frames()[0];
     assert_eq!(logged.evicted, 123);
@@ -144,12 +153,13 @@ fn losses_and_unreadable_lines_are_counted_apart() {
         &lines(&[request(0), "{not json".into(), request(2)]),
         7,
         4,
+        true,
     );
     assert_eq!(batch.records.len(), 2);
     assert_eq!((batch.dropped, batch.unreadable, batch.captured), (7, 1, 3));
     assert_eq!(batch.foreign_evicted, 4);
     // Totals, not increments: a chunk sent again does not count them twice.
-    let again = log.ingest(frame("app", false), 0, &lines(&[request(0)]), 7, 4);
+    let again = log.ingest(frame("app", false), 0, &lines(&[request(0)]), 7, 4, true);
     assert_eq!((again.dropped, again.foreign_evicted), (7, 4));
     assert!(log
         .take_error()
@@ -167,6 +177,7 @@ fn a_restored_log_is_the_log_that_was_persisted() {
         &lines(&[request(0), foreign(1)]),
         0,
         0,
+        true,
     );
     let first = logs.take_writes();
     assert!(first.set.contains_key(&meta_key(tab)));
@@ -177,6 +188,7 @@ fn a_restored_log_is_the_log_that_was_persisted() {
         &lines(&[failure(0, "Request timeout")]),
         0,
         0,
+        true,
     );
     logs.tab(tab).end_frame("popup", 9.0);
     let second = logs.take_writes();
@@ -190,7 +202,7 @@ fn a_restored_log_is_the_log_that_was_persisted() {
     }
     let (mut restored, errors) = Logs::restore(&stored);
     assert!(errors.is_empty(), "{errors:?}");
-    let before = logs.get(tab).unwrap().history();
+    let before = logs.tab(tab).history();
     let after = restored.tab(tab).history();
     assert_eq!(after, before);
     assert_eq!(restored.tab(tab).frames()[1].info.ended, Some(9.0));
@@ -201,6 +213,7 @@ fn a_restored_log_is_the_log_that_was_persisted() {
         &lines(&[foreign(1), request(2)]),
         0,
         0,
+        true,
     );
     assert_eq!(again.records.iter().map(|r| r.seq).collect::<Vec<_>>(), [2]);
 }
@@ -228,12 +241,18 @@ fn the_persistence_budget_evicts_the_largest_tab_oldest_first() {
         })
         .collect();
     for (at, chunk) in big.chunks(500).enumerate() {
-        logs.tab(1)
-            .ingest(frame("wwe", true), (at * 500) as u64, &lines(chunk), 0, 0);
+        logs.tab(1).ingest(
+            frame("wwe", true),
+            (at * 500) as u64,
+            &lines(chunk),
+            0,
+            0,
+            true,
+        );
         logs.take_writes();
     }
     logs.tab(2)
-        .ingest(frame("other", true), 0, &lines(&[request(0)]), 0, 0);
+        .ingest(frame("other", true), 0, &lines(&[request(0)]), 0, 0, true);
     logs.take_writes();
     let stored: usize = [1, 2].iter().map(|&t| logs.tab(t).stored_bytes()).sum();
     assert!(stored <= PERSIST_BUDGET, "{stored}");
@@ -268,6 +287,7 @@ fn counts_name_failures_timeouts_and_rate_limits() {
         ]),
         0,
         0,
+        true,
     );
     log.ingest(
         frame("app", false),
@@ -278,10 +298,36 @@ fn counts_name_failures_timeouts_and_rate_limits() {
         ]),
         0,
         0,
+        true,
     );
     let counts = log.counts(60_000.0);
     assert_eq!(counts.requests, 3, "{counts:?}");
     assert_eq!((counts.failed, counts.timed_out), (2, 1), "{counts:?}");
     assert_eq!(counts.rate_limited, 1, "{counts:?}");
     assert_eq!(counts.problems(), counts.failed + counts.timed_out);
+}
+
+#[test]
+fn nothing_is_decoded_until_asked_and_then_counted_once() {
+    let mut log = TabLog::new();
+    let batch = log.ingest(
+        frame("app", false),
+        0,
+        &lines(&[request(0), "{\"request\": not json".into(), foreign(2)]),
+        0,
+        0,
+        false,
+    );
+    assert!(
+        batch.records.is_empty(),
+        "no panel listens: nothing decoded"
+    );
+    assert_eq!(log.len(), 3);
+    assert_eq!(log.counts(2e12).requests, 1);
+    assert_eq!(log.frames()[0].unreadable, 1);
+    assert_eq!(log.len(), 2, "the unreadable line left the log");
+    let history = log.history();
+    assert_eq!(seqs(&history, "app"), [0, 2]);
+    assert_eq!(history[0].unreadable, 1, "counted once");
+    assert!(log.take_error().is_some());
 }
