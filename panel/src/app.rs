@@ -302,6 +302,10 @@ pub fn app(props: &AppProps) -> Html {
     let scroll = use_state(|| (0.0f64, 600.0f64));
     let follow = use_mut_ref(|| true);
     let received_when_unfollowed = use_mut_ref(|| 0u64);
+    // Where the list last scrolled itself to follow the tail: a scroll event that reports the
+    // list higher than the bottom is the user's only if it is above that place (rows added since
+    // the list scrolled itself make the old bottom look "not at the bottom").
+    let followed_to = use_mut_ref(|| 0f64);
     let scroll_request = use_mut_ref(|| None::<f64>);
     let last_filter = use_mut_ref(String::new);
     let overview_cache = use_mut_ref(|| None::<((u64, u64), Rc<Overview>)>);
@@ -855,6 +859,7 @@ pub fn app(props: &AppProps) -> Html {
         let follow = follow.clone();
         let scroll = scroll.clone();
         let received_when_unfollowed = received_when_unfollowed.clone();
+        let followed_to = followed_to.clone();
         let received = store_ref.received();
         Callback::from(move |_: Event| {
             if let Some(list) = list_ref.cast::<web_sys::Element>() {
@@ -863,10 +868,12 @@ pub fn app(props: &AppProps) -> Html {
                 let at_bottom =
                     list.scroll_top() + list.client_height() >= list.scroll_height() - 4;
                 let mut follow = follow.borrow_mut();
-                if *follow && !at_bottom {
+                if at_bottom {
+                    *follow = true;
+                } else if *follow && top + 4.0 < *followed_to.borrow() {
                     *received_when_unfollowed.borrow_mut() = received;
+                    *follow = false;
                 }
-                *follow = at_bottom;
                 if *scroll != (top, height) {
                     scroll.set((top, height));
                 }
@@ -939,14 +946,17 @@ pub fn app(props: &AppProps) -> Html {
         let scroll_request = scroll_request.clone();
         let follow = follow.clone();
         let scroll = scroll.clone();
+        let followed_to = followed_to.clone();
         use_effect(move || {
             if let Some(list) = list_ref.cast::<web_sys::Element>() {
-                let target = scroll_request
-                    .borrow_mut()
-                    .take()
-                    .or_else(|| (*follow.borrow()).then(|| f64::from(list.scroll_height())));
-                if let Some(target) = target {
+                let requested = scroll_request.borrow_mut().take();
+                let tail = (requested.is_none() && *follow.borrow())
+                    .then(|| f64::from(list.scroll_height()));
+                if let Some(target) = requested.or(tail) {
                     list.set_scroll_top(target as i32);
+                }
+                if tail.is_some() {
+                    *followed_to.borrow_mut() = f64::from(list.scroll_top());
                 }
                 let now = (
                     f64::from(list.scroll_top()),
@@ -1264,6 +1274,33 @@ fn start(
             })
         }
     };
+    // Batches are applied as they come; the list is drawn again at most once per animation frame
+    // (a replay of 50,000 records in ten batches, or a stream of twenty batches a second, is one
+    // render per frame, not one per batch). A panel that is not shown draws when it is.
+    let render_soon = {
+        let scheduled = Rc::new(Cell::new(false));
+        // The next animation frame draws; a timer is the backstop where frames do not come (a
+        // page in the background), so records still show within a moment.
+        let draw: Rc<wasm_bindgen::closure::Closure<dyn Fn()>> = {
+            let scheduled = scheduled.clone();
+            let bump = bump.clone();
+            Rc::new(wasm_bindgen::closure::Closure::new(move || {
+                if scheduled.replace(false) {
+                    bump.dispatch(());
+                }
+            }))
+        };
+        move || {
+            if scheduled.replace(true) {
+                return;
+            }
+            if let Some(window) = web_sys::window() {
+                let callback = (*draw).as_ref().unchecked_ref();
+                let _ = window.request_animation_frame(callback);
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, 100);
+            }
+        }
+    };
     bridge::connect(
         tab_id,
         move |json, browser_frame_id| match scapi::Batch::from_json(&json) {
@@ -1271,7 +1308,7 @@ fn start(
                 if paused.get() {
                     // Recording is paused: say how much was not kept, keep nothing.
                     not_recorded.set(not_recorded.get() + batch.records.len() as u64);
-                    bump.dispatch(());
+                    render_soon();
                     return;
                 }
                 // While a file is reviewed, the live capture is aside: keep filling it.
@@ -1281,7 +1318,7 @@ fn start(
                 }
                 let applied = store.borrow_mut().apply(batch, browser_frame_id);
                 if applied.added > 0 || applied.cleared_by_navigation {
-                    bump.dispatch(());
+                    render_soon();
                 }
             }
             Err(error) => web_sys::console::warn_1(&error.into()),
