@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: the page overhead of the extension, measured by `tests/bench/roundtrip.mjs`
 //! in one run that alternates a browser without and one with the extension; the panel with
 //! 100,000 records captured through the extension (`tests/bench/panel.mjs`: filter latency, scroll
-//! frame time, memory); then the core crate's decoding throughput (`scapi/benches/decode.rs`,
+//! frame time, memory); an ordinary page with 30 iframes and no SCAPI traffic (`tests/bench/frames.mjs`:
+//! load time and memory per frame); then the core crate's decoding throughput (`scapi/benches/decode.rs`,
 //! criterion) against plain JSON parsing.
 
 use crate::process;
@@ -21,6 +22,11 @@ pub fn run() -> Result<(), String> {
         .arg("tests/bench/panel.mjs")
         .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
     let (panel, panel_lines) = process::run_capturing(panel);
+    let mut frames = Command::new("node");
+    frames
+        .arg("tests/bench/frames.mjs")
+        .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
+    let (frames, frames_lines) = process::run_capturing(frames);
     let mut decode = Command::new("cargo");
     decode.args(["bench", "-p", "scapi", "--bench", "decode"]);
     let (decode, decode_lines) = process::run_capturing(decode);
@@ -31,16 +37,17 @@ pub fn run() -> Result<(), String> {
         roundtrip_lines
             .iter()
             .chain(&panel_lines)
+            .chain(&frames_lines)
             .chain(&decode_lines),
     ) {
         println!("{line}");
     }
-    roundtrip.and(panel).and(decode)
+    roundtrip.and(panel).and(frames).and(decode)
 }
 
 /// The lines that carry a benchmark's result, as each benchmark prints them.
 fn figure_lines<'a>(lines: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
-    const PREFIXES: [&str; 3] = ["roundtrip ", "panel ", "decode throughput:"];
+    const PREFIXES: [&str; 4] = ["roundtrip ", "panel ", "frames ", "decode throughput:"];
     lines
         .map(String::as_str)
         .filter(|line| PREFIXES.iter().any(|prefix| line.starts_with(prefix)))
