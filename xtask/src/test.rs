@@ -15,6 +15,7 @@ pub fn run() -> Result<(), String> {
     let started = Instant::now();
     setup::for_build()?;
     setup::browser()?;
+    setup::firefox()?;
     let mut outcomes = Vec::new();
     let mut summaries = Vec::new();
 
@@ -130,7 +131,8 @@ pub fn run() -> Result<(), String> {
         ])
         .env("SCAPI_DIST_CHROME", root().join("dist/chrome"))
         .env("SCAPI_DIST_FIREFOX", root().join("dist/firefox"))
-        .env("SCAPI_EMULATOR_BIN", emulator::binary());
+        .env("SCAPI_EMULATOR_BIN", emulator::binary())
+        .env("SCAPI_FIREFOX", setup::FIREFOX);
         let (result, lines) = run_capturing(node);
         summaries.push(format!(
             "node --test (end to end): {}",
