@@ -30,7 +30,7 @@ const keyOf = (r) => `${r['frame-url']}|${r['frame-key']}|${r.seq}|${r.kind}|${r
 let server;
 let ff;
 let consoleStart;
-const state = {}; // what one test leaves to the next: page, tabId, panel, rows, delivered
+const state = {}; // what the first test leaves to the others: the workspace page, its tab id and panel
 
 before(async () => {
   server = await start();
@@ -113,23 +113,24 @@ test('Firefox: the standalone panel stays live while the event page is suspended
   await runPhase2Firefox(page);
   const messages = await delivered(page);
   assert.equal(messages.length, total(SCENARIO_COUNTS.phase2));
-  state.rows = await assertShowsExactly(panel, messages, 'after the event page was suspended');
-  state.messages = messages;
+  await assertShowsExactly(panel, messages, 'after the event page was suspended');
   const states = await panel.evaluate(() => window.scapiTestStates);
   assert.equal(await ff.backgroundState(), 'running');
   assert.ok(states.includes('reconnecting') || states.length === 0, `connection states: ${states}`);
 });
 
 test('Firefox: the real DevTools toolbox shows the SCAPI panel with the same records', async () => {
-  assert.ok(state.rows, 'no live rows (an earlier test failed)');
+  assert.ok(state.panel, 'no page and panel (the first test failed)');
+  const messages = await delivered(state.page);
+  const live = await assertShowsExactly(state.panel, messages, 'in the standalone panel');
   const { panel, tools } = await ff.openToolbox(state.page);
   try {
     assert.equal(tools.title, 'SCAPI', JSON.stringify(tools));
     assert.equal(tools.selected, tools.ids.find((id) => id.startsWith('webext-devtools-panel-')), JSON.stringify(tools));
     // Inside DevTools the panel finds the inspected tab itself (no ?tabId).
-    const rows = await assertShowsExactly(panel, state.messages, 'in the toolbox');
+    const rows = await assertShowsExactly(panel, messages, 'in the toolbox');
     // The same records (records of one moment in two frames may be listed in either order).
-    assert.deepEqual(rows.map(keyOf).sort(), state.rows.map(keyOf).sort());
+    assert.deepEqual(rows.map(keyOf).sort(), live.map(keyOf).sort());
   } finally {
     await panel.close();
   }
@@ -137,7 +138,9 @@ test('Firefox: the real DevTools toolbox shows the SCAPI panel with the same rec
 
 test('Firefox: Export HAR downloads a schema-valid HAR of the delivered messages, and Import reads it back', async () => {
   const { panel } = state;
-  assert.ok(state.rows, 'no live rows (an earlier test failed)');
+  assert.ok(panel, 'no page and panel (the first test failed)');
+  const messages = await delivered(state.page);
+  const live = await assertShowsExactly(panel, messages, 'before the export');
   // As it comes (sanitized): valid HAR 1.2 that Chrome DevTools would import, without the secrets.
   await panel.click('[data-testid="export-har"]');
   const sanitized = await ff.nextDownload();
@@ -165,20 +168,54 @@ test('Firefox: Export HAR downloads a schema-valid HAR of the delivered messages
   assertChromeImports(har);
   const exported = har.log.entries.flatMap((entry) => entry._webSocketMessages.map((m) => m._scapi.record));
   const byData = (list) => list.map((data) => JSON.stringify(data)).sort();
-  assert.equal(exported.length, state.messages.length);
-  assert.deepEqual(byData(exported.map((r) => r.raw)), byData(state.messages.map((m) => m.data)));
+  assert.equal(exported.length, messages.length);
+  assert.deepEqual(byData(exported.map((r) => r.raw)), byData(messages.map((m) => m.data)));
 
   // Import: the panel reviews the file, with the rows it showed live.
   await panel.setInputFile('[data-testid="import-har"]', file.name, file.text);
   await panel.waitForSelector('[data-testid="import-banner"]');
   const banner = await panel.textContent('[data-testid="import-banner"]');
-  assert.match(banner, new RegExp(`Reviewing ${file.name.replace(/\./g, '\\.')}: ${state.rows.length} records`));
-  await waitForHeld(panel, state.rows.length);
+  assert.match(banner, new RegExp(`Reviewing ${file.name.replace(/\./g, '\\.')}: ${live.length} records`));
+  await waitForHeld(panel, live.length);
   const reviewed = await readRows(panel);
   const meaning = (r) => `${r['frame-url']}|${r.seq}|${r.kind}|${r.name}|${r['reference-id'] ?? ''}`;
-  assert.deepEqual(reviewed.map(meaning), state.rows.map(meaning), formatRows(reviewed));
+  assert.deepEqual(reviewed.map(meaning), live.map(meaning), formatRows(reviewed));
   await panel.click('[data-testid="close-import"]');
-  await waitForHeld(panel, state.rows.length);
+  await waitForHeld(panel, live.length);
+});
+
+// A known Firefox-only defect, kept visible as a todo (it runs, and says so when it fails, without
+// failing the run): leaving for another site moves the tab to another process, and Firefox stops the
+// script of the document it leaves while its pagehide listeners run (a console warning "Script
+// terminated by timeout"), so the hook's last batch (up to 200 ms of a busy page's messages) is
+// often lost: 5 of 8 such navigations lost messages 1-3 here; a same-site navigation loses nothing.
+test('Firefox: messages delivered just before the page navigates to another site reach the panel', {
+  todo: 'Firefox-only: the last batch before a cross-site navigation is often lost (see the comment above)',
+}, async () => {
+  // Preserve log keeps the left document's records in view.
+  const page = await ff.browser.newPage();
+  const leaving = `http://${WORKSPACE_HOST}:${server.port}/client.html?name=leaving`;
+  const arrived = `http://${APPS_HOST}:${server.port}/client.html?name=arrived`;
+  await page.goto(leaving);
+  const panel = await ff.openPanel(await ff.tabIdFor(page));
+  try {
+    await panel.check('[data-testid="preserve-log"]');
+    await page.evaluate(async (next) => {
+      // The first message finds the page quiet; those 40 ms later find it busy.
+      postMessage({ type: 'before-leaving', n: 0 }, '*');
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      addEventListener('message', (event) => { if (event.data?.n === 3) location.href = next; });
+      for (let n = 1; n <= 3; n++) postMessage({ type: 'before-leaving', n }, '*');
+    }, arrived);
+    await waitUntil(async () => page.url() === arrived, 10000, 'the page did not navigate');
+    const marked = async () =>
+      (await readRows(panel)).filter((r) => r.text.includes('before-leaving')).map((r) => JSON.parse(r.text.match(/\{.*\}/)[0]).n).sort();
+    await waitUntil(async () => (await marked()).length >= 4, 3000, 'the last messages did not arrive').catch(() => {});
+    assert.deepEqual(await marked(), [0, 1, 2, 3], formatRows(await readRows(panel)));
+  } finally {
+    await panel.close();
+    await page.close();
+  }
 });
 
 test('Firefox: no error or warning from the extension or its page hook in the browser console', async () => {
@@ -186,8 +223,11 @@ test('Firefox: no error or warning from the extension or its page hook in the br
   // The check has teeth: what the panel and a page write is seen, from either source.
   await state.panel?.evaluate(() => console.warn('scapi self-test warning'));
   await state.page?.evaluate(() => setTimeout(() => { throw new Error('scapi self-test page error'); }));
-  await sleep(300);
-  const selfTest = await ff.consoleProblems(end, { pattern: /self-test/ });
+  let selfTest = [];
+  await waitUntil(async () => {
+    selfTest = await ff.consoleProblems(end, { pattern: /self-test/ });
+    return selfTest.length >= 2;
+  }, 5000, 'the self-test lines did not all arrive').catch(() => {});
   assert.ok(selfTest.some((line) => line.includes('self-test warning')), `the panel's warning was not seen:\n${selfTest.join('\n')}`);
   assert.ok(selfTest.some((line) => line.includes('self-test page error')), `the page's error was not seen:\n${selfTest.join('\n')}`);
 

@@ -196,25 +196,20 @@ export async function launchFirefox({ extension = DIST_FIREFOX } = {}) {
   };
 
   /**
-   * Errors and warnings the extension's files or its page hook left in the browser console:
-   * script errors and warnings from the console service (every process reports there), and the
-   * console API calls Firefox printed on stdout. `since` is a consoleMark().
+   * Errors and warnings the extension's files or its page hook left in the browser console: script
+   * errors and warnings from the console service (every process reports there; a listener keeps
+   * them all, with the URL of the document they came from), and the console API calls Firefox
+   * printed on stdout. `mark` and `until` are consoleMark()s.
    */
-  handle.consoleMark = () => chrome(() => Services.console.getMessageArray().length).then((n) => ({ n, out: stdout.length }));
+  handle.consoleMark = () => chrome(() => window.scapiTest.console.length).then((n) => ({ n, out: stdout.length }));
   handle.consoleProblems = async (mark = { n: 0, out: 0 }, { until = null, pattern = null } = {}) => {
-    const mine = pattern ?? new RegExp(`moz-extension://${EXTENSION_UUID}|scapi`, 'i');
-    const service = await chrome((from, to) =>
-      Services.console.getMessageArray().slice(from, to ?? undefined).map((m) => {
-        if (m instanceof Ci.nsIScriptError) {
-          const warning = m.flags & Ci.nsIScriptError.warningFlag || m.flags & Ci.nsIScriptError.infoFlag;
-          const at = m.lineNumber ? `:${m.lineNumber}:${m.columnNumber}` : '';
-          return { level: warning ? 'warning' : 'error', source: `${m.sourceName}${at}`, category: m.category, text: m.errorMessage, time: m.timeStamp };
-        }
-        return { level: 'message', source: '', category: '', text: m.message };
-      }), mark.n, until?.n ?? null);
+    // The page hook runs in the page's world, where Firefox names its code "<anonymous code>".
+    const mine = pattern ?? new RegExp(`moz-extension://${EXTENSION_UUID}|<anonymous code>|scapi`, 'i');
+    const service = await chrome((from, to) => window.scapiTest.console.slice(from, to ?? undefined), mark.n, until?.n ?? null);
     const fromService = service
-      .filter((m) => m.level !== 'message' && (mine.test(m.source) || mine.test(m.text)))
-      .map((m) => `[console service ${m.level}, ${new Date(m.time).toISOString()}] ${m.source}: ${m.text} (${m.category})`);
+      .filter((m) => mine.test(m.source) || mine.test(m.text))
+      .filter((m) => !cancelledOnLeaving(m))
+      .map((m) => `[console service ${m.level}, ${new Date(m.time).toISOString()}, in ${m.document}] ${m.source}: ${m.text} (${m.category})`);
     const fromStdout = stdout
       .slice(mark.out, until?.out ?? undefined)
       .filter((line) => /^console\.(error|warn)\b/.test(line) && mine.test(line))
@@ -225,12 +220,45 @@ export async function launchFirefox({ extension = DIST_FIREFOX } = {}) {
   return handle;
 }
 
+/**
+ * Firefox stops the script of a document that a navigation to another site takes out of its
+ * process (dom.ipc.cancel_content_js_when_navigating) and reports it as "Script terminated by
+ * timeout" at whichever pagehide listener runs, the hook's included — a page's own listener gets
+ * the same. It is no slow script (puppeteer's profile turns those timeouts off: a slow script hangs
+ * the test instead), and what the frame captured still reaches the panel (a test checks it).
+ */
+function cancelledOnLeaving(message) {
+  return message.level === 'warning' && /^Script terminated by timeout at:/.test(message.text) && /onLeave@/.test(message.text);
+}
+
 /** Installs `window.scapiTest` in the browser window: kept browsers by key, and Firefox internals. */
 function setUpChromeScope() {
   const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
   const kept = new Map();
   let next = 1;
+  // Every script error and warning, with the document it came from (looked up while it exists).
+  const logged = [];
+  Services.console.registerListener({
+    observe(message) {
+      if (!(message instanceof Ci.nsIScriptError)) return;
+      const warning = message.flags & (Ci.nsIScriptError.warningFlag | Ci.nsIScriptError.infoFlag);
+      const at = message.lineNumber ? `:${message.lineNumber}:${message.columnNumber}` : '';
+      let document = '?';
+      try {
+        document = WindowGlobalParent.getByInnerWindowId(message.innerWindowID)?.documentURI?.spec ?? '?';
+      } catch (_) { /* gone */ }
+      logged.push({
+        level: warning ? 'warning' : 'error',
+        source: `${message.sourceName}${at}`,
+        category: message.category,
+        text: message.errorMessage,
+        time: message.timeStamp,
+        document,
+      });
+    },
+  });
   window.scapiTest = {
+    console: logged,
     kept,
     keep(browser, close) {
       kept.set(next, { browser, close });
@@ -319,7 +347,9 @@ export class FirefoxPanel {
     for (;;) {
       const value = await this.evaluate(fn, arg);
       if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${String(fn).slice(0, 160)}`);
+      if (Date.now() > deadline) {
+        throw new Error(`timed out after ${timeout} ms waiting for ${String(fn).slice(0, 160)} (${JSON.stringify(arg ?? null)})`);
+      }
       await sleep(typeof polling === 'number' ? polling : 100);
     }
   }
@@ -335,6 +365,17 @@ export class FirefoxPanel {
       element.click();
       return true;
     }, selector);
+  }
+
+  /** Checks a checkbox as a user would (a click), unless it is checked; waits until it is. */
+  async check(selector) {
+    await this.evaluate((selector) => {
+      const box = document.querySelector(selector);
+      if (!box) throw new Error(`no ${selector}`);
+      if (!box.checked) box.click();
+      return true;
+    }, selector);
+    await this.waitForFunction((selector) => document.querySelector(selector).checked, selector, { timeout: 5000 });
   }
 
   textContent(selector) {
