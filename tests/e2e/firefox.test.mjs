@@ -190,9 +190,9 @@ test('Firefox: Export HAR downloads a schema-valid HAR of the delivered messages
 // failing the run): leaving for another site moves the tab to another process, and Firefox stops the
 // script of the document it leaves while its pagehide listeners run (a console warning "Script
 // terminated by timeout"), so the hook's last batch (up to 200 ms of a busy page's messages) is
-// often lost: 5 of 8 such navigations lost messages 1-3 here; a same-site navigation loses nothing.
+// sometimes lost: 4 of 16 such navigations lost messages 1-3 here; a same-site one, none of 8.
 test('Firefox: messages delivered just before the page navigates to another site reach the panel', {
-  todo: 'Firefox-only: the last batch before a cross-site navigation is often lost (see the comment above)',
+  todo: 'Firefox-only: the last batch before a cross-site navigation is sometimes lost (see the comment above)',
 }, async () => {
   // Preserve log keeps the left document's records in view.
   const page = await ff.browser.newPage();

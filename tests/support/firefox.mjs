@@ -422,7 +422,7 @@ export async function waitUntil(check, timeout, message) {
 // cross-origin client from http://apps.test:PORT (both loopback, through network.dns.localDomains).
 
 /** The workspace page's URL on wwe.test, its cross-origin client on apps.test. */
-export const workspaceUrl = (server) => `http://${WORKSPACE_HOST}:${server.port}/workspace.html?other=${APPS_HOST}`;
+export const workspaceUrl = (server) => `http://${WORKSPACE_HOST}:${server.port}/workspace.html?apps=${APPS_HOST}`;
 
 /** Loads the workspace page in a new tab and lets its on-load traffic finish. */
 export async function loadWorkspaceFirefox(handle, server) {
