@@ -158,11 +158,8 @@ test('Firefox: Export HAR downloads a schema-valid HAR of the delivered messages
   // With sensitive data: one message per delivered message, with its data.
   await panel.click('[data-testid="export-options"]');
   await panel.waitForSelector('[data-testid="export-sensitive"]');
-  await panel.evaluate(() => {
-    const box = document.querySelector('[data-testid="export-sensitive"]');
-    if (!box.checked) box.click();
-    return box.checked;
-  });
+  await panel.check('[data-testid="export-sensitive"]');
+  await panel.waitForSelector('[data-testid="export-warning"]'); // the panel took the choice
   await panel.click('[data-testid="export-with-choice"]');
   const file = await ff.nextDownload();
   const har = JSON.parse(file.text);

@@ -179,16 +179,17 @@ export async function launchFirefox({ extension = DIST_FIREFOX } = {}) {
     return { panel, tools };
   };
 
-  /** The file Export HAR downloaded (waits for it); removes it from the folder. */
+  /** The .har file Export HAR downloaded (waits for it); removes it from the folder. */
   handle.nextDownload = async ({ timeout = 10000 } = {}) => {
     let name = null;
     await waitUntil(async () => {
-      const files = (await readdir(downloads)).filter((f) => !f.endsWith('.part'));
-      name = files[0] ?? null;
-      return name !== null;
+      // Only a finished .har: while it downloads, Firefox writes NAME.har.part beside an empty
+      // NAME.har, and scratch files of its own.
+      const files = await readdir(downloads);
+      name = files.find((f) => f.endsWith('.har')) ?? null;
+      if (!name || files.some((f) => f.endsWith('.part'))) return false;
+      return (await readFile(path.join(downloads, name), 'utf8')).length > 0;
     }, timeout, 'nothing was downloaded');
-    // The download is renamed from .part when complete; give the rename a moment.
-    await sleep(100);
     const file = path.join(downloads, name);
     const text = await readFile(file, 'utf8');
     await rm(file);
