@@ -18,6 +18,7 @@ import {
   collectLogs,
   PLAIN_HOSTS,
 } from '../support/browser.mjs';
+import { expectedRecord, rowKey, mismatches } from '../support/records.mjs';
 
 let server;
 let browser;
@@ -35,77 +36,6 @@ after(async () => {
   await plainBrowser?.close();
   await server?.stop();
 });
-
-const DIRECTION = {
-  request: 'to-workspace',
-  subscribe: 'to-workspace',
-  unsubscribe: 'to-workspace',
-  response: 'to-app',
-  event: 'to-app',
-  'frame-id': 'to-app',
-};
-// Kinds whose data-name the contract does not fix.
-const UNNAMED = new Set(['foreign', 'legacy', 'malformed']);
-
-/** What the panel must show for one message a frame recorded (an independent oracle). */
-function expectedRecord(m) {
-  const d = m.data;
-  let kind = 'foreign';
-  let name = '*';
-  let ref = null;
-  if (typeof d === 'string') {
-    kind = d.startsWith('wwe') ? 'legacy' : 'foreign';
-  } else if (d && typeof d === 'object' && String(d.userAgent ?? '').includes('WWE')) {
-    ref = d.referenceId ?? null;
-    if (d.event === 'subscribe' || d.event === 'unsubscribe') {
-      kind = name = d.event;
-    } else if (typeof d.event === 'string') {
-      kind = 'event';
-      name = d.data?.eventType ? `${d.event}:${d.data.eventType}` : d.event;
-    } else if ('errorMessage' in d || (ref !== null && typeof d.request !== 'string')) {
-      // The documented failure also carries a "request" field: still a response.
-      kind = 'response';
-      name = 'response';
-    } else if (typeof d.request === 'string') {
-      kind = 'request';
-      name = d.request;
-    } else if (d.frameId !== undefined) {
-      kind = 'frame-id';
-      name = 'frameId';
-    }
-  }
-  return {
-    frameUrl: m.receiverUrl,
-    frameOrigin: m.receiverOrigin,
-    key: recordKey({ kind, name, ref, direction: DIRECTION[kind] ?? 'unknown', source: m.source.split(':')[0] }),
-  };
-}
-
-function recordKey({ kind, name, ref, direction, source }) {
-  return `${kind} ${UNNAMED.has(kind) ? '*' : name} ref=${ref ?? '-'} ${direction} src=${source}`;
-}
-
-function rowKey(r) {
-  return recordKey({
-    kind: r.kind,
-    name: r.name,
-    ref: r['reference-id'] ?? null,
-    direction: r.direction,
-    source: r.source,
-  });
-}
-
-/** Multiset difference a - b, as a list. */
-function minus(a, b) {
-  const left = [...b];
-  const out = [];
-  for (const x of a) {
-    const i = left.indexOf(x);
-    if (i >= 0) left.splice(i, 1);
-    else out.push(x);
-  }
-  return out;
-}
 
 test('panel shows every delivered message exactly once, per receiving frame, including pre-panel ones', () =>
   everyMessageOnce(browser, server.urlA('workspace.html')));
@@ -135,16 +65,7 @@ async function everyMessageOnce(browser, workspaceUrl) {
 
   // Per receiving frame: the same multiset of (kind, name, referenceId, direction, source).
   const frameUrls = [...new Set(expected.map((e) => e.frameUrl))];
-  const problems = [];
-  for (const url of frameUrls) {
-    const want = expected.filter((e) => e.frameUrl === url).map((e) => e.key);
-    const got = finalRows.filter((r) => r['frame-url'] === url).map(rowKey);
-    for (const k of minus(want, got)) problems.push(`missing in ${url}: ${k}`);
-    for (const k of minus(got, want)) problems.push(`extra in ${url}: ${k}`);
-  }
-  for (const r of finalRows) {
-    if (!frameUrls.includes(r['frame-url'])) problems.push(`row for an unexpected frame: ${r['frame-url']} ${rowKey(r)}`);
-  }
+  const problems = mismatches(expected, finalRows);
   assert.ok(problems.length === 0, `${problems.length} mismatches:\n${problems.join('\n')}\n\n${diag()}`);
   assert.equal(finalRows.length, expected.length, diag());
 

@@ -24,9 +24,11 @@ commands:
           build the Workspace emulator: its host page's wasm (target/emulator-wasm/) and server
   emulator [--options FILE] [--client URL] [--port PORT] …
           build the emulator and serve it (see docs/emulator.md; `emulator --help` for every option)
-  test    run every test: Rust (native and in headless Chromium), end-to-end, Firefox lint
+  test    run every test: Rust (native and in headless Chromium), end-to-end in Chromium and in
+          Firefox, Firefox lint
   bench   measure the page overhead of the extension (round trips with and without it)
-  setup   install the tools the other commands need (wasm target, wasm-bindgen CLI, npm, Chromium)
+  setup   install the tools the other commands need (wasm target, wasm-bindgen CLI, npm, Chromium,
+          Firefox ESR)
 ";
 
 fn main() -> ExitCode {
@@ -38,7 +40,9 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
-        Some("setup") => setup::for_build().and_then(|_| setup::browser()),
+        Some("setup") => setup::for_build()
+            .and_then(|_| setup::browser())
+            .and_then(|_| setup::firefox()),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -7,6 +7,11 @@ use std::process::Command;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+/// The oldest Firefox ESR the Firefox suite runs on: its WebDriver BiDi evaluates in the browser
+/// window's chrome scope (`moz:scope`), the only way the tests reach extension pages. Debian 12's
+/// main archive has 140; bookworm-security has 153.
+pub const FIREFOX_MIN_MAJOR: u32 = 153;
 
 /// The wasm-bindgen version pinned in the workspace `Cargo.toml` (`wasm-bindgen = "=X"`).
 pub fn pinned_wasm_bindgen() -> Result<String, String> {
@@ -62,7 +67,7 @@ fn npm_packages() -> Result<(), String> {
     if is_newer_or_same(&installed, &lock) {
         return Ok(());
     }
-    println!("setup: installing npm packages (binaryen for wasm-opt, playwright-core, web-ext)");
+    println!("setup: installing npm packages (binaryen for wasm-opt, playwright-core, puppeteer-core, web-ext)");
     let mut command = Command::new("npm");
     command.args(["ci", "--no-audit", "--no-fund"]);
     run(command)
@@ -102,4 +107,37 @@ pub fn browser() -> Result<(), String> {
         install()?;
     }
     Ok(())
+}
+
+/// The major version of the installed firefox-esr (`Mozilla Firefox 153.8.0esr`), if any.
+fn firefox_major() -> Option<u32> {
+    if !Path::new(FIREFOX).exists() {
+        return None;
+    }
+    let version = output(FIREFOX, &["--version"])?;
+    version
+        .split_whitespace()
+        .find_map(|word| word.split('.').next()?.parse().ok())
+}
+
+/// Debian's Firefox ESR, for the Firefox end-to-end suite (driven by puppeteer-core over BiDi).
+pub fn firefox() -> Result<(), String> {
+    if firefox_major().is_some_and(|major| major >= FIREFOX_MIN_MAJOR) {
+        return Ok(());
+    }
+    println!("setup: installing Firefox ESR (≥ {FIREFOX_MIN_MAJOR}) from Debian (apt-get update, then apt-get install)");
+    // The version needed is in bookworm-security, so apt's lists are refreshed first.
+    let mut update = Command::new("apt-get");
+    update.arg("update");
+    run(update)?;
+    let mut install = Command::new("apt-get");
+    install.args(["install", "-y", "--no-install-recommends", "firefox-esr"]);
+    install.env("DEBIAN_FRONTEND", "noninteractive");
+    run(install)?;
+    match firefox_major() {
+        Some(major) if major >= FIREFOX_MIN_MAJOR => Ok(()),
+        found => Err(format!(
+            "apt installed Firefox ESR {found:?}; the Firefox suite needs {FIREFOX_MIN_MAJOR} or later"
+        )),
+    }
 }
