@@ -103,7 +103,9 @@ test('options load from a file, bad ones are refused naming the line, and cleari
     assert.match(await panel.inputValue('[data-testid="options-text"]'), /rate-limit\.voice\.dial/);
     // Both origins accepted, one dial per minute: the first dial of the minute is allowed, yet the
     // test Workspace answered it with the rate-limit error — a disagreement (a second dial in the
-    // same minute is over the limit, as its error says).
+    // same minute is over the limit, as its error says). The list shows the new verdicts on its
+    // next drawing.
+    await panel.waitForSelector('[data-testid="record-row"][data-name="voice.dial"][data-kind="request"][data-verdict="allowed"][data-agreement="disagrees"]', { state: 'attached', timeout: 5000 }).catch(() => {});
     const rows = await readRows(panel);
     const dials = rows.filter((r) => r.name === 'voice.dial' && r.kind === 'request');
     assert.ok(dials.every((r) => ['allowed', 'rate-limit-reached'].includes(r.verdict)), formatRows(dials));

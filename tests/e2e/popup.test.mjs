@@ -1,11 +1,12 @@
-// Recording without DevTools: on the emulator, with no panel ever opened, the toolbar button's
+// Recording without DevTools, on the emulator: with no panel ever opened, the toolbar button's
 // badge counts the tab's failed and timed-out requests, its popup shows the counts the apps
-// themselves saw, Save log writes the panel's sanitized HAR, and Open inspector opens the panel.
+// themselves saw, Save log writes the panel's sanitized HAR, and Open inspector opens the panel;
+// and a dialog opened and closed before anyone opened DevTools still shows when the panel opens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launch, requireDist, tabIdFor, serviceWorker, DIST_CHROME } from '../support/browser.mjs';
-import { startEmulator, openWorkspace, appScenario } from '../support/emulator.mjs';
+import { launch, requireDist, tabIdFor, serviceWorker, openPanel, readRows, formatRows, DIST_CHROME } from '../support/browser.mjs';
+import { startEmulator, openWorkspace, appScenario, appReady, inApp } from '../support/emulator.mjs';
 import { harValidator } from '../support/har.mjs';
 
 let emulator;
@@ -81,4 +82,39 @@ test('the badge and the popup count what the apps saw; Save log and Open inspect
   await inspector.waitForSelector('[data-testid="connection"][data-state="connected"]', { state: 'attached' });
   await inspector.close();
   await page.close();
+});
+
+test('a dialog opened and closed before the panel opens: its records and its frame are still there', async () => {
+  const page = await openWorkspace(browser.context, emulator);
+  const opened = await appScenario(page, 'dialog');
+  assert.equal(opened.data, 'wweCustomDialog1');
+  const ready = await appReady(page, 'wweCustomDialog1');
+  assert.equal(ready.outcome, 'answered');
+  const dialogUrl = page.frame({ name: 'wweCustomDialog1' }).url();
+  // The app closes it, as the vendor client does: system.closeDialog(dialogId).
+  await inApp(page, 'app', () => new Promise((resolve, reject) =>
+    window.genesys.wwe.service.system.closeDialog('wweCustomDialog1', resolve, reject)));
+  await page.waitForSelector('#wweCustomDialog1', { state: 'detached' });
+  const panel = await openPanel(browser, await tabIdFor(browser, emulator.url, page));
+  try {
+    await panel.waitForFunction((url) => [...document.querySelectorAll('[data-testid="record-row"]')]
+      .some((row) => row.dataset.frameUrl === url), dialogUrl, { timeout: 10000 }).catch(() => {});
+    const rows = await readRows(panel);
+    const inDialog = rows.filter((row) => row['frame-url'] === dialogUrl);
+    // What the dialog's app received: its frameId, and the answer to its first request.
+    assert.ok(inDialog.some((row) => row.kind === 'frame-id'), formatRows(rows));
+    assert.ok(inDialog.some((row) => row.kind === 'response'), formatRows(rows));
+    const keys = new Set(rows.map((row) => `${row['frame-key']}#${row.seq}`));
+    assert.equal(keys.size, rows.length, 'a record is shown twice');
+    const closes = rows.filter((row) => row.name === 'system.closeDialog');
+    assert.equal(closes.length, 1, formatRows(rows));
+    // The Frames view names it a dialog that is gone.
+    await panel.click('[data-testid="frames-toggle"]');
+    const card = panel.locator('[data-testid="frame-card"][data-attachment="dialog"]');
+    assert.equal(await card.count(), 1);
+    assert.ok(await card.getAttribute('data-ended'), 'the dialog frame is shown as gone');
+  } finally {
+    await panel.close();
+    await page.close();
+  }
 });
