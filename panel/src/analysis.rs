@@ -215,6 +215,7 @@ pub fn state_text(exchange: &Exchange) -> String {
         ExchangeState::TimedOut => "timed out".to_owned(),
         ExchangeState::Late => format!("late{latency}"),
         ExchangeState::Orphan => "no request".to_owned(),
+        ExchangeState::Sent => "sent (no answer awaited)".to_owned(),
     }
 }
 

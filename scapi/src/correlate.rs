@@ -18,6 +18,14 @@ use std::collections::HashMap;
 /// How long the vendor's client waits for an answer before it reports "Request timeout".
 pub const CLIENT_TIMEOUT_MS: f64 = 10_000.0;
 
+/// Whether the vendor's client waits for an answer to a message of this name. It sends
+/// `unsubscribe` without a callback: no answer is awaited, no timeout runs, an answer is ignored.
+/// (A request sent with `sendMessage` and no callback is the same, but nothing on the wire says
+/// so.)
+pub fn awaits_answer(name: &str) -> bool {
+    name != "unsubscribe"
+}
+
 /// Clock skew tolerated between two frames' timestamps (separate processes).
 pub(crate) const SKEW_MS: f64 = 50.0;
 
@@ -60,6 +68,9 @@ pub enum ExchangeState {
     Late,
     /// A response no captured request matches.
     Orphan,
+    /// Sent without a callback (`unsubscribe`): nothing waits for an answer, nothing times out,
+    /// and an answer, if any, is ignored.
+    Sent,
 }
 
 impl ExchangeState {
@@ -71,6 +82,7 @@ impl ExchangeState {
             ExchangeState::TimedOut => "timed-out",
             ExchangeState::Late => "late",
             ExchangeState::Orphan => "orphan",
+            ExchangeState::Sent => "sent",
         }
     }
 }
@@ -440,6 +452,18 @@ fn settle(exchange: &mut Exchange, now: f64) {
         exchange.error_message.is_some(),
         now,
     );
+    if exchange
+        .name
+        .as_deref()
+        .is_some_and(|name| !awaits_answer(name))
+    {
+        exchange.state = match exchange.state {
+            ExchangeState::TimedOut | ExchangeState::Pending => ExchangeState::Sent,
+            // No timeout ran: however late, the answer came (and was ignored).
+            ExchangeState::Late => ExchangeState::Answered,
+            other => other,
+        };
+    }
 }
 
 /// How a request sent at `requested_at` stands at `now`, given its first answer (when it came,

@@ -9,6 +9,7 @@
 
 pub mod buffer;
 pub mod capture;
+pub mod circumstance;
 pub mod correlate;
 pub mod events;
 pub mod facts;

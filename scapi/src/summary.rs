@@ -12,7 +12,7 @@
 //! than a duplicate; and beyond the limit the oldest unanswered exchanges are closed as timed out
 //! ([`Summary::closed_early`] counts them).
 
-use crate::correlate::{client_of, Client, CLIENT_TIMEOUT_MS};
+use crate::correlate::{awaits_answer, client_of, Client, CLIENT_TIMEOUT_MS};
 use crate::findings::{FindingCode, Severity};
 use crate::message::{Message, Outcome};
 use crate::record::{FrameInfo, Record};
@@ -560,6 +560,10 @@ impl Summarizer {
     fn settle_unanswered(&mut self, exchange: &OpenExchange, now: f64) {
         let timed_out = now - exchange.requested_at > CLIENT_TIMEOUT_MS;
         let name = self.name_list[exchange.name as usize].clone();
+        if !awaits_answer(&name) {
+            // Sent without a callback: neither pending nor timed out.
+            return;
+        }
         let tally = self.tally(&name);
         if timed_out {
             tally.summary.timed_out += 1;
@@ -638,7 +642,8 @@ impl Summarizer {
         }
         let tally = self.tally(&name);
         tally.latencies.add(latency);
-        let late = latency > CLIENT_TIMEOUT_MS;
+        // Nothing waits for an answer to an unsubscribe: however late, it is no late answer.
+        let late = latency > CLIENT_TIMEOUT_MS && awaits_answer(&name);
         match (&failure, late) {
             (_, true) => tally.summary.late += 1,
             (Some(_), false) => tally.summary.failed += 1,

@@ -220,7 +220,7 @@ pub fn draw(overview: &Overview, canvas: &NodeRef) {
     context.set_global_alpha(1.0);
     for &(lane, from, to, state) in &overview.spans {
         let fill = match state {
-            ExchangeState::Answered => &ok,
+            ExchangeState::Answered | ExchangeState::Sent => &ok,
             ExchangeState::Failed | ExchangeState::TimedOut | ExchangeState::Orphan => &error,
             ExchangeState::Late | ExchangeState::Pending => &warning,
         };

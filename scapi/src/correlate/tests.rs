@@ -184,3 +184,25 @@ fn events_of_a_client_whose_subscribe_was_not_captured_are_not_judged() {
         json!({"event": "agent", "data": {"eventType": "STATE_CHANGED"}, "userAgent": "WWE Server", "protocolVersion": 2}));
     assert!(capture.correlate(100.0).subscription_issues.is_empty());
 }
+
+#[test]
+fn an_unsubscribe_without_answer_is_sent_not_timed_out() {
+    // The vendor client sends unsubscribe without a callback: nothing waits, nothing times out.
+    let mut capture = Capture::new();
+    let unsubscribe = capture.add(0, 100.0, SourceRelation::Child, Some(0), APP,
+        json!({"event": "unsubscribe", "data": "sub-1", "referenceId": "4", "userAgent": "WWE Client", "protocolVersion": 2}));
+    let correlation = capture.correlate(60_000.0);
+    let exchange = correlation.exchange_of(&unsubscribe).unwrap();
+    assert_eq!(exchange.state, ExchangeState::Sent);
+    let findings = crate::findings::find(
+        &crate::test_capture::frames(),
+        &capture.refs(),
+        &correlation,
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.code != crate::findings::FindingCode::TimedOut),
+        "{findings:#?}"
+    );
+}

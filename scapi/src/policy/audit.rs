@@ -10,6 +10,7 @@ use super::options::{
     WorkspaceOptions, ACCEPTED_ORIGINS, QUARANTINE_DELAY, RATE_LIMIT, READ_ALLOWED, WRITE_ALLOWED,
 };
 use super::origins::JWT_REQUEST;
+use crate::circumstance::{Circumstance, TabState};
 use crate::correlate::{Client, Correlation, Exchange, ExchangeState, RecordRef};
 use crate::facts::{as_refs, facts_of, Detail, Facts, UserDataSeen, UserDataWrite};
 use crate::findings::{Finding, FindingCode, Severity};
@@ -91,6 +92,8 @@ pub enum Observed {
     Pending,
     /// Not pairable (no referenceId).
     Unpaired,
+    /// Sent without a callback (`unsubscribe`): no answer is awaited.
+    NotAwaited,
 }
 
 impl Observed {
@@ -106,6 +109,7 @@ impl Observed {
             Observed::Late => "late answer",
             Observed::Pending => "pending",
             Observed::Unpaired => "not paired",
+            Observed::NotAwaited => "no answer awaited",
         }
     }
 }
@@ -122,6 +126,10 @@ pub enum Agreement {
     Agrees,
     /// It is not: `why` says what differs and what it means.
     Disagrees { why: String },
+    /// Not what the options predict, but the capture shows why, and it is not the options:
+    /// `why` says what (a follower tab, the realtime connection down, an unknown name, a
+    /// message posted to the app's own window).
+    Explained { why: String },
     /// Nothing to compare: no options, or no outcome yet.
     Undecided,
 }
@@ -145,6 +153,9 @@ pub enum InferredCause {
     /// This app got answers to other requests but never to this one: probably outside its
     /// origin's filter (for `auth.getJwtToken`: not named explicitly).
     ProbablyOutsideFilter,
+    /// What the capture shows around the request explains it: sent to the app's own window,
+    /// an unknown name, a follower tab, the realtime connection down.
+    Circumstance(Circumstance),
     /// No pattern explains it.
     Unexplained,
 }
@@ -266,6 +277,8 @@ pub struct InferredLimit {
 
 /// One request as the audit walks them.
 struct Arrival<'a> {
+    /// What held when it was sent (see [`crate::circumstance`]).
+    circumstance: Option<Circumstance>,
     record: RecordRef,
     name: String,
     origin: String,
@@ -305,14 +318,28 @@ pub fn audit_facts(
     ordered.sort_by(|a, b| a.1.time.total_cmp(&b.1.time));
 
     let mut arrivals = Vec::new();
+    let mut tab = TabState::default();
     for &&(frame, record) in &ordered {
+        let this = reference(frame, record);
+        tab.observe(this.clone(), record);
+        if let (
+            Detail::Response {
+                flag: Some(flag), ..
+            },
+            Some(exchange),
+        ) = (&record.detail, exchange_of.get(&this))
+        {
+            if let Some(name) = &exchange.name {
+                tab.answered(name, *flag, this.clone());
+            }
+        }
         if !record.kind().is_call() {
             continue;
         }
         let name = record.name.clone();
-        let this = reference(frame, record);
         let exchange = exchange_of.get(&this).copied();
         arrivals.push(Arrival {
+            circumstance: tab.circumstance(record),
             name,
             origin: record.origin.clone(),
             at: record.wall,
@@ -331,12 +358,16 @@ pub fn audit_facts(
     for arrival in &arrivals {
         let verdict = engine.as_mut().map(|engine| judge(engine, arrival.facts));
         let observed = observe(arrival.exchange);
-        let agreement = match &verdict {
-            Some(verdict) => compare(&arrival.name, verdict, &observed),
-            None => Agreement::Undecided,
-        };
         let inferred = matches!(observed, Observed::NoAnswer)
             .then(|| infer_cause(arrival, &announced, &answers));
+        let agreement = match &verdict {
+            Some(verdict) => explain(
+                compare(&arrival.name, verdict, &observed),
+                &arrival.name,
+                inferred.as_ref(),
+            ),
+            None => Agreement::Undecided,
+        };
         requests.push(RequestCheck {
             record: arrival.record.clone(),
             name: arrival.name.clone(),
@@ -406,6 +437,7 @@ pub(crate) fn observed_of(state: ExchangeState, error_message: Option<&str>) -> 
         ExchangeState::Late => Observed::Late,
         ExchangeState::Pending => Observed::Pending,
         ExchangeState::Orphan => Observed::Unpaired,
+        ExchangeState::Sent => Observed::NotAwaited,
     }
 }
 
@@ -413,7 +445,9 @@ pub(crate) fn observed_of(state: ExchangeState, error_message: Option<&str>) -> 
 pub(crate) fn compare(name: &str, verdict: &Verdict, observed: &Observed) -> Agreement {
     let disagrees = |why: String| Agreement::Disagrees { why };
     match (verdict.expected(), observed) {
-        (_, Observed::Pending | Observed::Unpaired) => Agreement::Undecided,
+        (_, Observed::Pending | Observed::Unpaired | Observed::NotAwaited) => {
+            Agreement::Undecided
+        }
         (Expected::Answer, Observed::Answered | Observed::Late) => Agreement::Agrees,
         (Expected::Answer, Observed::Failed { rate_limit: Some(limit), .. }) => disagrees(format!(
             "Workspace reported the rate limit for `{}`, but the pasted options allow this request: the options in force are not the ones pasted (a lower {} or {RATE_LIMIT}, or a count that started before the capture).",
@@ -552,7 +586,24 @@ fn infer_cause(arrival: &Arrival, announced: &[Announced], answers: &AnswerIndex
             .names
             .contains(&(&exchange.client, arrival.name.as_str())),
     });
-    cause_of(quarantine, answered)
+    cause_of(arrival.circumstance.as_ref(), quarantine, answered)
+}
+
+/// A disagreement the capture explains otherwise (see [`InferredCause::Circumstance`]) is no
+/// fault of the options.
+pub(crate) fn explain(
+    agreement: Agreement,
+    name: &str,
+    cause: Option<&InferredCause>,
+) -> Agreement {
+    match (agreement, cause) {
+        (Agreement::Disagrees { .. }, Some(InferredCause::Circumstance(circumstance))) => {
+            Agreement::Explained {
+                why: circumstance.why(name),
+            }
+        }
+        (agreement, _) => agreement,
+    }
 }
 
 /// What the capture shows of the answers an app got, for telling why one of its requests got
@@ -568,9 +619,21 @@ pub(crate) struct AnswersSeen {
 /// The probable reason a request got no answer: the announced quarantine it fell in, else what
 /// the app's other answers say (`None`: the request was not paired with an app).
 pub(crate) fn cause_of(
+    circumstance: Option<&Circumstance>,
     quarantine: Option<&Announced>,
     answered: Option<AnswersSeen>,
 ) -> InferredCause {
+    // A message that never reached Workspace, or a name it does not know, comes first.
+    if let Some(circumstance @ (Circumstance::SentToItself | Circumstance::UnknownRequest { .. })) =
+        circumstance
+    {
+        return InferredCause::Circumstance(circumstance.clone());
+    }
+    if let Some(circumstance) = circumstance {
+        if quarantine.is_none() {
+            return InferredCause::Circumstance(circumstance.clone());
+        }
+    }
     if let Some(quarantine) = quarantine {
         return InferredCause::InQuarantine {
             since: quarantine.since,

@@ -25,14 +25,16 @@
 //! answer is checked as if the write had not been carried out.
 
 use super::audit::{
-    cause_of, compare, judge, observed_of, Agreement, Announced, AnswersSeen, Holdings,
+    cause_of, compare, explain, judge, observed_of, Agreement, Announced, AnswersSeen, Holdings,
     InferredCause, Observed, ReadCheck, RequestCheck, WriteOutcome,
 };
 use super::engine::{PolicyEngine, Verdict};
 use super::finding_groups::PolicyFindingGroups;
 use super::options::WorkspaceOptions;
+use crate::circumstance::{Circumstance, TabState};
 use crate::correlate::{
-    client_of, settled_state, Client, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS, SKEW_MS,
+    awaits_answer, client_of, settled_state, Client, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS,
+    SKEW_MS,
 };
 use crate::facts::{Detail, Facts, UserDataSeen, UserDataWrite};
 use crate::findings::Finding;
@@ -90,6 +92,10 @@ pub struct CheckSummary {
     pub disagrees: u64,
     /// Nothing to compare yet: pending, or not paired.
     pub undecided: u64,
+    /// Not what the options predict, but the capture shows another reason (a follower tab, the
+    /// realtime connection down, an unknown name, a message posted to the app's own window).
+    #[serde(default)]
+    pub explained: u64,
     /// Requests first settled without an answer, then answered late.
     pub revised: u64,
     /// `userData` objects read in results and events.
@@ -130,6 +136,8 @@ struct Arrival {
     /// Wall clock at Workspace: what rate windows count.
     at: f64,
     verdict: Verdict,
+    /// What held when it was sent (see [`crate::circumstance`]).
+    circumstance: Option<Circumstance>,
     /// The `userData` write of an allowed request, whose keys the interaction holds once it is
     /// carried out.
     write: Option<UserDataWrite>,
@@ -200,6 +208,8 @@ pub struct Checker {
 
     /// Quarantines rate-limit errors announced, by request name, in order of their start.
     announced: HashMap<String, Vec<Announced>>,
+    /// The tab's state so far (follower, realtime connection down).
+    tab: TabState,
     answered_clients: HashSet<ClientId>,
     answered_names: HashSet<(ClientId, String)>,
 
@@ -235,6 +245,7 @@ impl Checker {
             clock: None,
             ended_at: None,
             announced: HashMap::new(),
+            tab: TabState::default(),
             answered_clients: HashSet::new(),
             answered_names: HashSet::new(),
             holdings: Holdings::default(),
@@ -274,6 +285,7 @@ impl Checker {
             frame: frame as u32,
             seq: facts.seq,
         };
+        self.tab.observe(self.reference(record), facts);
         if let Detail::Response { .. } = &facts.detail {
             self.answer(frame, facts, emit);
         }
@@ -395,6 +407,7 @@ impl Checker {
             origin: facts.origin.clone(),
             at: facts.wall,
             verdict,
+            circumstance: self.tab.circumstance(facts),
             write,
         };
         let Some(reference_id) = facts.reference_id.clone() else {
@@ -521,9 +534,24 @@ impl Checker {
         };
         let (client, requested_at) = (exchange.client, exchange.requested_at);
         let now = self.clock.unwrap_or(facts.time).max(facts.time);
-        let state = settled_state(requested_at, Some(facts.time), error_message.is_some(), now);
+        let state =
+            match settled_state(requested_at, Some(facts.time), error_message.is_some(), now) {
+                // No timeout ran for a message sent without a callback.
+                ExchangeState::Late if !awaits_answer(&arrival.name) => ExchangeState::Answered,
+                state => state,
+            };
         let observed = observed_of(state, error_message.as_deref());
         self.forget_unresolved(id);
+        if let Detail::Response {
+            flag: Some(flag), ..
+        } = &facts.detail
+        {
+            let record = self.reference(Ref {
+                frame: frame as u32,
+                seq: facts.seq,
+            });
+            self.tab.answered(&arrival.name, *flag, record);
+        }
         self.answered_clients.insert(client);
         self.answered_names.insert((client, arrival.name.clone()));
         if let Some(error) = error_message {
@@ -568,11 +596,22 @@ impl Checker {
         };
         let client = exchange.client;
         self.unanswered -= 1;
+        if !awaits_answer(&arrival.name) {
+            // Sent without a callback (`unsubscribe`): nothing waited, nothing timed out.
+            self.emit_request(&arrival, Observed::NotAwaited, None, emit);
+            if let Some(exchange) = self.exchanges.get_mut(&id) {
+                exchange.stage = Stage::Unanswered(arrival);
+            }
+            self.settled.push_back(id);
+            self.forget_oldest_settled();
+            return;
+        }
         let quarantine = self
             .announced
             .get(&arrival.name)
             .and_then(|list| list.iter().find(|q| q.covers(&arrival.name, arrival.at)));
         let cause = cause_of(
+            arrival.circumstance.as_ref(),
             quarantine,
             Some(AnswersSeen {
                 client: self.answered_clients.contains(&client),
@@ -608,7 +647,12 @@ impl Checker {
             let outcome = WriteOutcome::of(Some(&arrival.verdict), &Observed::Pending);
             self.write_outcomes.insert(id, outcome.carried_out);
         }
-        self.emit_request(&arrival, Observed::Pending, None, emit);
+        let observed = if awaits_answer(&arrival.name) {
+            Observed::Pending
+        } else {
+            Observed::NotAwaited
+        };
+        self.emit_request(&arrival, observed, None, emit);
     }
 
     /// Announced quarantines that ended long before `at` can cover no request still to settle
@@ -673,7 +717,11 @@ impl Checker {
             name: arrival.name.clone(),
             origin: arrival.origin.clone(),
             at: arrival.at,
-            agreement: compare(&arrival.name, &arrival.verdict, &observed),
+            agreement: explain(
+                compare(&arrival.name, &arrival.verdict, &observed),
+                &arrival.name,
+                inferred.as_ref(),
+            ),
             verdict: Some(arrival.verdict.clone()),
             observed,
             inferred,
@@ -778,6 +826,7 @@ fn agreement_count<'a>(summary: &'a mut CheckSummary, agreement: &Agreement) -> 
         Agreement::Agrees => &mut summary.agrees,
         Agreement::Disagrees { .. } => &mut summary.disagrees,
         Agreement::Undecided => &mut summary.undecided,
+        Agreement::Explained { .. } => &mut summary.explained,
     }
 }
 
