@@ -117,6 +117,9 @@ fn write_findings(out: &mut impl Write, findings: &[Finding]) -> io::Result<()> 
             finding.title,
             lines_label(&lines_of(&finding.records))
         )?;
+        // The problem names what is wrong precisely (which parameter, which key, which cause);
+        // the advice says what to do.
+        writeln!(out, "           {}", finding.problem)?;
         writeln!(out, "           {}", finding.advice)?;
     }
     Ok(())

@@ -3,12 +3,10 @@
 //! record for the list.
 
 use crate::store::Store;
-use scapi::correlate::{
-    correlate_facts, Correlation, Exchange, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS,
-};
+use scapi::correlate::{Correlation, Exchange, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS};
 use scapi::facts::Facts;
-use scapi::findings::{find_facts, Finding};
-use scapi::policy::audit::{audit_facts, PolicyAudit, ReadCheck, RequestCheck};
+use scapi::findings::{diagnose, Diagnosis, Finding};
+use scapi::policy::audit::{PolicyAudit, ReadCheck, RequestCheck};
 use scapi::policy::WorkspaceOptions;
 use scapi::FrameInfo;
 use std::collections::HashMap;
@@ -98,12 +96,12 @@ impl Analysis {
             .iter()
             .map(|entry| (entry.frame as usize, &*entry.facts))
             .collect();
-        let correlation = correlate_facts(&frames, &records, now);
-        let mut findings = find_facts(&frames, &records, &correlation);
-        let audit = audit_facts(&frames, &records, &correlation, options);
-        findings.extend(audit.findings.iter().cloned());
-        // Stable: within a severity, the protocol's findings come first.
-        findings.sort_by_key(|finding| finding.severity);
+        // The one findings engine, the same as the command line's.
+        let Diagnosis {
+            correlation,
+            audit,
+            findings,
+        } = diagnose(&frames, &records, now, options);
         let frame_by_key: HashMap<String, u32> = frames
             .iter()
             .enumerate()

@@ -109,6 +109,10 @@ pub struct Exchange {
     /// The first successful answer's `data`, typed for the request it answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Box<TypedResult>>,
+    /// The answer could belong to requests of several apps (same origin, same referenceId, no
+    /// frameId, senders not told apart): this pairing is a guess.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ambiguous: bool,
 }
 
 /// A subscription as the client holds it.
@@ -264,6 +268,7 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
             latency_ms: None,
             error_message: None,
             result: None,
+            ambiguous: false,
         });
     }
 
@@ -276,11 +281,24 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
         let client = Client::Frame {
             frame: frames[*frame].key.clone(),
         };
-        let candidates = by_key
-            .get(&(client.clone(), reference_id.clone()))
-            .cloned()
-            .or_else(|| {
-                unresolved_candidates(&correlation, &unresolved, &frames[*frame], reference_id)
+        let own = by_key.get(&(client.clone(), reference_id.clone())).cloned();
+        let guessed = own.is_none();
+        let candidates = own.or_else(|| {
+            unresolved_candidates(&correlation, &unresolved, &frames[*frame], reference_id)
+        });
+        // Senders not told apart: several of them (by their place) sent this referenceId.
+        let ambiguous = guessed
+            && candidates.as_ref().is_some_and(|indexes| {
+                let senders: std::collections::HashSet<&Client> = indexes
+                    .iter()
+                    .filter(|&&index| {
+                        correlation.exchanges[index]
+                            .requested_at
+                            .is_some_and(|at| at <= record.time + SKEW_MS)
+                    })
+                    .map(|&index| &correlation.exchanges[index].client)
+                    .collect();
+                senders.len() > 1
             });
         let this = reference(frames, *frame, record.seq);
         // The latest request sent before this answer (a reloaded client starts again at "0").
@@ -297,6 +315,7 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
                 if exchange.responses.is_empty() {
                     exchange.answered_at = Some(record.time);
                     exchange.error_message = error_message.clone();
+                    exchange.ambiguous = ambiguous;
                 }
                 exchange.responses.push(this);
             }
@@ -312,6 +331,7 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
                 latency_ms: None,
                 error_message: error_message.clone(),
                 result: None,
+                ambiguous: false,
             }),
         }
     }
@@ -401,7 +421,26 @@ pub(crate) fn client_of<'a>(
                         && f.origin == record.origin
                 })
                 .collect(),
-        ),
+        )
+        // A capture that does not say where its frames sit (a raw capture file): the only frame
+        // below with the sender's origin.
+        .or_else(|| {
+            unique(
+                frames
+                    .iter()
+                    .filter(|f| {
+                        f.placement.depth == depth + 1
+                            && f.placement.index_in_parent.is_none()
+                            && f.origin == record.origin
+                    })
+                    .collect(),
+            )
+            .filter(|_| {
+                !frames.iter().any(|f| {
+                    f.placement.depth == depth + 1 && f.placement.index_in_parent.is_some()
+                })
+            })
+        }),
         // The reverse layout: Workspace itself is embedded and its parent is the client.
         SourceRelation::Parent if depth > 0 => unique(
             frames

@@ -68,6 +68,10 @@ pub struct RequestCheck {
     /// For a request that got no answer: the probable reason, read off the capture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inferred: Option<InferredCause>,
+    /// What held when it was sent (a follower tab, the realtime connection down, …), whatever
+    /// came of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub circumstance: Option<Box<Circumstance>>,
 }
 
 /// What the capture shows for a request.
@@ -377,6 +381,7 @@ pub fn audit_facts(
             observed,
             agreement,
             inferred,
+            circumstance: arrival.circumstance.clone().map(Box::new),
         });
     }
 
@@ -1076,12 +1081,16 @@ fn inference_text(inference: &Inference) -> String {
 }
 
 fn policy_findings(audit: &PolicyAudit, options: Option<&WorkspaceOptions>) -> Vec<Finding> {
+    // The groups the streaming checker fills too, here with every record.
+    let mut groups = PolicyFindingGroups::new(usize::MAX);
+    for check in &audit.requests {
+        groups.add_request(check, check.record.clone());
+    }
+    let circumstances = groups
+        .circumstance_findings(RecordRef::clone)
+        .into_iter()
+        .map(|(finding, _)| finding);
     if let Some(options) = options {
-        // The groups the streaming checker fills too, here with every record.
-        let mut groups = PolicyFindingGroups::new(usize::MAX);
-        for check in &audit.requests {
-            groups.add_request(check, check.record.clone());
-        }
         for read in &audit.reads {
             groups.add_read(read, read.record.clone());
         }
@@ -1094,13 +1103,17 @@ fn policy_findings(audit: &PolicyAudit, options: Option<&WorkspaceOptions>) -> V
                 }
             }
         }
-        return groups
-            .findings(options, RecordRef::clone)
-            .into_iter()
-            .map(|(finding, _)| finding)
-            .collect();
+        let mut findings: Vec<Finding> = circumstances.collect();
+        findings.extend(
+            groups
+                .findings(options, RecordRef::clone)
+                .into_iter()
+                .map(|(finding, _)| finding),
+        );
+        findings.sort_by_key(|finding| finding.severity);
+        return findings;
     }
-    let mut findings = Vec::new();
+    let mut findings: Vec<Finding> = circumstances.collect();
     inference_findings(audit, &mut findings);
     probably_hidden_findings(audit, &mut findings);
     findings.sort_by_key(|finding| finding.severity);

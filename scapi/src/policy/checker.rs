@@ -337,12 +337,14 @@ impl Checker {
         self.tell_story(emit);
         let frames = &self.frames;
         let mut summary = self.summary;
-        summary.findings = self
-            .groups
-            .findings(self.engine.options(), |record| RecordRef {
-                frame: frames[record.frame as usize].key.clone(),
-                seq: record.seq,
-            })
+        let reference = |record: &Ref| RecordRef {
+            frame: frames[record.frame as usize].key.clone(),
+            seq: record.seq,
+        };
+        let mut findings = self.groups.circumstance_findings(reference);
+        findings.extend(self.groups.findings(self.engine.options(), reference));
+        findings.sort_by_key(|(finding, _)| finding.severity);
+        summary.findings = findings
             .into_iter()
             .map(|(finding, count)| SampledFinding { finding, count })
             .collect();
@@ -725,6 +727,7 @@ impl Checker {
             verdict: Some(arrival.verdict.clone()),
             observed,
             inferred,
+            circumstance: arrival.circumstance.clone().map(Box::new),
         }
     }
 
