@@ -267,3 +267,30 @@ fn check_does_not_blame_the_options_for_what_the_capture_explains() {
         }
     }
 }
+
+#[test]
+fn a_file_of_binary_junk_is_not_a_capture_and_exits_2() {
+    // Deterministic junk: bytes of every value, NULs among them.
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("junk.bin");
+    std::fs::write(&path, junk).unwrap();
+    let path = path.display().to_string();
+    let options = fixture("00-clean", "options.ini");
+    for args in [
+        vec!["decode", path.as_str()],
+        vec!["summary", path.as_str()],
+        vec!["convert", "--to", "jsonl", path.as_str()],
+        vec!["check", "--options", options.as_str(), path.as_str()],
+    ] {
+        let result = run(&args, None);
+        assert_eq!(result.code, Some(2), "{args:?}: {}", result.stderr);
+        assert!(
+            result.stderr.contains("not a capture"),
+            "{args:?}: {}",
+            result.stderr
+        );
+        assert_eq!(result.stderr.lines().count(), 1, "{}", result.stderr);
+    }
+}
