@@ -126,7 +126,7 @@ fn write_findings(out: &mut impl Write, findings: &[Finding]) -> io::Result<()> 
 }
 
 /// "line 7", "lines 7, 9", or the first ten and how many more.
-fn lines_label(lines: &[usize]) -> String {
+pub fn lines_label(lines: &[usize]) -> String {
     const SHOWN: usize = 10;
     let mut listed: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
     if lines.len() > SHOWN {

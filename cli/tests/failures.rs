@@ -28,6 +28,20 @@ fn decoded_findings(name: &str) -> Vec<Value> {
         .collect()
 }
 
+/// `summary --format json`: its list of findings, with their texts.
+fn summary_findings(name: &str) -> Vec<Value> {
+    let result = run(
+        &["summary", "--format", "json", &fixture(name, "jsonl")],
+        None,
+    );
+    assert_eq!(result.code, Some(0), "{name}: {}", result.stderr);
+    let summary: Value = serde_json::from_str(&result.stdout).unwrap();
+    summary["findingList"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// `check --options`: its exit status and the summary's findings.
 fn checked_findings(name: &str) -> (Option<i32>, Vec<Value>) {
     let result = run(
@@ -91,6 +105,7 @@ fn serious(findings: &[Value]) -> Vec<String> {
 fn clean_traffic_yields_no_warning_or_error() {
     // An unsubscribe without an answer among them: sent without a callback, nothing waits.
     assert_eq!(serious(&decoded_findings("00-clean")), Vec::<String>::new());
+    assert_eq!(serious(&summary_findings("00-clean")), Vec::<String>::new());
     let (code, findings) = checked_findings("00-clean");
     assert_eq!(serious(&findings), Vec::<String>::new());
     assert_eq!(code, Some(0));
@@ -200,6 +215,8 @@ fn the_capture_alone_names_each_failure_it_holds_the_evidence_of() {
     ];
     for (name, code, words) in cases {
         assert_named(name, &decoded_findings(name), code, words);
+        // The summary runs the same engine, and says the same.
+        assert_named(name, &summary_findings(name), code, words);
     }
 }
 

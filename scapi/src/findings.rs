@@ -1,6 +1,5 @@
 //! Protocol checks: what is wrong in a capture, which records show it, and what to do.
 
-use crate::circumstance::Circumstance;
 use crate::correlate::{
     correlate_facts, Client, Correlation, ExchangeState, RecordRef, SubscriptionIssue,
 };
@@ -132,19 +131,10 @@ pub fn diagnose(
 fn explain_timeout(finding: &mut Finding, check: &RequestCheck) -> bool {
     let name = &check.name;
     match &check.inferred {
-        Some(InferredCause::Circumstance(
-            Circumstance::SentToItself | Circumstance::UnknownRequest { .. },
-        )) => return false,
-        Some(InferredCause::Circumstance(circumstance)) => {
-            finding.problem = format!(
-                "The client gave up after 10 s and reported \"Request timeout\". {}",
-                circumstance.why(name)
-            );
-            finding.advice = circumstance.advice();
-            if let Some(evidence) = circumstance.evidence() {
-                finding.records.push(evidence.clone());
-            }
-        }
+        // Named by their own finding, with the record that shows the circumstance: an unknown
+        // name, a message posted to the app's own window, a follower tab, the realtime
+        // connection down.
+        Some(InferredCause::Circumstance(_)) => return false,
         Some(InferredCause::InQuarantine {
             until, evidence, ..
         }) => {

@@ -90,7 +90,7 @@ pub struct FindingSummary {
 }
 
 impl FindingSummary {
-    fn add(&mut self, code: FindingCode, severity: Severity, count: u64) {
+    pub fn add(&mut self, code: FindingCode, severity: Severity, count: u64) {
         if count == 0 {
             return;
         }
