@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 
+pub mod pairer;
+
+use pairer::Pairer;
+
 /// How long the vendor's client waits for an answer before it reports "Request timeout".
 pub const CLIENT_TIMEOUT_MS: f64 = 10_000.0;
 
@@ -224,42 +228,35 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
     let mut sorted: Vec<&(usize, &Facts)> = records.iter().collect();
     sorted.sort_by(|a, b| a.1.time.total_cmp(&b.1.time));
     let mut correlation = Correlation::default();
+    // The pairing state the streaming summary and checker use too; here with hindsight: every
+    // frameId first, then every request, then the answers (two frames' clocks may disagree by a
+    // little). Its data per exchange is the index into `correlation.exchanges`.
+    let mut pairer: Pairer<usize> = Pairer::new(frames.to_vec());
     for (frame, record) in sorted.iter().copied() {
         if let Detail::FrameId { frame_id } = &record.detail {
-            correlation
-                .frame_ids
-                .insert(frames[*frame].key.clone(), (**frame_id).clone());
+            pairer.assign_frame_id(*frame, (**frame_id).clone());
         }
     }
+    correlation.frame_ids = pairer.frame_ids().clone();
 
-    // First the requests, then the answers: two frames' clocks may disagree by a little.
-    let mut by_key: HashMap<(Client, String), Vec<usize>> = HashMap::new();
-    // Requests of senders not told apart, by (sender origin, referenceId): where an answer in a
-    // frame no request resolved to looks.
-    let mut unresolved: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (frame, record) in sorted.iter().copied() {
         if !record.kind().is_call() {
             continue;
         }
-        let (name, reference_id) = (record.name.clone(), &record.reference_id);
-        let Some(reference_id) = reference_id.clone() else {
+        let Some(reference_id) = record.reference_id.clone() else {
             continue;
         };
-        let client = client_of(frames, *frame, *record, &correlation.frame_ids);
-        if let Client::Unresolved { origin, .. } = &client {
-            unresolved
-                .entry((origin.clone(), reference_id.clone()))
-                .or_default()
-                .push(correlation.exchanges.len());
-        }
-        by_key
-            .entry((client.clone(), reference_id.clone()))
-            .or_default()
-            .push(correlation.exchanges.len());
-        correlation.exchanges.push(Exchange {
+        let client = pairer.sender(*frame, *record);
+        pairer.open(
             client,
+            &reference_id,
+            record.time,
+            correlation.exchanges.len(),
+        );
+        correlation.exchanges.push(Exchange {
+            client: pairer.client(client).clone(),
             reference_id,
-            name: Some(name),
+            name: Some(record.name.clone()),
             request: Some(reference(frames, *frame, record.seq)),
             requested_at: Some(record.time),
             responses: Vec::new(),
@@ -278,49 +275,26 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
         else {
             continue;
         };
-        let client = Client::Frame {
-            frame: frames[*frame].key.clone(),
-        };
-        let own = by_key.get(&(client.clone(), reference_id.clone())).cloned();
-        let guessed = own.is_none();
-        let candidates = own.or_else(|| {
-            unresolved_candidates(&correlation, &unresolved, &frames[*frame], reference_id)
-        });
-        // Senders not told apart: several of them (by their place) sent this referenceId.
-        let ambiguous = guessed
-            && candidates.as_ref().is_some_and(|indexes| {
-                let senders: std::collections::HashSet<&Client> = indexes
-                    .iter()
-                    .filter(|&&index| {
-                        correlation.exchanges[index]
-                            .requested_at
-                            .is_some_and(|at| at <= record.time + SKEW_MS)
-                    })
-                    .map(|&index| &correlation.exchanges[index].client)
-                    .collect();
-                senders.len() > 1
-            });
         let this = reference(frames, *frame, record.seq);
-        // The latest request sent before this answer (a reloaded client starts again at "0").
-        let chosen = candidates.and_then(|indexes| {
-            indexes.into_iter().rev().find(|&index| {
-                correlation.exchanges[index]
-                    .requested_at
-                    .is_some_and(|at| at <= record.time + SKEW_MS)
-            })
-        });
-        match chosen {
-            Some(index) => {
+        match pairer.choose(*frame, record.time, reference_id) {
+            Some(choice) => {
+                pairer.answered(choice.exchange);
+                let index = pairer
+                    .get(choice.exchange)
+                    .map(|open| open.data)
+                    .expect("open");
                 let exchange = &mut correlation.exchanges[index];
                 if exchange.responses.is_empty() {
                     exchange.answered_at = Some(record.time);
                     exchange.error_message = error_message.clone();
-                    exchange.ambiguous = ambiguous;
+                    exchange.ambiguous = choice.ambiguous;
                 }
                 exchange.responses.push(this);
             }
             None => correlation.exchanges.push(Exchange {
-                client,
+                client: Client::Frame {
+                    frame: frames[*frame].key.clone(),
+                },
                 reference_id: reference_id.clone(),
                 name: None,
                 request: None,
@@ -352,7 +326,7 @@ fn reference(frames: &[FrameInfo], frame: usize, seq: u64) -> RecordRef {
 
 /// The client frame that sent a request captured in `receiver`.
 /// What tells who sent a request: its frameId, and where the sender sits.
-pub(crate) struct Sender<'a> {
+pub struct Sender<'a> {
     pub frame_id: Option<&'a Value>,
     pub origin: &'a str,
     pub source: SourceRelation,
@@ -456,23 +430,6 @@ pub(crate) fn client_of<'a>(
         source: record.source,
         child_index: record.child_index,
     })
-}
-
-/// For an answer in a frame no request resolved to: requests of an unresolved sender with the
-/// frame's origin and the same referenceId.
-fn unresolved_candidates(
-    correlation: &Correlation,
-    unresolved: &HashMap<(String, String), Vec<usize>>,
-    frame: &FrameInfo,
-    reference_id: &str,
-) -> Option<Vec<usize>> {
-    let indexes: Vec<usize> = unresolved
-        .get(&(frame.origin.clone(), reference_id.to_owned()))?
-        .iter()
-        .copied()
-        .filter(|&index| correlation.exchanges[index].responses.is_empty())
-        .collect();
-    (!indexes.is_empty()).then_some(indexes)
 }
 
 fn settle(exchange: &mut Exchange, now: f64) {
