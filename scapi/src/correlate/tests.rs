@@ -206,3 +206,58 @@ fn an_unsubscribe_without_answer_is_sent_not_timed_out() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn answers_that_could_belong_to_two_same_origin_apps_are_flagged_not_guessed_silently() {
+    // A raw capture: no frame positions, two apps of one origin, both sending referenceId "0"
+    // without a frameId; the requests differ only by childIndex.
+    let frames = vec![
+        crate::test_capture::frame("wwe", WWE, 0, None),
+        crate::test_capture::frame("softphone", APP, 1, None),
+        crate::test_capture::frame("crm", APP, 1, None),
+    ];
+    let record =
+        |seq: u64, time: f64, source, child, origin: &str, raw: serde_json::Value| Record {
+            seq,
+            time,
+            wall: time,
+            origin: origin.into(),
+            source,
+            child_index: child,
+            ports: 0,
+            decoded: crate::decode(&raw),
+            raw,
+        };
+    let request = || json!({"request": "agent.getState", "referenceId": "0", "userAgent": "WWE Client", "protocolVersion": 2});
+    let answer = json!({"referenceId": "0", "data": {"operationName": "Ready"}, "userAgent": "WWE Server", "protocolVersion": 2});
+    let records = [
+        (
+            0,
+            record(0, 100.0, SourceRelation::Child, Some(0), APP, request()),
+        ),
+        (
+            0,
+            record(1, 105.0, SourceRelation::Child, Some(1), APP, request()),
+        ),
+        (
+            1,
+            record(0, 160.0, SourceRelation::Parent, None, WWE, answer.clone()),
+        ),
+        (
+            2,
+            record(0, 185.0, SourceRelation::Parent, None, WWE, answer),
+        ),
+    ];
+    let refs: Vec<(usize, &Record)> = records.iter().map(|(f, r)| (*f, r)).collect();
+    let correlation = correlate(&frames, &refs, 1000.0);
+    let first = correlation
+        .exchanges
+        .iter()
+        .find(|e| e.responses.first().is_some_and(|r| r.frame == "softphone"))
+        .unwrap();
+    assert!(first.ambiguous, "{first:#?}");
+    let findings = crate::findings::find(&frames, &refs, &correlation);
+    assert!(findings
+        .iter()
+        .any(|f| f.code == crate::findings::FindingCode::AmbiguousPairing));
+}
