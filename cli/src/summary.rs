@@ -65,7 +65,12 @@ pub fn run(
     let mut summarizer = Summarizer::new();
     // What the findings engine needs, while the capture is small enough to hold.
     let mut frames: Vec<FrameInfo> = Vec::new();
-    let mut kept: Option<Vec<(usize, Facts)>> = Some(Vec::new());
+    // A file of lines too long for the engine is told by counting its lines first (a fast
+    // scan): then no facts are kept at all, and memory stays that of the streaming pass.
+    let too_many = format == Format::Lines
+        && matches!(input, InputPath::File(_))
+        && more_lines_than(input, FINDINGS_RECORD_LIMIT).unwrap_or(false);
+    let mut kept: Option<Vec<(usize, Facts)>> = (!too_many).then(Vec::new);
     let mut ended: Option<f64> = None;
     let report = stream(format, reader, &mut |event| {
         match event {
@@ -329,6 +334,32 @@ fn write_table(
         )?;
     }
     Ok(())
+}
+
+/// Whether the input has more than `limit` non-blank lines (a scan of its bytes).
+fn more_lines_than(input: &InputPath, limit: u64) -> io::Result<bool> {
+    let mut reader = io::BufReader::with_capacity(1 << 20, input.open()?);
+    let mut lines = 0u64;
+    let mut blank = true;
+    loop {
+        let buffer = io::BufRead::fill_buf(&mut reader)?;
+        if buffer.is_empty() {
+            return Ok(lines + u64::from(!blank) > limit);
+        }
+        for &byte in buffer {
+            if byte == b'\n' {
+                lines += u64::from(!blank);
+                blank = true;
+            } else if !byte.is_ascii_whitespace() {
+                blank = false;
+            }
+        }
+        if lines > limit {
+            return Ok(true);
+        }
+        let length = buffer.len();
+        io::BufRead::consume(&mut reader, length);
+    }
 }
 
 /// The findings counted by severity and code.
