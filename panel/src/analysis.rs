@@ -2,13 +2,16 @@
 //! findings and the Workspace policy audit — computed from the records' facts, with lookups by
 //! record for the list.
 
-use crate::store::Store;
-use scapi::correlate::{Correlation, Exchange, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS};
+use crate::store::{Entry, Store};
+use scapi::correlate::{
+    Client, Correlation, Exchange, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS,
+};
 use scapi::facts::Facts;
 use scapi::findings::{diagnose, Diagnosis, Finding};
 use scapi::policy::audit::{PolicyAudit, ReadCheck, RequestCheck};
 use scapi::policy::WorkspaceOptions;
 use scapi::FrameInfo;
+use scapi::SourceRelation;
 use std::collections::HashMap;
 
 /// A record of the store: (frame index, seq).
@@ -182,6 +185,25 @@ impl Analysis {
             .collect()
     }
 
+    /// The app (client frame) a record belongs to, as the list shows it: for a request (or
+    /// subscribe, unsubscribe) the frame that sent it — the client of its exchange, or the
+    /// sender's origin when the sender is not told apart — and for an answer, an event or a
+    /// frameId assignment the frame that received it (the app). `(url or origin, is a frame)`.
+    pub fn app_of(&self, store: &Store, entry: &Entry) -> (String, bool) {
+        let receiver = &store.frame(entry.frame).info;
+        if !entry.kind.is_call() || entry.source() == SourceRelation::SelfWindow {
+            return (receiver.url.clone(), true);
+        }
+        match self.exchange((entry.frame, entry.seq)).map(|e| &e.client) {
+            Some(Client::Frame { frame }) => match self.frame_by_key.get(frame) {
+                Some(&index) => (store.frame(index).info.url.clone(), true),
+                None => (frame.clone(), true),
+            },
+            Some(Client::Unresolved { origin, .. }) => (origin.clone(), false),
+            None => (entry.facts.origin.clone(), false),
+        }
+    }
+
     /// A record named by the core crate (frame key, seq) as the store names it.
     pub fn id_of(&self, record: &RecordRef) -> Option<RecordId> {
         self.frame_by_key
@@ -312,6 +334,31 @@ mod tests {
             }),
             Some((1, 0))
         );
+    }
+
+    #[test]
+    fn the_list_names_the_app_of_requests_answers_and_events() {
+        // Requests arrive at the Workspace frame, answers and events at the app's: the list's App
+        // column names the app for all of them, not the receiving frame.
+        let mut store = Store::default();
+        store.apply(
+            batch("wwe", "http://a", 0, vec![
+                (100.0, SourceRelation::Child, "http://b", json!({"request": "agent.get", "referenceId": "0", "userAgent": "WWE Client", "protocolVersion": 2})),
+            ]),
+            -1,
+        );
+        store.apply(
+            batch("app", "http://b", 1, vec![
+                (112.0, SourceRelation::Parent, "http://a", json!({"referenceId": "0", "data": {}, "userAgent": "WWE Server", "protocolVersion": 2})),
+                (120.0, SourceRelation::Parent, "http://a", json!({"event": "agent", "data": {"eventType": "STATE_CHANGED"}, "userAgent": "WWE Server", "protocolVersion": 2})),
+            ]),
+            -1,
+        );
+        let analysis = Analysis::of(&store, 300.0, None);
+        let app = ("http://b/app.html".to_owned(), true);
+        for entry in store.entries() {
+            assert_eq!(analysis.app_of(&store, entry), app, "{}", entry.facts.name);
+        }
     }
 
     #[test]
