@@ -159,6 +159,14 @@ fn the_capture_alone_names_each_failure_it_holds_the_evidence_of() {
             "timed-out",
             &["until Workspace is reloaded", "Reload Workspace"],
         ),
+        (
+            "06-quarantine-forever",
+            "policy-inferred",
+            &[
+                "ignored until Workspace is reloaded",
+                "service-client-api.rate-limit-quarantine-delay",
+            ],
+        ),
         ("07-read-hidden", "keys-hidden", &["Segment"]),
         ("09-subscribed-twice", "subscribed-twice", &["agent"]),
         (

@@ -1160,6 +1160,10 @@ fn inference_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
     let mut causes: BTreeMap<(u8, String, String), Vec<RecordRef>> = BTreeMap::new();
     for check in &audit.requests {
         let key = match &check.inferred {
+            // A quarantine without end (delay 0) is told apart: its advice is a reload.
+            Some(InferredCause::InQuarantine { until: None, .. }) => {
+                (0, check.name.clone(), "forever".to_owned())
+            }
             Some(InferredCause::InQuarantine { .. }) => (0, check.name.clone(), String::new()),
             Some(InferredCause::OriginProbablyRefused) => (1, check.origin.clone(), String::new()),
             Some(InferredCause::ProbablyOutsideFilter) => {
@@ -1172,6 +1176,11 @@ fn inference_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
     for ((rank, subject, name), records) in causes {
         let count = records.len();
         let (title, problem, advice) = match rank {
+            0 if name == "forever" => (
+                format!("{count} `{subject}` request(s) ignored until Workspace is reloaded"),
+                format!("No answer: the rate-limit error announced that further `{subject}` requests are ignored until Workspace is reloaded ({QUARANTINE_DELAY} = 0)."),
+                format!("Reload Workspace to lift the quarantine; send fewer `{subject}` requests per minute, and set {QUARANTINE_DELAY} to a number of seconds rather than 0."),
+            ),
             0 => (
                 format!("{count} `{subject}` request(s) ignored in quarantine"),
                 "No answer, within the quarantine a rate-limit error announced for this request name.".to_owned(),
