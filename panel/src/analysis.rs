@@ -361,6 +361,114 @@ mod tests {
         }
     }
 
+    /// A capture of `tests/fixtures/failures/` in a store, as the panel holds an imported raw
+    /// capture: one frame per receiving frame URL (top at depth 0, others at depth 1, positions
+    /// unknown), records in file order.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn corpus_store(name: &str) -> (Store, f64) {
+        use scapi::HookRecord;
+        let path = format!(
+            "{}/../tests/fixtures/failures/{name}.jsonl",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut frames: Vec<(FrameInfo, Vec<Record>)> = Vec::new();
+        let mut end = 0.0f64;
+        for line in text.lines().filter(|line| !line.trim().is_empty()) {
+            let hook = HookRecord::parse(line).unwrap();
+            end = end.max(hook.time);
+            let index = match frames.iter().position(|(f, _)| f.url == hook.frame_url) {
+                Some(index) => index,
+                None => {
+                    frames.push((
+                        FrameInfo {
+                            key: hook.frame_url.clone(),
+                            url: hook.frame_url.clone(),
+                            origin: hook.frame_origin.clone(),
+                            is_top: hook.is_top,
+                            placement: FramePlacement {
+                                depth: u32::from(!hook.is_top),
+                                index_in_parent: None,
+                                has_opener: false,
+                            },
+                            browser_frame_id: None,
+                            started: 0.0,
+                        },
+                        Vec::new(),
+                    ));
+                    frames.len() - 1
+                }
+            };
+            let seq = frames[index].1.len() as u64;
+            frames[index].1.push(Record::from_hook(seq, hook));
+        }
+        let mut store = Store::default();
+        for (frame, records) in frames {
+            store.apply(
+                Batch {
+                    frame,
+                    dropped: 0,
+                    captured: records.len() as u64,
+                    replay: false,
+                    records,
+                },
+                -1,
+            );
+        }
+        (store, end)
+    }
+
+    /// The panel names the corpus's failures as the command line does (the same engine); see
+    /// `cli/tests/failures.rs` for the texts.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn the_panel_names_each_failure_of_the_corpus_and_nothing_on_clean_traffic() {
+        use scapi::findings::{FindingCode as C, Severity};
+        let cases: &[(&str, C)] = &[
+            ("01-origin-not-accepted", C::PolicyInferred),
+            ("02-outside-filter", C::PolicyInferred),
+            ("03-jwt-not-named", C::PolicyInferred),
+            ("04-global-rate-limit", C::RateLimited),
+            ("05-quarantine", C::RateLimited),
+            ("06-quarantine-forever", C::RateLimited),
+            ("07-read-hidden", C::KeysHidden),
+            ("09-subscribed-twice", C::SubscribedTwice),
+            ("10-event-without-subscription", C::EventWithoutSubscription),
+            ("11-no-answer-in-10s", C::LateAnswer),
+            ("12-misspelled-request", C::UnknownRequest),
+            ("13-parameter-shapes", C::BadParameters),
+            ("13-parameter-shapes", C::ParameterNote),
+            ("14-wrong-target-window", C::WrongTargetWindow),
+            ("15-follower-tab", C::FollowerTab),
+            ("16-realtime-down", C::RealtimeDown),
+            ("17-same-reference-ids", C::AmbiguousPairing),
+        ];
+        for (name, code) in cases {
+            let (store, end) = corpus_store(name);
+            let analysis = Analysis::of(&store, end, None);
+            assert!(
+                analysis.findings.iter().any(|f| f.code == *code),
+                "{name}: no {code:?} among {:#?}",
+                analysis.findings
+            );
+        }
+        let (store, end) = corpus_store("00-clean");
+        let analysis = Analysis::of(&store, end, None);
+        let serious: Vec<_> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+            .collect();
+        assert!(serious.is_empty(), "{serious:#?}");
+        // The quarantine without end says reload, in the panel too.
+        let (store, end) = corpus_store("06-quarantine-forever");
+        let analysis = Analysis::of(&store, end, None);
+        assert!(analysis
+            .findings
+            .iter()
+            .any(|f| f.code == C::RateLimited && f.advice.contains("Reload Workspace")));
+    }
+
     #[test]
     fn durations_read_as_people_say_them() {
         assert_eq!(duration_text(12.4), "12 ms");
