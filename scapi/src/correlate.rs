@@ -269,6 +269,22 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
         });
     }
 
+    // With hindsight: a first pass learns which unresolved sender each frame is from the answers
+    // only one sender's request could take (a later unique referenceId tells about an earlier
+    // colliding one); the pairing proper starts with that.
+    let mut trial = pairer.clone();
+    for (frame, record) in sorted.iter().copied() {
+        if let (Detail::Response { .. }, Some(reference_id)) =
+            (&record.detail, &record.reference_id)
+        {
+            if let Some(choice) = trial.choose(*frame, record.time, reference_id) {
+                trial.learn(*frame, choice);
+                trial.answered(choice.exchange);
+            }
+        }
+    }
+    pairer.know(trial.learned());
+
     for (frame, record) in sorted.iter().copied() {
         let (Detail::Response { error_message, .. }, Some(reference_id)) =
             (&record.detail, &record.reference_id)
@@ -278,6 +294,7 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
         let this = reference(frames, *frame, record.seq);
         match pairer.choose(*frame, record.time, reference_id) {
             Some(choice) => {
+                pairer.learn(*frame, choice);
                 pairer.answered(choice.exchange);
                 let index = pairer
                     .get(choice.exchange)

@@ -516,9 +516,12 @@ impl Summarizer {
         outcome: &Outcome,
         subscription_id: Option<&Value>,
     ) {
-        let chosen = reference_id
-            .and_then(|reference_id| self.pairer.choose(frame, record.time, reference_id))
-            .map(|choice| choice.exchange);
+        let choice = reference_id
+            .and_then(|reference_id| self.pairer.choose(frame, record.time, reference_id));
+        if let Some(choice) = choice {
+            self.pairer.learn(frame, choice);
+        }
+        let chosen = choice.map(|choice| choice.exchange);
         let failure = match outcome {
             Outcome::Failure {
                 error_message,

@@ -47,6 +47,12 @@ pub struct Pairer<T> {
     /// Unanswered requests of senders no frame matched, by (their origin, referenceId): where an
     /// answer looks when its own frame sent no such request.
     unresolved: HashMap<(String, String), Vec<ExchangeId>>,
+    /// Which unresolved sender a frame is, learned from an answer that only one sender's
+    /// request could take (`None`: two answers said otherwise).
+    learned: HashMap<usize, Option<ClientId>>,
+    /// (origin, referenceId) of unresolved senders where an answer was paired by a guess: what
+    /// is left there for later answers is the rest of that guess, a guess too.
+    guessed: HashSet<(String, String)>,
     next: ExchangeId,
 }
 
@@ -60,6 +66,8 @@ impl<T> Default for Pairer<T> {
             exchanges: HashMap::new(),
             by_key: HashMap::new(),
             unresolved: HashMap::new(),
+            learned: HashMap::new(),
+            guessed: HashSet::new(),
             next: 0,
         }
     }
@@ -187,17 +195,41 @@ impl<T> Pairer<T> {
                     ambiguous: false,
                 });
         }
-        let ids = self
-            .unresolved
-            .get(&(receiver.origin.clone(), reference_id.to_owned()))?;
-        let candidates: Vec<ExchangeId> = ids.iter().copied().filter(sent_before).collect();
+        let key = (receiver.origin.clone(), reference_id.to_owned());
+        let ids = self.unresolved.get(&key)?;
+        let mut candidates: Vec<ExchangeId> = ids.iter().copied().filter(sent_before).collect();
+        // What earlier answers taught: this frame is a known sender, or the others are.
+        let client_of = |id: &ExchangeId| self.exchanges.get(id).map(|open| open.client);
+        let narrowed: Vec<ExchangeId> = match self.learned.get(&frame) {
+            Some(Some(client)) => candidates
+                .iter()
+                .copied()
+                .filter(|id| client_of(id) == Some(*client))
+                .collect(),
+            _ => {
+                let taken: HashSet<ClientId> = self
+                    .learned
+                    .iter()
+                    .filter(|(&other, _)| other != frame)
+                    .filter_map(|(_, client)| *client)
+                    .collect();
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|id| client_of(id).is_some_and(|client| !taken.contains(&client)))
+                    .collect()
+            }
+        };
+        if !narrowed.is_empty() {
+            candidates = narrowed;
+        }
         let senders: HashSet<ClientId> = candidates
             .iter()
             .filter_map(|id| self.exchanges.get(id).map(|open| open.client))
             .collect();
         candidates.iter().max().map(|&exchange| Choice {
             exchange,
-            ambiguous: senders.len() > 1,
+            ambiguous: senders.len() > 1 || self.guessed.contains(&key),
         })
     }
 
@@ -213,6 +245,43 @@ impl<T> Pairer<T> {
     /// Clients told apart so far.
     pub fn client_count(&self) -> usize {
         self.clients.len()
+    }
+
+    /// An answer received by `frames[frame]` took `choice`: when only one sender's request could
+    /// be it and that sender is not a captured frame, the frame is that sender from now on (its
+    /// later answers look at that sender's requests first, and other frames' answers not).
+    pub fn learn(&mut self, frame: usize, choice: Choice) {
+        let Some(open) = self.exchanges.get(&choice.exchange) else {
+            return;
+        };
+        let client = open.client;
+        let Client::Unresolved { origin, .. } = &self.clients[client as usize] else {
+            return;
+        };
+        if choice.ambiguous {
+            self.guessed
+                .insert((origin.clone(), open.reference_id.clone()));
+            return;
+        }
+        match self.learned.get(&frame) {
+            None => {
+                self.learned.insert(frame, Some(client));
+            }
+            Some(Some(known)) if *known != client => {
+                self.learned.insert(frame, None);
+            }
+            _ => {}
+        }
+    }
+
+    /// What [`Pairer::learn`] found about each frame, to start another pass with.
+    pub fn learned(&self) -> HashMap<usize, Option<ClientId>> {
+        self.learned.clone()
+    }
+
+    /// Starts with what an earlier pass learned (see [`Pairer::learned`]).
+    pub fn know(&mut self, learned: HashMap<usize, Option<ClientId>>) {
+        self.learned = learned;
     }
 
     pub fn get(&self, id: ExchangeId) -> Option<&Open<T>> {

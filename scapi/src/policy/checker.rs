@@ -433,13 +433,11 @@ impl Checker {
         else {
             return;
         };
-        let Some(id) = self
-            .pairer
-            .choose(frame, facts.time, reference_id)
-            .map(|choice| choice.exchange)
-        else {
+        let Some(choice) = self.pairer.choose(frame, facts.time, reference_id) else {
             return;
         };
+        self.pairer.learn(frame, choice);
+        let id = choice.exchange;
         let exchange = self.pairer.get_mut(id).expect("chosen among kept ones");
         let (arrival, revised) = match std::mem::replace(&mut exchange.data, Stage::Answered) {
             Stage::Answered => return,
