@@ -11,6 +11,7 @@ use crate::convert::Failure;
 use crate::source::{sniff, stream, Event, Format, InputFrom, InputPath};
 use crate::spill::{merge_in_order, Spill, SpillDir, MERGED_PARTS};
 use crate::table::{clock_time, cut};
+use scapi::circumstance::Circumstance;
 use scapi::correlate::RecordRef;
 use scapi::facts::Facts;
 use scapi::findings::Severity;
@@ -375,7 +376,7 @@ impl<'a> Output<'a> {
         format: Format,
     ) -> io::Result<()> {
         let out = &mut *self.out;
-        writeln!(
+        write!(
             out,
             "\n{input} ({}): {} requests checked, {} agree, {} disagree, {} undecided",
             format_name(format),
@@ -384,6 +385,14 @@ impl<'a> Output<'a> {
             summary.disagrees,
             summary.undecided
         )?;
+        if summary.explained > 0 {
+            write!(
+                out,
+                ", {} explained by the capture (not the options)",
+                summary.explained
+            )?;
+        }
+        writeln!(out)?;
         let counts = |out: &mut dyn Write,
                       title: &str,
                       counts: &std::collections::BTreeMap<String, u64>|
@@ -470,6 +479,7 @@ fn agreement_label(agreement: &Agreement) -> &'static str {
         Agreement::Agrees => "agrees",
         Agreement::Disagrees { .. } => "disagrees",
         Agreement::Undecided => "undecided",
+        Agreement::Explained { .. } => "explained",
     }
 }
 
@@ -495,6 +505,12 @@ fn cause_label(cause: &InferredCause) -> &'static str {
         InferredCause::InQuarantine { .. } => "in-quarantine",
         InferredCause::OriginProbablyRefused => "origin-probably-refused",
         InferredCause::ProbablyOutsideFilter => "probably-outside-filter",
+        InferredCause::Circumstance(circumstance) => match circumstance {
+            Circumstance::SentToItself => "sent-to-itself",
+            Circumstance::UnknownRequest { .. } => "unknown-request",
+            Circumstance::FollowerTab { .. } => "follower-tab",
+            Circumstance::RealtimeDown { .. } => "realtime-down",
+        },
         InferredCause::Unexplained => "unexplained",
     }
 }
@@ -568,12 +584,15 @@ impl<'a> RequestLine<'a> {
             rate_limit,
             agreement: agreement_label(&check.agreement),
             why: match &check.agreement {
-                Agreement::Disagrees { why } => Some(why),
+                Agreement::Disagrees { why } | Agreement::Explained { why } => Some(why),
                 _ => None,
             },
             cause: check.inferred.as_ref().map(cause_label),
             cause_evidence: match &check.inferred {
                 Some(InferredCause::InQuarantine { evidence, .. }) => Some(evidence.seq),
+                Some(InferredCause::Circumstance(circumstance)) => {
+                    circumstance.evidence().map(|evidence| evidence.seq)
+                }
                 _ => None,
             },
             revised,

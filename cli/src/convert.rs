@@ -14,8 +14,8 @@ use crate::input::{Entry, Receiver};
 use crate::json::write_record;
 use crate::source::{sniff, stream, Event, Format, InputFrom, InputPath, Item, StreamError};
 use crate::spill::{keep, merge_in_order, Spill, SpillDir, MERGED_PARTS};
-use scapi::correlate::correlate;
-use scapi::findings::{find, Finding};
+use scapi::facts::{as_refs, facts_of};
+use scapi::findings::{diagnose, Finding};
 use scapi::har::channel::{channel_of, ChannelKey, ChannelResolver, FrameIds};
 use scapi::har::write::{export_meta, write_message};
 use scapi::har::{CaptureMeta, ExportOptions, HarWriter, Tool};
@@ -409,8 +409,9 @@ fn to_har(
             // As of the capture's end: a saved file says when; otherwise its last record.
             let last = survey.last_time.unwrap_or(0.0);
             let now = survey.meta.as_ref().map_or(last, |meta| meta.end.max(last));
-            let correlation = correlate(&survey.frames, &refs, now);
-            Some(find(&survey.frames, &refs, &correlation))
+            // The findings engine the panel runs, without options.
+            let facts = facts_of(&refs);
+            Some(diagnose(&survey.frames, &as_refs(&facts), now, None).findings)
         }
         None => {
             let _ = writeln!(

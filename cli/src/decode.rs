@@ -124,7 +124,7 @@ fn write_paired(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let pairing = Pairing::new(entries);
-    let findings = options.findings.then(|| pairing.findings(entries));
+    let findings = options.findings.then(|| pairing.findings());
     match options.format {
         OutputFormat::Json => {
             for entry in entries {

@@ -186,7 +186,7 @@ mod tests {
         let text = r#"{"request":"voice.pauseRecording","parameters":["1"],"referenceId":"0","userAgent":"WWE Client","protocolVersion":2}"#;
         let entries = vec![read_entry(5, text, InputFormat::Auto).unwrap()];
         let pairing = Pairing::new(&entries);
-        let findings = pairing.findings(&entries);
+        let findings = pairing.findings();
         let mut out = Vec::new();
         write_finding(&mut out, &findings[0]).unwrap();
         let value: Value = serde_json::from_slice(&out).unwrap();

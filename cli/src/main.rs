@@ -282,6 +282,13 @@ fn run_decode(args: DecodeArgs) -> ExitCode {
         findings: args.findings,
         terminal_width,
     };
+    let input = match source::refuse_binary(input) {
+        Ok(input) => input,
+        Err(error) => {
+            eprintln!("scapi-inspect: {name}: {error}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
     let mut out = io::BufWriter::new(stdout.lock());
     let result = decode::run(&options, input, &mut out, &mut io::stderr().lock());
     drop(out);

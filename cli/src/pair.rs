@@ -8,8 +8,9 @@
 //! assigned, or else by the sender's origin (the core crate's fallback for unresolved senders).
 
 use crate::input::{Entry, PAYLOAD_ORIGIN};
-use scapi::correlate::{correlate, Correlation, ExchangeState, RecordRef};
-use scapi::findings::{find, Finding};
+use scapi::correlate::{type_results, Correlation, ExchangeState, RecordRef};
+use scapi::facts::{as_refs, facts_of};
+use scapi::findings::{diagnose, Diagnosis, Finding};
 use scapi::results::TypedResult;
 use scapi::{FrameInfo, FramePlacement, Record};
 use serde::Serialize;
@@ -34,10 +35,11 @@ pub struct ExchangeView {
 }
 
 pub struct Pairing {
+    #[cfg(test)]
     frames: Vec<FrameInfo>,
-    /// Per entry, in input order: its frame's index in `frames`.
-    frame_of_entry: Vec<usize>,
     correlation: Correlation,
+    /// The findings engine's findings (the panel's, without options).
+    findings: Vec<Finding>,
     /// Exchange index by the line of its request or of one of its answers.
     exchange_by_line: HashMap<usize, usize>,
 }
@@ -85,7 +87,14 @@ impl Pairing {
             .iter()
             .map(|entry| entry.record.time)
             .fold(f64::NEG_INFINITY, f64::max);
-        let correlation = correlate(&frames, &records, now);
+        // The findings engine the panel runs, without options: what it reads off the capture.
+        let facts = facts_of(&records);
+        let Diagnosis {
+            mut correlation,
+            findings,
+            ..
+        } = diagnose(&frames, &as_refs(&facts), now, None);
+        type_results(&frames, &records, &mut correlation);
         let mut exchange_by_line = HashMap::new();
         for (index, exchange) in correlation.exchanges.iter().enumerate() {
             for reference in exchange.request.iter().chain(&exchange.responses) {
@@ -93,10 +102,11 @@ impl Pairing {
             }
         }
         Pairing {
+            #[cfg(test)]
             frames,
-            frame_of_entry,
             correlation,
             exchange_by_line,
+            findings,
         }
     }
 
@@ -118,13 +128,10 @@ impl Pairing {
         })
     }
 
-    /// The core crate's protocol findings over the whole input, most severe first.
-    pub fn findings(&self, entries: &[Entry]) -> Vec<Finding> {
-        find(
-            &self.frames,
-            &records(entries, &self.frame_of_entry),
-            &self.correlation,
-        )
+    /// The findings engine's findings over the whole input (the panel's, without options: what
+    /// the capture alone tells), most severe first.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.findings.clone()
     }
 }
 
@@ -313,7 +320,7 @@ mod tests {
             .to_string(),
         ]);
         let pairing = Pairing::new(&entries);
-        let findings = pairing.findings(&entries);
+        let findings = pairing.findings();
         let unknown = findings
             .iter()
             .find(|f| f.code == FindingCode::UnknownRequest)

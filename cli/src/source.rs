@@ -70,7 +70,8 @@ impl InputPath {
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Tells the format from the first bytes, and gives back a reader of the whole input.
-pub fn sniff(mut input: Box<dyn Read>, from: InputFrom) -> io::Result<(Format, Box<dyn Read>)> {
+pub fn sniff(input: Box<dyn Read>, from: InputFrom) -> io::Result<(Format, Box<dyn Read>)> {
+    let mut input = refuse_binary(input)?;
     match from {
         InputFrom::Har => return Ok((Format::Har, input)),
         InputFrom::Lines => return Ok((Format::Lines, input)),
@@ -94,6 +95,33 @@ pub fn sniff(mut input: Box<dyn Read>, from: InputFrom) -> io::Result<(Format, B
         head.extend_from_slice(&chunk[..read]);
     };
     Ok((format, Box::new(Cursor::new(head).chain(input))))
+}
+
+/// The input, given back whole, unless its first read shows binary data (a NUL byte, or more than 1 %
+/// control characters other than tab, line feed, carriage return and escape): that is no
+/// capture, and an error (`InvalidData`, "not a capture: …") rather than thousands of unreadable
+/// lines. Text in another encoding than UTF-8 passes (its lines are named one by one).
+pub fn refuse_binary(mut input: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
+    // One read: what a file gives at once, or what a pipe has so far (`tail -f` must not wait).
+    let mut chunk = [0u8; 8192];
+    let head = loop {
+        match input.read(&mut chunk) {
+            Ok(read) => break chunk[..read].to_vec(),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        }
+    };
+    let control = head
+        .iter()
+        .filter(|&&byte| byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r' | 0x1b))
+        .count();
+    if head.contains(&0) || control * 100 > head.len() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "not a capture: binary data, neither lines of text nor a HAR",
+        ));
+    }
+    Ok(Box::new(Cursor::new(head).chain(input)))
 }
 
 /// `Some` once the start of the input decides: a JSON object whose first key is `log` is a HAR.

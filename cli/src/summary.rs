@@ -2,10 +2,15 @@
 //! `Summarizer`), as a table for reading or JSON for scripts.
 
 use crate::convert::Failure;
+use crate::convert::FINDINGS_RECORD_LIMIT;
 use crate::source::{sniff, stream, Event, Format, InputFrom, InputPath};
-use scapi::findings::FindingCode;
+use crate::table::lines_label;
+use scapi::facts::{as_refs, Facts};
+use scapi::findings::{diagnose, Finding, FindingCode, Severity};
 use scapi::har::time::iso_millis;
+use scapi::summary::FindingSummary;
 use scapi::summary::{LatencySummary, Summarizer, Summary};
+use scapi::FrameInfo;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -39,6 +44,11 @@ struct SummaryOutput<'a> {
     bad_lines: u64,
     #[serde(flatten)]
     summary: &'a Summary,
+    /// Each finding with its texts (problem, what to do) and records, from the findings engine
+    /// the panel runs (without options); absent for captures of more than
+    /// [`FINDINGS_RECORD_LIMIT`] records, where `findings` counts the protocol's findings only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    finding_list: Option<&'a [Finding]>,
 }
 
 pub fn run(
@@ -53,13 +63,35 @@ pub fn run(
     let (format, reader) =
         sniff(reader, options.from).map_err(|error| Failure::Input(error.to_string()))?;
     let mut summarizer = Summarizer::new();
+    // What the findings engine needs, while the capture is small enough to hold.
+    let mut frames: Vec<FrameInfo> = Vec::new();
+    // A file of lines too long for the engine is told by counting its lines first (a fast
+    // scan): then no facts are kept at all, and memory stays that of the streaming pass.
+    let too_many = format == Format::Lines
+        && matches!(input, InputPath::File(_))
+        && more_lines_than(input, FINDINGS_RECORD_LIMIT).unwrap_or(false);
+    let mut kept: Option<Vec<(usize, Facts)>> = (!too_many).then(Vec::new);
+    let mut ended: Option<f64> = None;
     let report = stream(format, reader, &mut |event| {
         match event {
             Event::Frame(frame) => {
+                frames.push(frame.clone());
                 summarizer.add_frame(frame.clone());
             }
-            Event::Record(item) => summarizer.add(item.frame, item.record),
-            Event::Meta(meta) => summarizer.capture_ended(meta.end),
+            Event::Record(item) => {
+                if let Some(facts) = &mut kept {
+                    if facts.len() as u64 >= FINDINGS_RECORD_LIMIT {
+                        kept = None;
+                    } else {
+                        facts.push((item.frame, Facts::of(item.record)));
+                    }
+                }
+                summarizer.add(item.frame, item.record)
+            }
+            Event::Meta(meta) => {
+                ended = Some(meta.end);
+                summarizer.capture_ended(meta.end)
+            }
             Event::Problem { line, text, .. } => {
                 let _ = writeln!(errors, "line {line}: {text}");
             }
@@ -67,7 +99,23 @@ pub fn run(
         }
         Ok(())
     })?;
-    let summary = summarizer.finish();
+    let mut summary = summarizer.finish();
+    let finding_list = kept.map(|facts| {
+        let last = summary.last_time.unwrap_or(0.0);
+        let now = ended.map_or(last, |end| end.max(last));
+        diagnose(&frames, &as_refs(&facts), now, None).findings
+    });
+    match &finding_list {
+        // The counts are those of the list: one engine, one set of findings.
+        Some(list) => summary.findings = count_findings(list),
+        None => {
+            let _ = writeln!(
+                errors,
+                "note: {} records are more than the {FINDINGS_RECORD_LIMIT} the findings engine reads in memory: the findings counted are the protocol's (no texts, no inference)",
+                report.records
+            );
+        }
+    }
     let name = input.name();
     let format_name = match format {
         Format::Har => "har",
@@ -80,12 +128,15 @@ pub fn run(
                 format: format_name,
                 bad_lines: report.bad_lines,
                 summary: &summary,
+                finding_list: finding_list.as_deref(),
             };
             serde_json::to_writer(&mut *out, &output)
                 .map_err(io::Error::from)
                 .and_then(|()| out.write_all(b"\n"))
         }
-        SummaryFormat::Table => write_table(out, &name, format_name, &summary),
+        SummaryFormat::Table => {
+            write_table(out, &name, format_name, &summary, finding_list.as_deref())
+        }
     };
     match written.and_then(|()| out.flush()) {
         Ok(()) => {}
@@ -111,7 +162,13 @@ fn plural(count: u64, one: &str, many: &str) -> String {
 }
 
 /// Writes the summary as sections of aligned columns.
-fn write_table(out: &mut dyn Write, name: &str, format: &str, summary: &Summary) -> io::Result<()> {
+fn write_table(
+    out: &mut dyn Write,
+    name: &str,
+    format: &str,
+    summary: &Summary,
+    finding_list: Option<&[Finding]>,
+) -> io::Result<()> {
     let span = match (summary.first_time, summary.last_time) {
         (Some(first), Some(last)) => format!(
             ", {} to {} ({})",
@@ -253,6 +310,22 @@ fn write_table(out: &mut dyn Write, name: &str, format: &str, summary: &Summary)
     for (code, count) in &findings.by_code {
         writeln!(out, "  {count:>5} × {}", code_label(*code))?;
     }
+    for finding in finding_list.unwrap_or_default() {
+        let severity = match finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let lines: Vec<usize> = finding.records.iter().map(|r| r.seq as usize).collect();
+        // Lines name records by line number; a HAR's by their place in the capture.
+        let place = match format {
+            "har" => lines_label(&lines).replacen("line", "record", 1),
+            _ => lines_label(&lines),
+        };
+        writeln!(out, "\n  {severity:<8} {}  ({place})", finding.title)?;
+        writeln!(out, "           {}", finding.problem)?;
+        writeln!(out, "           {}", finding.advice)?;
+    }
     if summary.closed_early > 0 {
         writeln!(
             out,
@@ -261,6 +334,41 @@ fn write_table(out: &mut dyn Write, name: &str, format: &str, summary: &Summary)
         )?;
     }
     Ok(())
+}
+
+/// Whether the input has more than `limit` non-blank lines (a scan of its bytes).
+fn more_lines_than(input: &InputPath, limit: u64) -> io::Result<bool> {
+    let mut reader = io::BufReader::with_capacity(1 << 20, input.open()?);
+    let mut lines = 0u64;
+    let mut blank = true;
+    loop {
+        let buffer = io::BufRead::fill_buf(&mut reader)?;
+        if buffer.is_empty() {
+            return Ok(lines + u64::from(!blank) > limit);
+        }
+        for &byte in buffer {
+            if byte == b'\n' {
+                lines += u64::from(!blank);
+                blank = true;
+            } else if !byte.is_ascii_whitespace() {
+                blank = false;
+            }
+        }
+        if lines > limit {
+            return Ok(true);
+        }
+        let length = buffer.len();
+        io::BufRead::consume(&mut reader, length);
+    }
+}
+
+/// The findings counted by severity and code.
+fn count_findings(findings: &[Finding]) -> FindingSummary {
+    let mut counts = FindingSummary::default();
+    for finding in findings {
+        counts.add(finding.code, finding.severity, 1);
+    }
+    counts
 }
 
 /// The finding code as the JSON output spells it (`rate-limited`).

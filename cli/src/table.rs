@@ -117,13 +117,16 @@ fn write_findings(out: &mut impl Write, findings: &[Finding]) -> io::Result<()> 
             finding.title,
             lines_label(&lines_of(&finding.records))
         )?;
+        // The problem names what is wrong precisely (which parameter, which key, which cause);
+        // the advice says what to do.
+        writeln!(out, "           {}", finding.problem)?;
         writeln!(out, "           {}", finding.advice)?;
     }
     Ok(())
 }
 
 /// "line 7", "lines 7, 9", or the first ten and how many more.
-fn lines_label(lines: &[usize]) -> String {
+pub fn lines_label(lines: &[usize]) -> String {
     const SHOWN: usize = 10;
     let mut listed: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
     if lines.len() > SHOWN {

@@ -82,7 +82,18 @@ fn summary_of_the_raw_capture_and_of_its_har_agree() {
     );
     assert_eq!(raw["requests"]["voice.pauseRecording"]["timedOut"], 1);
     assert_eq!(raw["findings"]["byCode"]["unknown-request"], 1);
-    assert_eq!(raw["findings"]["error"], 5);
+    // The unsubscribe got no answer, and none is awaited (sent without a callback): no timeout.
+    // The misspelled request's timeout is named by its unknown-request finding; the findings
+    // engine reads the rate limit off the capture (policy-inferred), as the panel does.
+    assert_eq!(raw["findings"]["error"], 3);
+    assert_eq!(raw["findings"]["byCode"].get("timed-out"), None);
+    assert_eq!(raw["findings"]["byCode"]["policy-inferred"], 1);
+    // Each finding with its texts, as `decode --findings` lists them.
+    let list = raw["findingList"].as_array().unwrap();
+    assert_eq!(list.len(), 4);
+    assert!(list
+        .iter()
+        .all(|f| f["problem"].is_string() && f["advice"].is_string()));
     // The same but for what names the input, and the sanitized error text.
     for value in [&mut raw, &mut har] {
         let object = value.as_object_mut().unwrap();
@@ -152,7 +163,8 @@ fn the_summary_table_names_failures_rate_limits_timeouts_and_findings() {
         "1 × voice.dial: then ignored for 30 s",
         "Timeouts (no answer within 10 s)",
         "1 × voice.pauseRecording",
-        "Findings: 5 errors, 0 warnings, 0 info",
+        "Findings: 3 errors, 0 warnings, 1 info",
+        "  error    Unknown request `voice.pauseRecording`  (line 17)\n           `voice.pauseRecording` is not a Service Client API request",
         "1 × rate-limited",
     ] {
         assert!(table.stdout.contains(needed), "`{needed}` missing from:\n{}", table.stdout);

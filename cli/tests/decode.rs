@@ -159,7 +159,9 @@ fn pairing_gives_each_request_its_state_latency_and_partners() {
 #[test]
 fn findings_follow_the_records_and_name_their_lines() {
     let values = decode_json(&["--findings", &path("workspace-and-app.jsonl")], 0);
-    assert_eq!(values.len(), 14);
+    // 12 records, then the findings: the protocol's two, and what the capture tells of the
+    // options (the panel's inference, the same engine).
+    assert_eq!(values.len(), 15);
     assert!(values[..12]
         .iter()
         .all(|value| value.get("exchange").is_some() || value["kind"] != "request"));
@@ -187,7 +189,8 @@ fn findings_follow_the_records_and_name_their_lines() {
         .as_str()
         .unwrap()
         .contains("ignored for 30 s"));
-    assert_eq!(findings.len(), 2, "{findings:#?}");
+    assert_eq!(findings.len(), 3, "{findings:#?}");
+    assert_eq!(findings[2]["code"], "policy-inferred");
 }
 
 #[test]
@@ -427,10 +430,13 @@ fn the_table_lists_findings_after_the_rows() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "\nFindings (2):\n  error    Unknown request `voice.pauseRecording`  (line 12)\n           Did you mean `voice.pauseCallRecording`?",
+            "\nFindings (3):\n  error    Unknown request `voice.pauseRecording`  (line 12)\n           `voice.pauseRecording` is not a Service Client API request; Workspace will not carry it out.\n           Did you mean `voice.pauseCallRecording`?",
         ))
         .stdout(predicate::str::contains(
-            "  error    Rate limit reached for `voice.dial`  (lines 10, 11)\n           Send fewer `voice.dial` requests per minute",
+            "  error    Rate limit reached for `voice.dial`  (lines 10, 11)\n           Workspace refused `voice.dial`: the per-minute limit for `voice.dial` was reached, and further `voice.dial` requests are ignored for 30 s",
+        ))
+        .stdout(predicate::str::contains(
+            "  info     Rate limit for `voice.dial` reached before the capture  (line 10)",
         ));
 }
 

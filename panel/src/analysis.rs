@@ -2,15 +2,16 @@
 //! findings and the Workspace policy audit — computed from the records' facts, with lookups by
 //! record for the list.
 
-use crate::store::Store;
+use crate::store::{Entry, Store};
 use scapi::correlate::{
-    correlate_facts, Correlation, Exchange, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS,
+    Client, Correlation, Exchange, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS,
 };
 use scapi::facts::Facts;
-use scapi::findings::{find_facts, Finding};
-use scapi::policy::audit::{audit_facts, PolicyAudit, ReadCheck, RequestCheck};
+use scapi::findings::{diagnose, Diagnosis, Finding};
+use scapi::policy::audit::{PolicyAudit, ReadCheck, RequestCheck};
 use scapi::policy::WorkspaceOptions;
 use scapi::FrameInfo;
+use scapi::SourceRelation;
 use std::collections::HashMap;
 
 /// A record of the store: (frame index, seq).
@@ -98,12 +99,12 @@ impl Analysis {
             .iter()
             .map(|entry| (entry.frame as usize, &*entry.facts))
             .collect();
-        let correlation = correlate_facts(&frames, &records, now);
-        let mut findings = find_facts(&frames, &records, &correlation);
-        let audit = audit_facts(&frames, &records, &correlation, options);
-        findings.extend(audit.findings.iter().cloned());
-        // Stable: within a severity, the protocol's findings come first.
-        findings.sort_by_key(|finding| finding.severity);
+        // The one findings engine, the same as the command line's.
+        let Diagnosis {
+            correlation,
+            audit,
+            findings,
+        } = diagnose(&frames, &records, now, options);
         let frame_by_key: HashMap<String, u32> = frames
             .iter()
             .enumerate()
@@ -184,6 +185,25 @@ impl Analysis {
             .collect()
     }
 
+    /// The app (client frame) a record belongs to, as the list shows it: for a request (or
+    /// subscribe, unsubscribe) the frame that sent it — the client of its exchange, or the
+    /// sender's origin when the sender is not told apart — and for an answer, an event or a
+    /// frameId assignment the frame that received it (the app). `(url or origin, is a frame)`.
+    pub fn app_of(&self, store: &Store, entry: &Entry) -> (String, bool) {
+        let receiver = &store.frame(entry.frame).info;
+        if !entry.kind.is_call() || entry.source() == SourceRelation::SelfWindow {
+            return (receiver.url.clone(), true);
+        }
+        match self.exchange((entry.frame, entry.seq)).map(|e| &e.client) {
+            Some(Client::Frame { frame }) => match self.frame_by_key.get(frame) {
+                Some(&index) => (store.frame(index).info.url.clone(), true),
+                None => (frame.clone(), true),
+            },
+            Some(Client::Unresolved { origin, .. }) => (origin.clone(), false),
+            None => (entry.facts.origin.clone(), false),
+        }
+    }
+
     /// A record named by the core crate (frame key, seq) as the store names it.
     pub fn id_of(&self, record: &RecordRef) -> Option<RecordId> {
         self.frame_by_key
@@ -215,6 +235,7 @@ pub fn state_text(exchange: &Exchange) -> String {
         ExchangeState::TimedOut => "timed out".to_owned(),
         ExchangeState::Late => format!("late{latency}"),
         ExchangeState::Orphan => "no request".to_owned(),
+        ExchangeState::Sent => "sent (no answer awaited)".to_owned(),
     }
 }
 
@@ -316,6 +337,142 @@ mod tests {
             }),
             Some((1, 0))
         );
+    }
+
+    #[test]
+    fn the_list_names_the_app_of_requests_answers_and_events() {
+        // Requests arrive at the Workspace frame, answers and events at the app's: the list's App
+        // column names the app for all of them, not the receiving frame.
+        let mut store = Store::default();
+        store.apply(
+            batch("wwe", "http://a", 0, vec![
+                (100.0, SourceRelation::Child, "http://b", json!({"request": "agent.get", "referenceId": "0", "userAgent": "WWE Client", "protocolVersion": 2})),
+            ]),
+            -1,
+        );
+        store.apply(
+            batch("app", "http://b", 1, vec![
+                (112.0, SourceRelation::Parent, "http://a", json!({"referenceId": "0", "data": {}, "userAgent": "WWE Server", "protocolVersion": 2})),
+                (120.0, SourceRelation::Parent, "http://a", json!({"event": "agent", "data": {"eventType": "STATE_CHANGED"}, "userAgent": "WWE Server", "protocolVersion": 2})),
+            ]),
+            -1,
+        );
+        let analysis = Analysis::of(&store, 300.0, None);
+        let app = ("http://b/app.html".to_owned(), true);
+        for entry in store.entries() {
+            assert_eq!(analysis.app_of(&store, entry), app, "{}", entry.facts.name);
+        }
+    }
+
+    /// A capture of `tests/fixtures/failures/` in a store, as the panel holds an imported raw
+    /// capture: one frame per receiving frame URL (top at depth 0, others at depth 1, positions
+    /// unknown), records in file order.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn corpus_store(name: &str) -> (Store, f64) {
+        use scapi::HookRecord;
+        let path = format!(
+            "{}/../tests/fixtures/failures/{name}.jsonl",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut frames: Vec<(FrameInfo, Vec<Record>)> = Vec::new();
+        let mut end = 0.0f64;
+        for line in text.lines().filter(|line| !line.trim().is_empty()) {
+            let hook = HookRecord::parse(line).unwrap();
+            end = end.max(hook.time);
+            let index = match frames.iter().position(|(f, _)| f.url == hook.frame_url) {
+                Some(index) => index,
+                None => {
+                    frames.push((
+                        FrameInfo {
+                            key: hook.frame_url.clone(),
+                            url: hook.frame_url.clone(),
+                            origin: hook.frame_origin.clone(),
+                            is_top: hook.is_top,
+                            placement: FramePlacement {
+                                depth: u32::from(!hook.is_top),
+                                index_in_parent: None,
+                                has_opener: false,
+                            },
+                            browser_frame_id: None,
+                            started: 0.0,
+                            ended: None,
+                        },
+                        Vec::new(),
+                    ));
+                    frames.len() - 1
+                }
+            };
+            let seq = frames[index].1.len() as u64;
+            frames[index].1.push(Record::from_hook(seq, hook));
+        }
+        let mut store = Store::default();
+        for (frame, records) in frames {
+            store.apply(
+                Batch {
+                    frame,
+                    dropped: 0,
+                    captured: records.len() as u64,
+                    replay: false,
+                    foreign_evicted: 0,
+                    unreadable: 0,
+                    records,
+                },
+                -1,
+            );
+        }
+        (store, end)
+    }
+
+    /// The panel names the corpus's failures as the command line does (the same engine); see
+    /// `cli/tests/failures.rs` for the texts.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn the_panel_names_each_failure_of_the_corpus_and_nothing_on_clean_traffic() {
+        use scapi::findings::{FindingCode as C, Severity};
+        let cases: &[(&str, C)] = &[
+            ("01-origin-not-accepted", C::PolicyInferred),
+            ("02-outside-filter", C::PolicyInferred),
+            ("03-jwt-not-named", C::PolicyInferred),
+            ("04-global-rate-limit", C::RateLimited),
+            ("05-quarantine", C::RateLimited),
+            ("06-quarantine-forever", C::RateLimited),
+            ("07-read-hidden", C::KeysHidden),
+            ("09-subscribed-twice", C::SubscribedTwice),
+            ("10-event-without-subscription", C::EventWithoutSubscription),
+            ("11-no-answer-in-10s", C::LateAnswer),
+            ("12-misspelled-request", C::UnknownRequest),
+            ("13-parameter-shapes", C::BadParameters),
+            ("13-parameter-shapes", C::ParameterNote),
+            ("14-wrong-target-window", C::WrongTargetWindow),
+            ("15-follower-tab", C::FollowerTab),
+            ("16-realtime-down", C::RealtimeDown),
+            ("17-same-reference-ids", C::AmbiguousPairing),
+        ];
+        for (name, code) in cases {
+            let (store, end) = corpus_store(name);
+            let analysis = Analysis::of(&store, end, None);
+            assert!(
+                analysis.findings.iter().any(|f| f.code == *code),
+                "{name}: no {code:?} among {:#?}",
+                analysis.findings
+            );
+        }
+        let (store, end) = corpus_store("00-clean");
+        let analysis = Analysis::of(&store, end, None);
+        let serious: Vec<_> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+            .collect();
+        assert!(serious.is_empty(), "{serious:#?}");
+        // The quarantine without end says reload, in the panel too.
+        let (store, end) = corpus_store("06-quarantine-forever");
+        let analysis = Analysis::of(&store, end, None);
+        assert!(analysis
+            .findings
+            .iter()
+            .any(|f| f.code == C::RateLimited && f.advice.contains("Reload Workspace")));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::filter::{parse_terms, Filter, Judged};
 use crate::har_io::{self, ExportChoice};
 use crate::persist;
 use crate::policy::{Outcome, PolicyState};
-use crate::prefs::Prefs;
+use crate::prefs::{columns_value, Prefs, MIN_COLUMN_WIDTH, RESIZABLE_COLUMNS};
 use crate::store::{Entry, Store};
 use crate::view::details::{details, DetailsProps, Earlier};
 use crate::view::export::{export_view, ExportViewProps};
@@ -483,6 +483,8 @@ pub fn app(props: &AppProps) -> Html {
             .iter()
             .rposition(|e| e.frame == frame && e.seq() == seq)
     });
+
+    let column_drag = use_mut_ref(ColumnDrag::default);
 
     // --- callbacks -------------------------------------------------------------------------
     let save_prefs = {
@@ -1018,6 +1020,7 @@ pub fn app(props: &AppProps) -> Html {
             row(RowProps {
                 entry,
                 frame: store_ref.frame(entry.frame),
+                app: analysis.app_of(&store_ref, entry),
                 index: position,
                 selected: *selected == Some(id),
                 status: status(&analysis, entry),
@@ -1036,6 +1039,33 @@ pub fn app(props: &AppProps) -> Html {
     };
     let hidden_selection =
         selected.is_some() && selected_position.is_none() && selected_entry.is_some();
+
+    // --- the list's columns: resized by dragging a header's right edge, kept in the prefs ----
+    let header_cells: Html = COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(column, (class, label, title))| {
+            let handle = (column < RESIZABLE_COLUMNS).then(|| {
+                let onpointerdown = resize_columns(
+                    column,
+                    list_ref.clone(),
+                    column_drag.clone(),
+                    save_prefs.clone(),
+                );
+                html! {
+                    <span class="col-resize" role="separator" aria-orientation="vertical"
+                        data-testid="col-resize" aria-label={format!("Resize the {label} column")}
+                        {onpointerdown}></span>
+                }
+            });
+            html! {
+                <span role="columnheader" class={classes!("cell", *class)} title={*title}>
+                    <span class="label">{ *label }</span>
+                    { for handle }
+                </span>
+            }
+        })
+        .collect();
 
     // --- the side pane ---------------------------------------------------------------------
     let policy_ref = policy.borrow();
@@ -1175,17 +1205,11 @@ pub fn app(props: &AppProps) -> Html {
             }
             <main class="split">
                 <div class="list" role="grid" aria-label="Captured SCAPI messages" tabindex="0"
+                    style={columns_value(&prefs_ref.columns).map(|value| format!("--columns: {value}"))}
                     aria-rowcount={(indexes.len() + 1).to_string()}
                     ref={list_ref} {onscroll} {onkeydown}>
                     <div role="row" class="row head" aria-rowindex="1">
-                        <span role="columnheader" class="cell time">{ "Time" }</span>
-                        <span role="columnheader" class="cell direction">{ "Direction" }</span>
-                        <span role="columnheader" class="cell frame">{ "Frame" }</span>
-                        <span role="columnheader" class="cell kind">{ "Kind" }</span>
-                        <span role="columnheader" class="cell name">{ "Name" }</span>
-                        <span role="columnheader" class="cell status">{ "Status" }</span>
-                        <span role="columnheader" class="cell verdict" title="What Workspace does with it under the pasted options (with ? : read off the capture)">{ "Policy" }</span>
-                        <span role="columnheader" class="cell summary">{ "Summary" }</span>
+                        { header_cells }
                     </div>
                     <div class="rows" role="rowgroup" style={format!("height:{}px", indexes.len() as f64 * ROW_HEIGHT)}>
                         { rows }
@@ -1208,6 +1232,123 @@ pub fn app(props: &AppProps) -> Html {
             }
         </div>
     }
+}
+
+/// The list's columns: CSS class, header, tooltip.
+const COLUMNS: [(&str, &str, Option<&str>); 8] = [
+    ("time", "Time", None),
+    ("direction", "Direction", None),
+    (
+        "frame",
+        "App",
+        Some("The app (client frame): who sent a request, who received an answer or an event"),
+    ),
+    ("kind", "Kind", None),
+    ("name", "Name", None),
+    ("status", "Status", None),
+    (
+        "verdict",
+        "Policy",
+        Some(
+            "What Workspace does with it under the pasted options (with ? : read off the capture)",
+        ),
+    ),
+    ("summary", "Summary", None),
+];
+
+/// A column being resized: which, where the pointer started, the widths then; the window's
+/// listeners (kept until the next drag: one must not drop a listener from its own callback).
+#[derive(Default)]
+struct ColumnDrag {
+    active: Option<(usize, f64, Vec<f64>)>,
+    listeners: Vec<gloo_events::EventListener>,
+}
+
+/// Changes the preferences and stores them.
+type SavePrefs = Rc<dyn Fn(&dyn Fn(&mut Prefs))>;
+
+/// The widths of the resizable columns when a drag of `column` by `dx` pixels ends there.
+fn dragged_widths(widths: &[f64], column: usize, dx: f64) -> Vec<u32> {
+    widths
+        .iter()
+        .enumerate()
+        .map(|(index, &width)| {
+            let width = if index == column { width + dx } else { width };
+            (width.round().max(0.0) as u32).max(MIN_COLUMN_WIDTH)
+        })
+        .collect()
+}
+
+/// Starts resizing `column`: the list follows the pointer, and the widths are saved on release.
+fn resize_columns(
+    column: usize,
+    list_ref: NodeRef,
+    drag: Rc<RefCell<ColumnDrag>>,
+    save_prefs: SavePrefs,
+) -> Callback<PointerEvent> {
+    Callback::from(move |event: PointerEvent| {
+        event.prevent_default();
+        event.stop_propagation();
+        let Some(list) = list_ref.cast::<web_sys::HtmlElement>() else {
+            return;
+        };
+        let Some(head) = list.first_element_child() else {
+            return;
+        };
+        let mut widths = Vec::new();
+        let mut cell = head.first_element_child();
+        while let Some(element) = cell {
+            if widths.len() == RESIZABLE_COLUMNS {
+                break;
+            }
+            widths.push(element.get_bounding_client_rect().width());
+            cell = element.next_element_sibling();
+        }
+        if widths.len() != RESIZABLE_COLUMNS {
+            return;
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let start = f64::from(event.client_x());
+        let moved = {
+            let drag = drag.clone();
+            let list = list.clone();
+            gloo_events::EventListener::new(&window, "pointermove", move |event| {
+                let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::MouseEvent>(event)
+                else {
+                    return;
+                };
+                let drag = drag.borrow();
+                let Some((column, start, widths)) = &drag.active else {
+                    return;
+                };
+                let widths = dragged_widths(widths, *column, f64::from(event.client_x()) - start);
+                if let Some(value) = columns_value(&widths) {
+                    let _ = list.style().set_property("--columns", &value);
+                }
+            })
+        };
+        let released = {
+            let drag = drag.clone();
+            let save_prefs = save_prefs.clone();
+            gloo_events::EventListener::new(&window, "pointerup", move |event| {
+                let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::MouseEvent>(event)
+                else {
+                    return;
+                };
+                let Some((column, start, widths)) = drag.borrow_mut().active.take() else {
+                    return;
+                };
+                let widths = dragged_widths(&widths, column, f64::from(event.client_x()) - start);
+                save_prefs(&|prefs| prefs.columns = widths.clone());
+            })
+        };
+        let mut drag = drag.borrow_mut();
+        drag.active = Some((column, start, widths));
+        // The previous drag's listeners go now (not from within their own callbacks).
+        drag.listeners = vec![moved, released];
+    })
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -19,6 +19,9 @@ pub struct Prefs {
     pub cap: usize,
     /// userData keys whose values a sanitized export keeps, comma-separated.
     pub keep_keys: String,
+    /// Widths in pixels of the list's columns as the user resized them, all but the last
+    /// (Summary takes the rest); empty: the stylesheet's.
+    pub columns: Vec<u32>,
 }
 
 impl Default for Prefs {
@@ -33,6 +36,7 @@ impl Default for Prefs {
             preserve_log: false,
             cap: DEFAULT_CAP,
             keep_keys: String::new(),
+            columns: Vec::new(),
         }
     }
 }
@@ -57,6 +61,25 @@ impl Prefs {
     }
 }
 
+/// Columns of the record list that can be resized: all but the last (Summary).
+pub const RESIZABLE_COLUMNS: usize = 7;
+
+/// The narrowest a resized column gets, in pixels.
+pub const MIN_COLUMN_WIDTH: u32 = 36;
+
+/// The value of the list's `--columns` style (its `grid-template-columns`) for resized widths,
+/// or `None` for the stylesheet's: widths of another count (an older panel's) are ignored.
+pub fn columns_value(columns: &[u32]) -> Option<String> {
+    if columns.len() != RESIZABLE_COLUMNS {
+        return None;
+    }
+    let widths: Vec<String> = columns
+        .iter()
+        .map(|width| format!("{}px", width.max(&MIN_COLUMN_WIDTH)))
+        .collect();
+    Some(format!("{} minmax(60px, 1fr)", widths.join(" ")))
+}
+
 /// The record caps offered.
 pub const CAPS: [usize; 4] = [10_000, 50_000, 100_000, 250_000];
 
@@ -77,5 +100,23 @@ mod tests {
         assert_eq!(Prefs::from_text(&prefs.to_text()), prefs);
         assert_eq!(Prefs::from_text("{not json"), Prefs::default());
         assert_eq!(Prefs::from_text("{\"filter\":\"x\"}").cap, DEFAULT_CAP);
+    }
+
+    #[test]
+    fn resized_columns_are_kept_and_become_the_list_style() {
+        let prefs = Prefs {
+            columns: vec![92, 78, 200, 70, 240, 160, 20],
+            ..Prefs::default()
+        };
+        let again = Prefs::from_text(&prefs.to_text());
+        assert_eq!(again.columns, prefs.columns);
+        assert_eq!(
+            columns_value(&again.columns).as_deref(),
+            Some("92px 78px 200px 70px 240px 160px 36px minmax(60px, 1fr)")
+        );
+        assert_eq!(columns_value(&[]), None);
+        assert_eq!(columns_value(&[100, 100]), None);
+        // Stored before columns could be resized: the defaults.
+        assert!(Prefs::from_text("{\"filter\":\"x\"}").columns.is_empty());
     }
 }

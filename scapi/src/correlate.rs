@@ -15,8 +15,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 
+pub mod pairer;
+
+use pairer::Pairer;
+
 /// How long the vendor's client waits for an answer before it reports "Request timeout".
 pub const CLIENT_TIMEOUT_MS: f64 = 10_000.0;
+
+/// Whether the vendor's client waits for an answer to a message of this name. It sends
+/// `unsubscribe` without a callback: no answer is awaited, no timeout runs, an answer is ignored.
+/// (A request sent with `sendMessage` and no callback is the same, but nothing on the wire says
+/// so.)
+pub fn awaits_answer(name: &str) -> bool {
+    name != "unsubscribe"
+}
 
 /// Clock skew tolerated between two frames' timestamps (separate processes).
 pub(crate) const SKEW_MS: f64 = 50.0;
@@ -60,6 +72,9 @@ pub enum ExchangeState {
     Late,
     /// A response no captured request matches.
     Orphan,
+    /// Sent without a callback (`unsubscribe`): nothing waits for an answer, nothing times out,
+    /// and an answer, if any, is ignored.
+    Sent,
 }
 
 impl ExchangeState {
@@ -71,6 +86,7 @@ impl ExchangeState {
             ExchangeState::TimedOut => "timed-out",
             ExchangeState::Late => "late",
             ExchangeState::Orphan => "orphan",
+            ExchangeState::Sent => "sent",
         }
     }
 }
@@ -97,6 +113,10 @@ pub struct Exchange {
     /// The first successful answer's `data`, typed for the request it answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Box<TypedResult>>,
+    /// The answer could belong to requests of several apps (same origin, same referenceId, no
+    /// frameId, senders not told apart): this pairing is a guess.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ambiguous: bool,
 }
 
 /// A subscription as the client holds it.
@@ -208,42 +228,35 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
     let mut sorted: Vec<&(usize, &Facts)> = records.iter().collect();
     sorted.sort_by(|a, b| a.1.time.total_cmp(&b.1.time));
     let mut correlation = Correlation::default();
+    // The pairing state the streaming summary and checker use too; here with hindsight: every
+    // frameId first, then every request, then the answers (two frames' clocks may disagree by a
+    // little). Its data per exchange is the index into `correlation.exchanges`.
+    let mut pairer: Pairer<usize> = Pairer::new(frames.to_vec());
     for (frame, record) in sorted.iter().copied() {
         if let Detail::FrameId { frame_id } = &record.detail {
-            correlation
-                .frame_ids
-                .insert(frames[*frame].key.clone(), (**frame_id).clone());
+            pairer.assign_frame_id(*frame, (**frame_id).clone());
         }
     }
+    correlation.frame_ids = pairer.frame_ids().clone();
 
-    // First the requests, then the answers: two frames' clocks may disagree by a little.
-    let mut by_key: HashMap<(Client, String), Vec<usize>> = HashMap::new();
-    // Requests of senders not told apart, by (sender origin, referenceId): where an answer in a
-    // frame no request resolved to looks.
-    let mut unresolved: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (frame, record) in sorted.iter().copied() {
         if !record.kind().is_call() {
             continue;
         }
-        let (name, reference_id) = (record.name.clone(), &record.reference_id);
-        let Some(reference_id) = reference_id.clone() else {
+        let Some(reference_id) = record.reference_id.clone() else {
             continue;
         };
-        let client = client_of(frames, *frame, *record, &correlation.frame_ids);
-        if let Client::Unresolved { origin, .. } = &client {
-            unresolved
-                .entry((origin.clone(), reference_id.clone()))
-                .or_default()
-                .push(correlation.exchanges.len());
-        }
-        by_key
-            .entry((client.clone(), reference_id.clone()))
-            .or_default()
-            .push(correlation.exchanges.len());
-        correlation.exchanges.push(Exchange {
+        let client = pairer.sender(*frame, *record);
+        pairer.open(
             client,
+            &reference_id,
+            record.time,
+            correlation.exchanges.len(),
+        );
+        correlation.exchanges.push(Exchange {
+            client: pairer.client(client).clone(),
             reference_id,
-            name: Some(name),
+            name: Some(record.name.clone()),
             request: Some(reference(frames, *frame, record.seq)),
             requested_at: Some(record.time),
             responses: Vec::new(),
@@ -252,8 +265,25 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
             latency_ms: None,
             error_message: None,
             result: None,
+            ambiguous: false,
         });
     }
+
+    // With hindsight: a first pass learns which unresolved sender each frame is from the answers
+    // only one sender's request could take (a later unique referenceId tells about an earlier
+    // colliding one); the pairing proper starts with that.
+    let mut trial = pairer.clone();
+    for (frame, record) in sorted.iter().copied() {
+        if let (Detail::Response { .. }, Some(reference_id)) =
+            (&record.detail, &record.reference_id)
+        {
+            if let Some(choice) = trial.choose(*frame, record.time, reference_id) {
+                trial.learn(*frame, choice);
+                trial.answered(choice.exchange);
+            }
+        }
+    }
+    pairer.know(trial.learned());
 
     for (frame, record) in sorted.iter().copied() {
         let (Detail::Response { error_message, .. }, Some(reference_id)) =
@@ -261,35 +291,27 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
         else {
             continue;
         };
-        let client = Client::Frame {
-            frame: frames[*frame].key.clone(),
-        };
-        let candidates = by_key
-            .get(&(client.clone(), reference_id.clone()))
-            .cloned()
-            .or_else(|| {
-                unresolved_candidates(&correlation, &unresolved, &frames[*frame], reference_id)
-            });
         let this = reference(frames, *frame, record.seq);
-        // The latest request sent before this answer (a reloaded client starts again at "0").
-        let chosen = candidates.and_then(|indexes| {
-            indexes.into_iter().rev().find(|&index| {
-                correlation.exchanges[index]
-                    .requested_at
-                    .is_some_and(|at| at <= record.time + SKEW_MS)
-            })
-        });
-        match chosen {
-            Some(index) => {
+        match pairer.choose(*frame, record.time, reference_id) {
+            Some(choice) => {
+                pairer.learn(*frame, choice);
+                pairer.answered(choice.exchange);
+                let index = pairer
+                    .get(choice.exchange)
+                    .map(|open| open.data)
+                    .expect("open");
                 let exchange = &mut correlation.exchanges[index];
                 if exchange.responses.is_empty() {
                     exchange.answered_at = Some(record.time);
                     exchange.error_message = error_message.clone();
+                    exchange.ambiguous = choice.ambiguous;
                 }
                 exchange.responses.push(this);
             }
             None => correlation.exchanges.push(Exchange {
-                client,
+                client: Client::Frame {
+                    frame: frames[*frame].key.clone(),
+                },
                 reference_id: reference_id.clone(),
                 name: None,
                 request: None,
@@ -300,6 +322,7 @@ pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f
                 latency_ms: None,
                 error_message: error_message.clone(),
                 result: None,
+                ambiguous: false,
             }),
         }
     }
@@ -320,7 +343,7 @@ fn reference(frames: &[FrameInfo], frame: usize, seq: u64) -> RecordRef {
 
 /// The client frame that sent a request captured in `receiver`.
 /// What tells who sent a request: its frameId, and where the sender sits.
-pub(crate) struct Sender<'a> {
+pub struct Sender<'a> {
     pub frame_id: Option<&'a Value>,
     pub origin: &'a str,
     pub source: SourceRelation,
@@ -389,7 +412,26 @@ pub(crate) fn client_of<'a>(
                         && f.origin == record.origin
                 })
                 .collect(),
-        ),
+        )
+        // A capture that does not say where its frames sit (a raw capture file): the only frame
+        // below with the sender's origin.
+        .or_else(|| {
+            unique(
+                frames
+                    .iter()
+                    .filter(|f| {
+                        f.placement.depth == depth + 1
+                            && f.placement.index_in_parent.is_none()
+                            && f.origin == record.origin
+                    })
+                    .collect(),
+            )
+            .filter(|_| {
+                !frames.iter().any(|f| {
+                    f.placement.depth == depth + 1 && f.placement.index_in_parent.is_some()
+                })
+            })
+        }),
         // The reverse layout: Workspace itself is embedded and its parent is the client.
         SourceRelation::Parent if depth > 0 => unique(
             frames
@@ -405,23 +447,6 @@ pub(crate) fn client_of<'a>(
         source: record.source,
         child_index: record.child_index,
     })
-}
-
-/// For an answer in a frame no request resolved to: requests of an unresolved sender with the
-/// frame's origin and the same referenceId.
-fn unresolved_candidates(
-    correlation: &Correlation,
-    unresolved: &HashMap<(String, String), Vec<usize>>,
-    frame: &FrameInfo,
-    reference_id: &str,
-) -> Option<Vec<usize>> {
-    let indexes: Vec<usize> = unresolved
-        .get(&(frame.origin.clone(), reference_id.to_owned()))?
-        .iter()
-        .copied()
-        .filter(|&index| correlation.exchanges[index].responses.is_empty())
-        .collect();
-    (!indexes.is_empty()).then_some(indexes)
 }
 
 fn settle(exchange: &mut Exchange, now: f64) {
@@ -440,6 +465,18 @@ fn settle(exchange: &mut Exchange, now: f64) {
         exchange.error_message.is_some(),
         now,
     );
+    if exchange
+        .name
+        .as_deref()
+        .is_some_and(|name| !awaits_answer(name))
+    {
+        exchange.state = match exchange.state {
+            ExchangeState::TimedOut | ExchangeState::Pending => ExchangeState::Sent,
+            // No timeout ran: however late, the answer came (and was ignored).
+            ExchangeState::Late => ExchangeState::Answered,
+            other => other,
+        };
+    }
 }
 
 /// How a request sent at `requested_at` stands at `now`, given its first answer (when it came,

@@ -3,10 +3,11 @@
 //! bytes where a decoded record with its raw value takes kilobytes, so that a panel can keep
 //! 100,000 records and analyse them again in milliseconds.
 
+use crate::events::EventBody;
 use crate::message::{Message, Outcome};
 use crate::policy::user_data::user_data_in;
 use crate::record::Record;
-use crate::requests::Call;
+use crate::requests::{Call, TargetKey, TargetQuery};
 use crate::SourceRelation;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -104,6 +105,10 @@ pub enum Detail {
         problems: Vec<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         write: Option<UserDataWrite>,
+        /// Remarks on shapes that work but differ from the docs (a transfer target named with
+        /// `type`), as sentences.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        notes: Vec<String>,
     },
     Response {
         /// `errorMessage`, for a failure.
@@ -116,6 +121,9 @@ pub enum Detail {
         subscription_id: Option<Box<Value>>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         user_data: Vec<UserDataSeen>,
+        /// A successful answer whose `data` is a bare boolean (`system.isFrameLeading` …).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        flag: Option<bool>,
     },
     Subscribe {
         topics: Vec<String>,
@@ -131,6 +139,10 @@ pub enum Detail {
         known: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         user_data: Vec<UserDataSeen>,
+        /// The state a `system` event announces: `frameState` (LEADING, FOLLOWING,
+        /// NEGOTIATING) or a `REALTIME_CONNECTION` `state` (DISCONNECTED, RECONNECTED, DOWN).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
     },
     FrameId {
         frame_id: Box<Value>,
@@ -239,25 +251,27 @@ fn detail(message: &Message, raw: &Value) -> Detail {
             suggestion: typed.suggestion.clone(),
             problems: typed.problems.iter().map(|p| p.message.clone()).collect(),
             write: user_data_write_of(&typed.call),
+            notes: call_notes(&typed.call),
         },
         Message::Response {
             outcome,
             subscription_id,
             ..
         } => {
-            let (error_message, failed_request) = match outcome {
+            let (error_message, failed_request, flag) = match outcome {
                 Outcome::Failure {
                     error_message,
                     request,
                     ..
-                } => (Some(error_message.clone()), request.clone()),
-                Outcome::Success { .. } => (None, None),
+                } => (Some(error_message.clone()), request.clone(), None),
+                Outcome::Success { data } => (None, None, data.as_ref().and_then(Value::as_bool)),
             };
             Detail::Response {
                 error_message,
                 failed_request,
                 subscription_id: subscription_id.clone().map(Box::new),
                 user_data: seen(raw),
+                flag,
             }
         }
         Message::Subscribe { topics, .. } => Detail::Subscribe {
@@ -277,6 +291,11 @@ fn detail(message: &Message, raw: &Value) -> Detail {
             event_type: event_type.clone(),
             known: typed.known(),
             user_data: seen(raw),
+            state: match &typed.body {
+                EventBody::RealtimeConnection { state, .. } => state.clone(),
+                EventBody::FrameState { frame_state, .. } => frame_state.clone(),
+                _ => None,
+            },
         },
         Message::FrameId { frame_id } => Detail::FrameId {
             frame_id: Box::new(frame_id.clone()),
@@ -285,6 +304,26 @@ fn detail(message: &Message, raw: &Value) -> Detail {
             problem: problem.clone(),
         },
         Message::Legacy { .. } | Message::Foreign => Detail::Other,
+    }
+}
+
+/// What a call does differently from the docs, though it works: a transfer, conference or
+/// consult target named with `type` (as the vendor sample sends it) where the docs name `target`.
+fn call_notes(call: &Call) -> Vec<String> {
+    match call {
+        Call::TransferConferenceConsult {
+            target:
+                Some(TargetQuery::Structured {
+                    key_used: Some(TargetKey::Type),
+                    target_type,
+                    ..
+                }),
+            ..
+        } => vec![format!(
+            "parameter 2 `targetQuery` names the target type with `type` ({}), as the vendor's sample does; the documentation names the key `target`",
+            target_type.as_deref().map_or("no value".to_owned(), |t| format!("\"{t}\""))
+        )],
+        _ => Vec::new(),
     }
 }
 

@@ -1,11 +1,16 @@
 //! Protocol checks: what is wrong in a capture, which records show it, and what to do.
 
-use crate::correlate::{Client, Correlation, ExchangeState, RecordRef, SubscriptionIssue};
+use crate::correlate::{
+    correlate_facts, Client, Correlation, ExchangeState, RecordRef, SubscriptionIssue,
+};
 use crate::facts::{as_refs, facts_of, Detail, Facts, ProtocolVersion};
+use crate::policy::audit::{audit_facts, InferredCause, PolicyAudit, RequestCheck};
+use crate::policy::WorkspaceOptions;
 use crate::rate_limit::parse_rate_limit;
 use crate::record::{FrameInfo, Record};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "kebab-case")]
@@ -48,6 +53,18 @@ pub enum FindingCode {
     PolicyInferred,
     /// The pasted options leave out something the verdicts depend on.
     OptionsIncomplete,
+    /// Requests posted to the app's own window (a popup posting to its parent, the reverse
+    /// layout without targetWWEWindow): they never reached Workspace.
+    WrongTargetWindow,
+    /// Actions that failed or got no answer in a follower tab (multi-tab).
+    FollowerTab,
+    /// Requests that failed or got no answer while REALTIME_CONNECTION was down.
+    RealtimeDown,
+    /// A call shape that works but differs from the docs (a transfer target named with `type`).
+    ParameterNote,
+    /// An answer that could belong to the requests of several apps (same origin, same
+    /// referenceId, no frameId): the pairing shown is a guess.
+    AmbiguousPairing,
 }
 
 /// One problem: the records that show it, what is wrong, and what to do about it.
@@ -61,6 +78,95 @@ pub struct Finding {
     pub records: Vec<RecordRef>,
     pub problem: String,
     pub advice: String,
+}
+
+/// What the findings engine makes of a capture: the pairs, the policy audit (verdicts with the
+/// options, inference without them) and every finding, the protocol's and the policy's.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnosis {
+    pub correlation: Correlation,
+    pub audit: PolicyAudit,
+    /// Most severe first; within a severity, the protocol's findings first.
+    pub findings: Vec<Finding>,
+}
+
+/// The one findings engine the panel and the command line share: pairs the records, applies the
+/// options (or reads what it can off the capture without them), and names every problem, a
+/// timeout with its probable cause.
+pub fn diagnose(
+    frames: &[FrameInfo],
+    records: &[(usize, &Facts)],
+    now: f64,
+    options: Option<&WorkspaceOptions>,
+) -> Diagnosis {
+    let correlation = correlate_facts(frames, records, now);
+    let audit = audit_facts(frames, records, &correlation, options);
+    let causes: HashMap<&RecordRef, &RequestCheck> = audit
+        .requests
+        .iter()
+        .map(|check| (&check.record, check))
+        .collect();
+    let mut findings = find_facts(frames, records, &correlation);
+    findings.retain_mut(|finding| {
+        if finding.code != FindingCode::TimedOut {
+            return true;
+        }
+        let Some(check) = finding.records.first().and_then(|r| causes.get(r)) else {
+            return true;
+        };
+        explain_timeout(finding, check)
+    });
+    findings.extend(audit.findings.iter().cloned());
+    // Stable: within a severity, the protocol's findings come first.
+    findings.sort_by_key(|finding| finding.severity);
+    Diagnosis {
+        correlation,
+        audit,
+        findings,
+    }
+}
+
+/// Gives a timeout its probable cause; `false` when another finding names it already (an unknown
+/// name, a message posted to the app's own window).
+fn explain_timeout(finding: &mut Finding, check: &RequestCheck) -> bool {
+    let name = &check.name;
+    match &check.inferred {
+        // Named by their own finding, with the record that shows the circumstance: an unknown
+        // name, a message posted to the app's own window, a follower tab, the realtime
+        // connection down.
+        Some(InferredCause::Circumstance(_)) => return false,
+        Some(InferredCause::InQuarantine {
+            until, evidence, ..
+        }) => {
+            let ignored = match until {
+                None => "ignores further ones until Workspace is reloaded (service-client-api.rate-limit-quarantine-delay = 0)",
+                Some(_) => "ignores further ones until the quarantine ends",
+            };
+            finding.problem = format!("No answer: an earlier `{name}` got the rate-limit error, and Workspace {ignored}. The client reported \"Request timeout\".");
+            finding.advice = match until {
+                None => format!("Reload Workspace to lift the quarantine; then send fewer `{name}` requests per minute, raise its limit, or set service-client-api.rate-limit-quarantine-delay to a number of seconds (0 = until reload)."),
+                Some(_) => format!("Wait for the quarantine to end, and send fewer `{name}` requests per minute (or raise its limit)."),
+            };
+            finding.records.push(evidence.clone());
+        }
+        Some(InferredCause::OriginProbablyRefused) => {
+            finding.problem = format!("No answer, and this app ({}) got no answer to any request: Workspace ignores origins that are not in service-client-api.accepted-web-content-origins (empty by default).", check.origin);
+            finding.advice = format!(
+                "Add `{}` to service-client-api.accepted-web-content-origins.",
+                check.origin
+            );
+        }
+        Some(InferredCause::ProbablyOutsideFilter) => {
+            finding.problem = format!("No answer, although this app ({}) got answers to other requests: `{name}` is probably outside its origin's filter in service-client-api.accepted-web-content-origins.", check.origin);
+            finding.advice = if name == "auth.getJwtToken" {
+                format!("`auth.getJwtToken` must be named explicitly, `(*)` does not cover it: `{} (*, auth.getJwtToken)`.", check.origin)
+            } else {
+                format!("Add `{name}` to the filter of `{}` in service-client-api.accepted-web-content-origins.", check.origin)
+            };
+        }
+        Some(InferredCause::Unexplained) | None => {}
+    }
+    true
 }
 
 /// Every finding of a capture, most severe first, then in capture order.
@@ -99,10 +205,21 @@ pub fn find_facts(
                 known,
                 suggestion,
                 problems,
+                notes,
                 ..
             } => {
                 let request = &record.name;
                 requests.push(this.clone());
+                for note in notes {
+                    findings.push(Finding {
+                        code: FindingCode::ParameterNote,
+                        severity: Severity::Info,
+                        title: format!("`{request}`: target named with `type`, the docs say `target`"),
+                        records: vec![this.clone()],
+                        problem: format!("{note}. Both occur (the vendor sample sends `type`); if Workspace refuses the transfer, try `target`."),
+                        advice: "Name the target type with `target` ({\"target\": \"AGENT\", \"destination\": …}), as the documentation does.".to_owned(),
+                    });
+                }
                 if !known {
                     let advice = match suggestion {
                         Some(meant) => format!("Did you mean `{meant}`? Call genesys.wwe.service.{meant}(…)."),
@@ -272,7 +389,11 @@ fn exchange_findings(correlation: &Correlation, findings: &mut Vec<Finding>) {
                             title: format!("Rate limit reached for `{}`", limit.request),
                             records,
                             problem: format!("Workspace refused `{name}`: the per-minute limit for `{}` was reached, and further `{}` requests are ignored {ignored} (no answer at all, so the client times out).", limit.request, limit.request),
-                            advice: format!("Send fewer `{}` requests per minute (the window is a fixed minute), or raise service-client-api.rate-limit.{} / service-client-api.rate-limit.", limit.request, limit.request),
+                            advice: if limit.forever {
+                                format!("Reload Workspace to lift the quarantine (service-client-api.rate-limit-quarantine-delay = 0 keeps it until then); send fewer `{}` requests per minute, raise service-client-api.rate-limit.{} / service-client-api.rate-limit, or set service-client-api.rate-limit-quarantine-delay to a number of seconds.", limit.request, limit.request)
+                            } else {
+                                format!("Send fewer `{}` requests per minute (the window is a fixed minute), or raise service-client-api.rate-limit.{} / service-client-api.rate-limit.", limit.request, limit.request)
+                            },
                         });
                     }
                     None => findings.push(Finding {
@@ -310,6 +431,16 @@ fn exchange_findings(correlation: &Correlation, findings: &mut Vec<Finding>) {
                 advice: "If the capture started after the request, ignore this; otherwise another window sent it, or the app reloaded (referenceIds restart at \"0\").".to_owned(),
             }),
             _ => {}
+        }
+        if exchange.ambiguous {
+            findings.push(Finding {
+                code: FindingCode::AmbiguousPairing,
+                severity: Severity::Warning,
+                title: format!("`{name}` (referenceId {}): answer paired by guess", exchange.reference_id),
+                records: exchange.request.iter().chain(exchange.responses.iter().take(1)).cloned().collect(),
+                problem: format!("Several apps of origin {} sent referenceId {} without a frameId, and the capture does not say which frame each one is: this answer may belong to another app's request, and the latency shown may be wrong.", match &exchange.client { Client::Unresolved { origin, .. } => origin.clone(), Client::Frame { frame } => frame.clone() }, exchange.reference_id),
+                advice: "Capture with the extension (it records where each frame sits), or let Workspace assign frameIds; referenceIds restart at \"0\" in every app, so same-origin apps collide.".to_owned(),
+            });
         }
         if exchange.responses.len() > 1 {
             findings.push(Finding {

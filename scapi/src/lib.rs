@@ -9,6 +9,7 @@
 //! * [`summary`]: a capture summed up in one pass and bounded memory.
 
 pub mod capture;
+pub mod circumstance;
 pub mod correlate;
 pub mod events;
 pub mod facts;

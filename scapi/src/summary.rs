@@ -2,7 +2,8 @@
 //! frame and origin; latency per request name; failures, rate-limit hits and timeouts; findings
 //! by severity.
 //!
-//! It pairs as [`crate::correlate`] does and counts findings as [`crate::findings::find`] would
+//! It pairs through the crate's one pairing state ([`crate::correlate::pairer::Pairer`], as
+//! [`crate::correlate`] does) and counts findings as [`crate::findings::find`] would
 //! report them, but streaming: only unanswered requests stay open, at most
 //! [`OPEN_EXCHANGE_LIMIT`] of them, with the 10,000 latest answered ones (to notice a second
 //! answer); closed ones are folded into counters and latency histograms. Clients and request
@@ -12,7 +13,8 @@
 //! than a duplicate; and beyond the limit the oldest unanswered exchanges are closed as timed out
 //! ([`Summary::closed_early`] counts them).
 
-use crate::correlate::{client_of, Client, CLIENT_TIMEOUT_MS};
+use crate::correlate::pairer::{ClientId, Open, Pairer};
+use crate::correlate::{awaits_answer, Client, CLIENT_TIMEOUT_MS};
 use crate::findings::{FindingCode, Severity};
 use crate::message::{Message, Outcome};
 use crate::record::{FrameInfo, Record};
@@ -22,9 +24,6 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 /// At most this many unanswered exchanges stay open; beyond it the oldest are closed as timed out.
 pub const OPEN_EXCHANGE_LIMIT: usize = 100_000;
-
-/// Clock skew tolerated between two frames, as in `correlate`.
-const SKEW_MS: f64 = 50.0;
 
 /// Latencies kept exactly per request name; beyond that they go to a histogram.
 const EXACT_LATENCIES: usize = 4096;
@@ -90,7 +89,7 @@ pub struct FindingSummary {
 }
 
 impl FindingSummary {
-    fn add(&mut self, code: FindingCode, severity: Severity, count: u64) {
+    pub fn add(&mut self, code: FindingCode, severity: Severity, count: u64) {
         if count == 0 {
             return;
         }
@@ -198,21 +197,18 @@ struct NameTally {
     latencies: Latencies,
 }
 
-/// A client (as `correlate` names it), interned: exchanges and subscriptions name it by number.
-type ClientId = u32;
-
-/// A request waiting for its answer, or answered and kept a while to notice a second answer.
+/// What the summary keeps of a request waiting for its answer, or answered and kept a while to
+/// notice a second answer (who sent it and when: the pairing state's).
 #[derive(Clone, Debug)]
-struct OpenExchange {
-    client: ClientId,
-    reference_id: String,
+struct Tally {
     /// Index into `Summarizer::name_list`.
     name: u32,
-    requested_at: f64,
     responses: u32,
     /// The subscription a subscribe request made.
     subscription: Option<u64>,
 }
+
+type OpenExchange = Open<Tally>;
 
 #[derive(Clone, Debug)]
 struct ActiveSubscription {
@@ -230,28 +226,20 @@ const ANSWERED_KEPT: usize = 10_000;
 /// Reads records one by one and sums them up.
 #[derive(Debug, Default)]
 pub struct Summarizer {
-    frames: Vec<FrameInfo>,
-    frame_ids: HashMap<String, Value>,
+    /// The crate's one pairing state (frames, clients, requests by referenceId).
+    pairer: Pairer<Tally>,
     summary: Summary,
     names: BTreeMap<String, NameTally>,
     name_list: Vec<String>,
     name_ids: HashMap<String, u32>,
-    clients: Vec<Client>,
-    client_ids: HashMap<Client, ClientId>,
     failures: HashMap<(String, String), u64>,
     rate_limits: HashMap<(String, Option<u64>, bool), u64>,
 
-    exchanges: HashMap<u64, OpenExchange>,
-    by_key: HashMap<(ClientId, String), Vec<u64>>,
-    /// Unanswered exchanges of senders no frame matched, by (their origin, referenceId): where an
-    /// answer looks when its own frame sent no such request.
-    unresolved: HashMap<(String, String), Vec<u64>>,
     /// Exchange ids in the order they were opened, for closing the oldest unanswered ones.
     opened: VecDeque<u64>,
     unanswered: usize,
     /// Answered exchange ids, oldest first.
     answered: VecDeque<u64>,
-    next_exchange: u64,
 
     subscriptions: HashMap<ClientId, Vec<ActiveSubscription>>,
     next_subscription: u64,
@@ -290,17 +278,16 @@ impl Summarizer {
 
     /// Adds a frame records can then name by its index.
     pub fn add_frame(&mut self, frame: FrameInfo) -> usize {
-        self.frames.push(frame);
-        self.frames.len() - 1
+        self.pairer.add_frame(frame)
     }
 
     pub fn frames(&self) -> &[FrameInfo] {
-        &self.frames
+        self.pairer.frames()
     }
 
     /// Counts one record received by `frames[frame]`.
     pub fn add(&mut self, frame: usize, record: &Record) {
-        let Some(receiver) = self.frames.get(frame) else {
+        let Some(receiver) = self.pairer.frames().get(frame) else {
             return;
         };
         let summary = &mut self.summary;
@@ -330,8 +317,7 @@ impl Summarizer {
         let receiver_key = receiver.key.clone();
 
         if let Message::FrameId { frame_id } = message {
-            self.frame_ids
-                .insert(receiver_key.clone(), frame_id.clone());
+            self.pairer.assign_frame_id(frame, frame_id.clone());
         }
         self.count_record_findings(record);
         match message {
@@ -343,7 +329,7 @@ impl Summarizer {
                 outcome,
                 subscription_id,
             } => self.answer(
-                &receiver_key,
+                frame,
                 record,
                 reference_id.as_deref(),
                 outcome,
@@ -436,16 +422,6 @@ impl Summarizer {
         self.names.get_mut(name).expect("inserted above")
     }
 
-    fn client_id(&mut self, client: Client) -> ClientId {
-        if let Some(&id) = self.client_ids.get(&client) {
-            return id;
-        }
-        let id = self.clients.len() as ClientId;
-        self.clients.push(client.clone());
-        self.client_ids.insert(client, id);
-        id
-    }
-
     fn name_id(&mut self, name: &str) -> u32 {
         if let Some(&id) = self.name_ids.get(name) {
             return id;
@@ -456,19 +432,10 @@ impl Summarizer {
         id
     }
 
-    /// The sender's origin when `client` is one no frame matched.
-    fn unresolved_origin(&self, client: ClientId) -> Option<&str> {
-        match &self.clients[client as usize] {
-            Client::Unresolved { origin, .. } => Some(origin),
-            Client::Frame { .. } => None,
-        }
-    }
-
     /// A request, subscribe or unsubscribe: counted, and opened when it can be answered.
     fn open(&mut self, frame: usize, record: &Record, name: String) {
         self.tally(&name).summary.count += 1;
-        let client = client_of(&self.frames, frame, record, &self.frame_ids);
-        let client = self.client_id(client);
+        let client = self.pairer.sender(frame, record);
         // As in correlate: an unsubscribe counts with or without a referenceId.
         if let Message::Unsubscribe {
             subscription_id, ..
@@ -479,28 +446,15 @@ impl Summarizer {
         let Some(reference_id) = record.decoded.message.reference_id() else {
             return;
         };
-        let id = self.next_exchange;
-        self.next_exchange += 1;
-        let mut exchange = OpenExchange {
-            client,
-            reference_id: reference_id.to_owned(),
+        let mut tally = Tally {
             name: self.name_id(&name),
-            requested_at: record.time,
             responses: 0,
             subscription: None,
         };
         if let Message::Subscribe { topics, .. } = &record.decoded.message {
-            exchange.subscription = Some(self.subscribe(client, topics));
+            tally.subscription = Some(self.subscribe(client, topics));
         }
-        self.by_key
-            .entry((client, reference_id.to_owned()))
-            .or_default()
-            .push(id);
-        if let Some(origin) = self.unresolved_origin(client) {
-            let key = (origin.to_owned(), reference_id.to_owned());
-            self.unresolved.entry(key).or_default().push(id);
-        }
-        self.exchanges.insert(id, exchange);
+        let id = self.pairer.open(client, reference_id, record.time, tally);
         self.opened.push_back(id);
         self.unanswered += 1;
         let limit = self.open_limit.unwrap_or(OPEN_EXCHANGE_LIMIT);
@@ -509,9 +463,9 @@ impl Summarizer {
                 break;
             };
             if self
-                .exchanges
-                .get(&oldest)
-                .is_some_and(|e| e.responses == 0)
+                .pairer
+                .get(oldest)
+                .is_some_and(|e| e.data.responses == 0)
             {
                 let exchange = self.close(oldest).expect("present");
                 self.summary.closed_early += 1;
@@ -520,46 +474,29 @@ impl Summarizer {
         }
         // Ids of exchanges answered since pile up in `opened`: drop them now and then.
         if self.opened.len() > 2 * (self.unanswered + 1024) {
-            let exchanges = &self.exchanges;
+            let pairer = &self.pairer;
             self.opened
-                .retain(|id| exchanges.get(id).is_some_and(|e| e.responses == 0));
+                .retain(|&id| pairer.get(id).is_some_and(|e| e.data.responses == 0));
         }
     }
 
     /// Forgets an exchange; returns it.
     fn close(&mut self, id: u64) -> Option<OpenExchange> {
-        let exchange = self.exchanges.remove(&id)?;
-        if exchange.responses == 0 {
+        let exchange = self.pairer.close(id)?;
+        if exchange.data.responses == 0 {
             self.unanswered -= 1;
-            self.forget_unresolved(id, &exchange);
-        }
-        let key = (exchange.client, exchange.reference_id.clone());
-        if let Some(ids) = self.by_key.get_mut(&key) {
-            ids.retain(|&other| other != id);
-            if ids.is_empty() {
-                self.by_key.remove(&key);
-            }
         }
         Some(exchange)
-    }
-
-    fn forget_unresolved(&mut self, id: u64, exchange: &OpenExchange) {
-        let Some(origin) = self.unresolved_origin(exchange.client) else {
-            return;
-        };
-        let key = (origin.to_owned(), exchange.reference_id.clone());
-        if let Some(ids) = self.unresolved.get_mut(&key) {
-            ids.retain(|&other| other != id);
-            if ids.is_empty() {
-                self.unresolved.remove(&key);
-            }
-        }
     }
 
     /// An unanswered exchange at the end (`now`): pending or timed out.
     fn settle_unanswered(&mut self, exchange: &OpenExchange, now: f64) {
         let timed_out = now - exchange.requested_at > CLIENT_TIMEOUT_MS;
-        let name = self.name_list[exchange.name as usize].clone();
+        let name = self.name_list[exchange.data.name as usize].clone();
+        if !awaits_answer(&name) {
+            // Sent without a callback: neither pending nor timed out.
+            return;
+        }
         let tally = self.tally(&name);
         if timed_out {
             tally.summary.timed_out += 1;
@@ -573,14 +510,18 @@ impl Summarizer {
 
     fn answer(
         &mut self,
-        receiver_key: &str,
+        frame: usize,
         record: &Record,
         reference_id: Option<&str>,
         outcome: &Outcome,
         subscription_id: Option<&Value>,
     ) {
-        let chosen =
-            reference_id.and_then(|reference_id| self.choose(receiver_key, record, reference_id));
+        let choice = reference_id
+            .and_then(|reference_id| self.pairer.choose(frame, record.time, reference_id));
+        if let Some(choice) = choice {
+            self.pairer.learn(frame, choice);
+        }
+        let chosen = choice.map(|choice| choice.exchange);
         let failure = match outcome {
             Outcome::Failure {
                 error_message,
@@ -603,10 +544,10 @@ impl Summarizer {
             }
             return;
         };
-        let exchange = self.exchanges.get_mut(&id).expect("chosen among open ones");
-        exchange.responses += 1;
-        if exchange.responses > 1 {
-            if exchange.responses == 2 {
+        let exchange = self.pairer.get_mut(id).expect("chosen among open ones");
+        exchange.data.responses += 1;
+        if exchange.data.responses > 1 {
+            if exchange.data.responses == 2 {
                 self.summary.duplicates += 1;
                 self.summary
                     .findings
@@ -614,23 +555,26 @@ impl Summarizer {
             }
             return;
         }
-        let exchange = exchange.clone();
+        let (client, name, requested_at, subscription) = (
+            exchange.client,
+            exchange.data.name,
+            exchange.requested_at,
+            exchange.data.subscription,
+        );
         self.unanswered -= 1;
-        self.forget_unresolved(id, &exchange);
+        self.pairer.answered(id);
         self.answered.push_back(id);
         while self.answered.len() > ANSWERED_KEPT {
             if let Some(oldest) = self.answered.pop_front() {
                 self.close(oldest);
             }
         }
-        let name = self.name_list[exchange.name as usize].clone();
-        let latency = (record.time - exchange.requested_at).max(0.0);
-        if let (Some(subscription), Some(subscription_id)) =
-            (exchange.subscription, subscription_id)
-        {
+        let name = self.name_list[name as usize].clone();
+        let latency = (record.time - requested_at).max(0.0);
+        if let (Some(subscription), Some(subscription_id)) = (subscription, subscription_id) {
             if let Some(active) = self
                 .subscriptions
-                .get_mut(&exchange.client)
+                .get_mut(&client)
                 .and_then(|subs| subs.iter_mut().find(|s| s.id == subscription))
             {
                 active.subscription_id = Some(subscription_id.clone());
@@ -638,7 +582,8 @@ impl Summarizer {
         }
         let tally = self.tally(&name);
         tally.latencies.add(latency);
-        let late = latency > CLIENT_TIMEOUT_MS;
+        // Nothing waits for an answer to an unsubscribe: however late, it is no late answer.
+        let late = latency > CLIENT_TIMEOUT_MS && awaits_answer(&name);
         match (&failure, late) {
             (_, true) => tally.summary.late += 1,
             (Some(_), false) => tally.summary.failed += 1,
@@ -658,41 +603,6 @@ impl Summarizer {
         if let Some((error_message, _, rate_limit)) = failure {
             self.count_failure(name, error_message, rate_limit.as_ref());
         }
-    }
-
-    /// The exchange an answer received by `receiver_key` belongs to, as `correlate` chooses it:
-    /// the latest request of that client with this referenceId sent before the answer; when that
-    /// client sent none, one of a sender no frame matched, with the receiver's origin.
-    fn choose(&self, receiver_key: &str, record: &Record, reference_id: &str) -> Option<u64> {
-        let client = Client::Frame {
-            frame: receiver_key.to_owned(),
-        };
-        let own = self
-            .client_ids
-            .get(&client)
-            .and_then(|&client| self.by_key.get(&(client, reference_id.to_owned())));
-        let candidates: Vec<u64> = match own {
-            Some(ids) => ids.clone(),
-            None => {
-                let origin = self
-                    .frames
-                    .iter()
-                    .find(|frame| frame.key == receiver_key)
-                    .map(|frame| frame.origin.clone())
-                    .unwrap_or_default();
-                let mut ids = self
-                    .unresolved
-                    .get(&(origin, reference_id.to_owned()))
-                    .cloned()
-                    .unwrap_or_default();
-                ids.sort_unstable();
-                ids
-            }
-        };
-        candidates
-            .into_iter()
-            .rev()
-            .find(|id| self.exchanges[id].requested_at <= record.time + SKEW_MS)
     }
 
     fn count_failure(
@@ -763,7 +673,7 @@ impl Summarizer {
         let client = Client::Frame {
             frame: receiver_key,
         };
-        let Some(&client) = self.client_ids.get(&client) else {
+        let Some(client) = self.pairer.known_client(&client) else {
             return;
         };
         if !self.subscribers.contains(&client) {
@@ -791,7 +701,7 @@ impl Summarizer {
         let now = self.ended_at.map_or(last, |end| end.max(last));
         let open: Vec<u64> = self.opened.iter().copied().collect();
         for id in open {
-            if self.exchanges.get(&id).is_some_and(|e| e.responses == 0) {
+            if self.pairer.get(id).is_some_and(|e| e.data.responses == 0) {
                 let exchange = self.close(id).expect("present");
                 self.settle_unanswered(&exchange, now);
             }

@@ -83,7 +83,8 @@ fn a_har_made_from_lines_reads_back_as_their_records_with_findings() {
     assert_eq!(capture.meta.start, records[0].1.time);
     let refs: Vec<(usize, &Record)> = records.iter().map(|(f, r)| (*f, r)).collect();
     let now = refs.iter().map(|(_, r)| r.time).fold(0.0, f64::max);
-    let findings = find(&frames, &refs, &correlate(&frames, &refs, now));
+    let facts = facts_of(&refs);
+    let findings = diagnose(&frames, &as_refs(&facts), now, None).findings;
     assert_eq!(capture.findings, Some(findings));
     // The streamed HAR is what the core crate writes for the same capture.
     let again = to_har_string(

@@ -88,7 +88,7 @@ fn rows(root: &web_sys::Element) -> Vec<web_sys::Element> {
 }
 
 #[wasm_bindgen_test]
-async fn rows_show_kind_direction_frame_and_name() {
+async fn rows_show_kind_direction_app_and_name() {
     let top = batch(
         "top",
         "http://127.0.0.1:1/workspace.html",
@@ -131,6 +131,18 @@ async fn rows_show_kind_direction_frame_and_name() {
     );
     assert_eq!(rows[1].get_attribute("data-kind").unwrap(), "response");
     assert_eq!(rows[1].get_attribute("data-direction").unwrap(), "to-app");
+    // The App column names the app for the request (received by Workspace) and its answer.
+    for row in &rows {
+        let app = row
+            .query_selector("[data-testid=app-cell]")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            app.get_attribute("data-app").unwrap(),
+            "http://localhost:1/app.html"
+        );
+        assert_eq!(app.text_content().unwrap().trim(), "app.html");
+    }
     let text = rows[0].text_content().unwrap();
     assert!(text.contains("app → WWE"), "{text}");
     assert!(text.contains("MyKEY1"), "{text}");

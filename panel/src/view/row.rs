@@ -15,6 +15,9 @@ pub type Status = Option<(String, &'static str)>;
 pub struct RowProps<'a> {
     pub entry: &'a Entry,
     pub frame: &'a Frame,
+    /// The app the record belongs to (see `Analysis::app_of`): a frame URL, or an origin when
+    /// the sender is not told apart (`false`).
+    pub app: (String, bool),
     /// Position in the filtered list, from 0.
     pub index: usize,
     pub selected: bool,
@@ -29,6 +32,7 @@ pub fn row(props: RowProps) -> Html {
     let RowProps {
         entry,
         frame,
+        app: (app, app_is_frame),
         index,
         selected,
         status,
@@ -72,7 +76,10 @@ pub fn row(props: RowProps) -> Html {
             title={navigation} {onclick}>
             <span role="gridcell" class="cell time">{ clock(entry.time()) }</span>
             <span role="gridcell" class={classes!("cell", "direction", direction.label())}>{ direction.arrow() }</span>
-            <span role="gridcell" class="cell frame" title={frame.info.url.clone()}>{ frame_label(&frame.info.url) }</span>
+            <span role="gridcell" class="cell frame" data-testid="app-cell" data-app={app.clone()}
+                title={format!("{}\nreceived by {}", app, frame.info.url)}>
+                { if app_is_frame { frame_label(&app) } else { app.clone() } }
+            </span>
             <span role="gridcell" class="cell kind">{ kind }</span>
             <span role="gridcell" class="cell name" title={name.clone()}>{ name }</span>
             <span role="gridcell" class={classes!("cell", "status", state)}>{ status_text }</span>

@@ -1,5 +1,6 @@
 //! What the Workspace policy says of one record: the list's Policy cell and the details' section.
 
+use scapi::circumstance::Circumstance;
 use scapi::policy::audit::{Agreement, InferredCause, ReadCheck, RequestCheck};
 use scapi::policy::{Expected, Verdict};
 use yew::prelude::*;
@@ -31,6 +32,7 @@ fn agreement_key(agreement: &Agreement) -> &'static str {
         Agreement::Agrees => "agrees",
         Agreement::Disagrees { .. } => "disagrees",
         Agreement::Undecided => "undecided",
+        Agreement::Explained { .. } => "explained",
     }
 }
 
@@ -43,12 +45,22 @@ fn cause_text(cause: &InferredCause) -> Option<(&'static str, &'static str)> {
         InferredCause::ProbablyOutsideFilter => {
             Some(("outside filter?", "inferred-outside-filter"))
         }
+        InferredCause::Circumstance(circumstance) => Some(match circumstance {
+            Circumstance::SentToItself => ("sent to itself", "inferred-wrong-window"),
+            Circumstance::UnknownRequest { .. } => ("unknown request", "inferred-unknown-request"),
+            Circumstance::FollowerTab { .. } => ("follower tab", "inferred-follower-tab"),
+            Circumstance::RealtimeDown { .. } => ("connection down", "inferred-realtime-down"),
+        }),
         InferredCause::Unexplained => None,
     }
 }
 
 fn cause_sentence(cause: &InferredCause) -> &'static str {
     match cause {
+        InferredCause::Circumstance(Circumstance::SentToItself) => "Posted to the app's own window: it never reached Workspace.",
+        InferredCause::Circumstance(Circumstance::UnknownRequest { .. }) => "Not a Service Client API request: Workspace carries nothing out for it.",
+        InferredCause::Circumstance(Circumstance::FollowerTab { .. }) => "Sent from a follower tab: actions are carried out by the leader tab.",
+        InferredCause::Circumstance(Circumstance::RealtimeDown { .. }) => "Sent while the realtime connection was down.",
         InferredCause::InQuarantine { .. } => "No answer, within the quarantine a rate-limit error announced for this request.",
         InferredCause::OriginProbablyRefused => "This app never got any answer: its origin is probably not in service-client-api.accepted-web-content-origins.",
         InferredCause::ProbablyOutsideFilter => "This app got answers to other requests but never to this one: probably outside its origin's filter (auth.getJwtToken must be named explicitly).",
@@ -167,6 +179,9 @@ pub fn request_section(check: &RequestCheck) -> Html {
         ),
         Agreement::Disagrees { why } => html! {
             <><dt>{ "Agreement" }</dt><dd class="disagrees" data-testid="policy-disagreement">{ why.clone() }</dd></>
+        },
+        Agreement::Explained { why } => html! {
+            <><dt>{ "Agreement" }</dt><dd data-testid="policy-explained">{ format!("Not what the options predict, and not their doing: {why}") }</dd></>
         },
         Agreement::Undecided => Html::default(),
     };

@@ -122,13 +122,36 @@ pub fn waterfall(overview: &Overview, canvas: NodeRef, on_pick: Callback<f64>) -
             }
         })
     };
+    // The labels are text over the canvas, coloured by the theme's CSS: drawn into the canvas
+    // they kept the colours of the moment they were drawn (dark on dark after a theme change).
+    let labels: Html = overview
+        .lanes
+        .iter()
+        .enumerate()
+        .map(|(lane, label)| {
+            let top = AXIS_HEIGHT + lane as f64 * LANE_HEIGHT;
+            html! {
+                <span class="lane-label" data-testid="lane-label" title={label.clone()}
+                    style={format!("top:{top}px;height:{LANE_HEIGHT}px;line-height:{LANE_HEIGHT}px;width:{LABEL_WIDTH}px")}>
+                    { truncate(label, 22) }
+                </span>
+            }
+        })
+        .collect();
     html! {
         <div class="waterfall" data-testid="waterfall" data-lanes={overview.lanes.len().to_string()}
             data-spans={overview.spans.len().to_string()} data-events={overview.events.len().to_string()}
             data-quarantines={overview.quarantines.len().to_string()}>
-            <canvas ref={canvas} style={format!("height:{height}px")} {onclick}
-                role="img" aria-label={format!("Overview: {} frames, {} requests, {} events, {} quarantines; click to jump to a time",
-                    overview.lanes.len(), overview.spans.len(), overview.events.len(), overview.quarantines.len())}></canvas>
+            <div class="overview-plot">
+                <canvas ref={canvas} style={format!("height:{height}px")} {onclick}
+                    role="img" aria-label={format!("Overview: {} frames, {} requests, {} events, {} quarantines; click to jump to a time",
+                        overview.lanes.len(), overview.spans.len(), overview.events.len(), overview.quarantines.len())}></canvas>
+                <div class="overview-labels" aria-hidden="true">
+                    <span class="axis-label" style={format!("left:{}px", LABEL_WIDTH + 2.0)}>{ crate::view::clock(overview.start) }</span>
+                    <span class="axis-label end">{ crate::view::clock(overview.end) }</span>
+                    { labels }
+                </div>
+            </div>
         </div>
     }
 }
@@ -142,6 +165,50 @@ fn color(style: &web_sys::CssStyleDeclaration, name: &str, fallback: &str) -> St
         .map(|value| value.trim().to_owned())
         .filter(|value| !value.is_empty())
         .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// Colours of a theme, as `extension/panel.css` sets them, for when its variables cannot be
+/// read.
+pub struct Palette {
+    pub line: &'static str,
+    pub ok: &'static str,
+    pub error: &'static str,
+    pub warning: &'static str,
+    pub event: &'static str,
+}
+
+pub const LIGHT: Palette = Palette {
+    line: "#e0e0e0",
+    ok: "#188038",
+    error: "#c5221f",
+    warning: "#b06000",
+    event: "#1a73e8",
+};
+
+pub const DARK: Palette = Palette {
+    line: "#3c4043",
+    ok: "#81c995",
+    error: "#f28b82",
+    warning: "#fdd663",
+    event: "#8ab4f8",
+};
+
+/// The page shows the dark theme: DevTools said so (`data-theme="dark"`), or it follows the
+/// system (`auto`) and the system is dark.
+#[cfg(target_arch = "wasm32")]
+fn is_dark(window: &web_sys::Window, root: Option<&web_sys::Element>) -> bool {
+    match root
+        .and_then(|root| root.get_attribute("data-theme"))
+        .as_deref()
+    {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => window
+            .match_media("(prefers-color-scheme: dark)")
+            .ok()
+            .flatten()
+            .is_some_and(|query| query.matches()),
+    }
 }
 
 /// Draws the overview on its canvas (after the canvas is in the page).
@@ -168,19 +235,24 @@ pub fn draw(overview: &Overview, canvas: &NodeRef) {
         return;
     };
     let _ = context.scale(ratio, ratio);
-    let style = window
-        .get_computed_style(&canvas)
-        .ok()
-        .flatten()
+    // The theme's variables are on the root element; when they cannot be read, the fallbacks
+    // follow the theme too (dark text on the dark theme's background was unreadable).
+    let root = window
+        .document()
+        .and_then(|document| document.document_element());
+    let style = root
+        .as_ref()
+        .and_then(|root| window.get_computed_style(root).ok().flatten())
+        .or_else(|| window.get_computed_style(&canvas).ok().flatten())
         .expect("a canvas in the page has a style");
-    let (fg, muted, line, ok, error, warning, event) = (
-        color(&style, "--fg", "#1f1f1f"),
-        color(&style, "--muted", "#5f6368"),
-        color(&style, "--line", "#e0e0e0"),
-        color(&style, "--to-app", "#188038"),
-        color(&style, "--error", "#c5221f"),
-        color(&style, "--warning", "#b06000"),
-        color(&style, "--to-wwe", "#1a73e8"),
+    let dark = is_dark(&window, root.as_ref());
+    let palette = if dark { &DARK } else { &LIGHT };
+    let (line, ok, error, warning, event) = (
+        color(&style, "--line", palette.line),
+        color(&style, "--to-app", palette.ok),
+        color(&style, "--error", palette.error),
+        color(&style, "--warning", palette.warning),
+        color(&style, "--to-wwe", palette.event),
     );
     context.clear_rect(0.0, 0.0, width, height);
     let plot = (width - LABEL_WIDTH).max(1.0);
@@ -188,16 +260,10 @@ pub fn draw(overview: &Overview, canvas: &NodeRef) {
     let x = |time: f64| LABEL_WIDTH + ((time - overview.start) / span).clamp(0.0, 1.0) * plot;
     let lane_top = |lane: usize| AXIS_HEIGHT + lane as f64 * LANE_HEIGHT;
 
-    context.set_font("10px system-ui, sans-serif");
-    context.set_fill_style_str(&muted);
-    let _ = context.fill_text(&crate::view::clock(overview.start), LABEL_WIDTH + 2.0, 10.0);
-    let end_label = crate::view::clock(overview.end);
-    let _ = context.fill_text(&end_label, width - 70.0, 10.0);
+    // Lane and axis labels are HTML over the canvas (see `waterfall`).
     context.set_stroke_style_str(&line);
-    for (lane, label) in overview.lanes.iter().enumerate() {
+    for lane in 0..overview.lanes.len() {
         let top = lane_top(lane);
-        context.set_fill_style_str(&fg);
-        let _ = context.fill_text(&truncate(label, 22), 2.0, top + 10.0);
         context.begin_path();
         context.move_to(LABEL_WIDTH, top + LANE_HEIGHT - 0.5);
         context.line_to(width, top + LANE_HEIGHT - 0.5);
@@ -220,7 +286,7 @@ pub fn draw(overview: &Overview, canvas: &NodeRef) {
     context.set_global_alpha(1.0);
     for &(lane, from, to, state) in &overview.spans {
         let fill = match state {
-            ExchangeState::Answered => &ok,
+            ExchangeState::Answered | ExchangeState::Sent => &ok,
             ExchangeState::Failed | ExchangeState::TimedOut | ExchangeState::Orphan => &error,
             ExchangeState::Late | ExchangeState::Pending => &warning,
         };
@@ -244,8 +310,6 @@ pub fn draw(overview: &Overview, canvas: &NodeRef) {
     }
 }
 
-// Drawing happens only in the browser; the native build has it for the tests.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 fn truncate(text: &str, chars: usize) -> String {
     match text.char_indices().nth(chars) {
         Some((at, _)) => format!("{}…", &text[..at]),

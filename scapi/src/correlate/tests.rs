@@ -184,3 +184,179 @@ fn events_of_a_client_whose_subscribe_was_not_captured_are_not_judged() {
         json!({"event": "agent", "data": {"eventType": "STATE_CHANGED"}, "userAgent": "WWE Server", "protocolVersion": 2}));
     assert!(capture.correlate(100.0).subscription_issues.is_empty());
 }
+
+#[test]
+fn an_unsubscribe_without_answer_is_sent_not_timed_out() {
+    // The vendor client sends unsubscribe without a callback: nothing waits, nothing times out.
+    let mut capture = Capture::new();
+    let unsubscribe = capture.add(0, 100.0, SourceRelation::Child, Some(0), APP,
+        json!({"event": "unsubscribe", "data": "sub-1", "referenceId": "4", "userAgent": "WWE Client", "protocolVersion": 2}));
+    let correlation = capture.correlate(60_000.0);
+    let exchange = correlation.exchange_of(&unsubscribe).unwrap();
+    assert_eq!(exchange.state, ExchangeState::Sent);
+    let findings = crate::findings::find(
+        &crate::test_capture::frames(),
+        &capture.refs(),
+        &correlation,
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.code != crate::findings::FindingCode::TimedOut),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn answers_that_could_belong_to_two_same_origin_apps_are_flagged_not_guessed_silently() {
+    // A raw capture: no frame positions, two apps of one origin, both sending referenceId "0"
+    // without a frameId; the requests differ only by childIndex.
+    let frames = vec![
+        crate::test_capture::frame("wwe", WWE, 0, None),
+        crate::test_capture::frame("softphone", APP, 1, None),
+        crate::test_capture::frame("crm", APP, 1, None),
+    ];
+    let record =
+        |seq: u64, time: f64, source, child, origin: &str, raw: serde_json::Value| Record {
+            seq,
+            time,
+            wall: time,
+            origin: origin.into(),
+            source,
+            child_index: child,
+            ports: 0,
+            decoded: crate::decode(&raw),
+            raw,
+        };
+    let request = || json!({"request": "agent.getState", "referenceId": "0", "userAgent": "WWE Client", "protocolVersion": 2});
+    let answer = json!({"referenceId": "0", "data": {"operationName": "Ready"}, "userAgent": "WWE Server", "protocolVersion": 2});
+    let records = [
+        (
+            0,
+            record(0, 100.0, SourceRelation::Child, Some(0), APP, request()),
+        ),
+        (
+            0,
+            record(1, 105.0, SourceRelation::Child, Some(1), APP, request()),
+        ),
+        (
+            1,
+            record(0, 160.0, SourceRelation::Parent, None, WWE, answer.clone()),
+        ),
+        (
+            2,
+            record(0, 185.0, SourceRelation::Parent, None, WWE, answer),
+        ),
+    ];
+    let refs: Vec<(usize, &Record)> = records.iter().map(|(f, r)| (*f, r)).collect();
+    let correlation = correlate(&frames, &refs, 1000.0);
+    let first = correlation
+        .exchanges
+        .iter()
+        .find(|e| e.responses.first().is_some_and(|r| r.frame == "softphone"))
+        .unwrap();
+    assert!(first.ambiguous, "{first:#?}");
+    let findings = crate::findings::find(&frames, &refs, &correlation);
+    assert!(findings
+        .iter()
+        .any(|f| f.code == crate::findings::FindingCode::AmbiguousPairing));
+}
+
+#[test]
+fn an_answer_only_one_app_could_take_tells_which_frame_that_app_is() {
+    // As above, but the softphone (child 0) also sent referenceId 1, which only it sent: its
+    // answer arrives in the softphone's frame, so that frame is child 0, and the colliding
+    // referenceId 0 answers pair each with their own app, with no guess.
+    let frames = vec![
+        crate::test_capture::frame("wwe", WWE, 0, None),
+        crate::test_capture::frame("softphone", APP, 1, None),
+        crate::test_capture::frame("crm", APP, 1, None),
+    ];
+    let record =
+        |seq: u64, time: f64, source, child, origin: &str, raw: serde_json::Value| Record {
+            seq,
+            time,
+            wall: time,
+            origin: origin.into(),
+            source,
+            child_index: child,
+            ports: 0,
+            decoded: crate::decode(&raw),
+            raw,
+        };
+    let request = |name: &str, id: &str| json!({"request": name, "referenceId": id, "userAgent": "WWE Client", "protocolVersion": 2});
+    let answer = |id: &str| json!({"referenceId": id, "data": {}, "userAgent": "WWE Server", "protocolVersion": 2});
+    let records = [
+        (
+            0,
+            record(
+                0,
+                100.0,
+                SourceRelation::Child,
+                Some(0),
+                APP,
+                request("agent.getState", "0"),
+            ),
+        ),
+        (
+            0,
+            record(
+                1,
+                105.0,
+                SourceRelation::Child,
+                Some(1),
+                APP,
+                request("agent.get", "0"),
+            ),
+        ),
+        // Answered in the order the requests were sent: "latest sent" would pair them crosswise.
+        (
+            1,
+            record(0, 160.0, SourceRelation::Parent, None, WWE, answer("0")),
+        ),
+        (
+            2,
+            record(0, 185.0, SourceRelation::Parent, None, WWE, answer("0")),
+        ),
+        (
+            0,
+            record(
+                2,
+                300.0,
+                SourceRelation::Child,
+                Some(0),
+                APP,
+                request("agent.getStateList", "1"),
+            ),
+        ),
+        (
+            1,
+            record(1, 310.0, SourceRelation::Parent, None, WWE, answer("1")),
+        ),
+    ];
+    let refs: Vec<(usize, &Record)> = records.iter().map(|(f, r)| (*f, r)).collect();
+    let correlation = correlate(&frames, &refs, 1000.0);
+    let answered_in = |frame: &str| {
+        correlation
+            .exchanges
+            .iter()
+            .find(|e| {
+                e.reference_id == "0" && e.responses.first().is_some_and(|r| r.frame == frame)
+            })
+            .unwrap()
+    };
+    let softphone = answered_in("softphone");
+    assert_eq!(
+        softphone.name.as_deref(),
+        Some("agent.getState"),
+        "{softphone:#?}"
+    );
+    assert!(!softphone.ambiguous);
+    let crm = answered_in("crm");
+    assert_eq!(crm.name.as_deref(), Some("agent.get"), "{crm:#?}");
+    assert!(!crm.ambiguous);
+    let findings = crate::findings::find(&frames, &refs, &correlation);
+    assert!(!findings
+        .iter()
+        .any(|f| f.code == crate::findings::FindingCode::AmbiguousPairing));
+}

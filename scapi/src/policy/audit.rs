@@ -10,6 +10,7 @@ use super::options::{
     WorkspaceOptions, ACCEPTED_ORIGINS, QUARANTINE_DELAY, RATE_LIMIT, READ_ALLOWED, WRITE_ALLOWED,
 };
 use super::origins::JWT_REQUEST;
+use crate::circumstance::{Circumstance, TabState};
 use crate::correlate::{Client, Correlation, Exchange, ExchangeState, RecordRef};
 use crate::facts::{as_refs, facts_of, Detail, Facts, UserDataSeen, UserDataWrite};
 use crate::findings::{Finding, FindingCode, Severity};
@@ -67,6 +68,10 @@ pub struct RequestCheck {
     /// For a request that got no answer: the probable reason, read off the capture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inferred: Option<InferredCause>,
+    /// What held when it was sent (a follower tab, the realtime connection down, …), whatever
+    /// came of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub circumstance: Option<Box<Circumstance>>,
 }
 
 /// What the capture shows for a request.
@@ -91,6 +96,8 @@ pub enum Observed {
     Pending,
     /// Not pairable (no referenceId).
     Unpaired,
+    /// Sent without a callback (`unsubscribe`): no answer is awaited.
+    NotAwaited,
 }
 
 impl Observed {
@@ -106,6 +113,7 @@ impl Observed {
             Observed::Late => "late answer",
             Observed::Pending => "pending",
             Observed::Unpaired => "not paired",
+            Observed::NotAwaited => "no answer awaited",
         }
     }
 }
@@ -122,6 +130,10 @@ pub enum Agreement {
     Agrees,
     /// It is not: `why` says what differs and what it means.
     Disagrees { why: String },
+    /// Not what the options predict, but the capture shows why, and it is not the options:
+    /// `why` says what (a follower tab, the realtime connection down, an unknown name, a
+    /// message posted to the app's own window).
+    Explained { why: String },
     /// Nothing to compare: no options, or no outcome yet.
     Undecided,
 }
@@ -145,6 +157,9 @@ pub enum InferredCause {
     /// This app got answers to other requests but never to this one: probably outside its
     /// origin's filter (for `auth.getJwtToken`: not named explicitly).
     ProbablyOutsideFilter,
+    /// What the capture shows around the request explains it: sent to the app's own window,
+    /// an unknown name, a follower tab, the realtime connection down.
+    Circumstance(Circumstance),
     /// No pattern explains it.
     Unexplained,
 }
@@ -266,6 +281,8 @@ pub struct InferredLimit {
 
 /// One request as the audit walks them.
 struct Arrival<'a> {
+    /// What held when it was sent (see [`crate::circumstance`]).
+    circumstance: Option<Circumstance>,
     record: RecordRef,
     name: String,
     origin: String,
@@ -305,14 +322,28 @@ pub fn audit_facts(
     ordered.sort_by(|a, b| a.1.time.total_cmp(&b.1.time));
 
     let mut arrivals = Vec::new();
+    let mut tab = TabState::default();
     for &&(frame, record) in &ordered {
+        let this = reference(frame, record);
+        tab.observe(this.clone(), record);
+        if let (
+            Detail::Response {
+                flag: Some(flag), ..
+            },
+            Some(exchange),
+        ) = (&record.detail, exchange_of.get(&this))
+        {
+            if let Some(name) = &exchange.name {
+                tab.answered(name, *flag, this.clone());
+            }
+        }
         if !record.kind().is_call() {
             continue;
         }
         let name = record.name.clone();
-        let this = reference(frame, record);
         let exchange = exchange_of.get(&this).copied();
         arrivals.push(Arrival {
+            circumstance: tab.circumstance(record),
             name,
             origin: record.origin.clone(),
             at: record.wall,
@@ -331,12 +362,16 @@ pub fn audit_facts(
     for arrival in &arrivals {
         let verdict = engine.as_mut().map(|engine| judge(engine, arrival.facts));
         let observed = observe(arrival.exchange);
-        let agreement = match &verdict {
-            Some(verdict) => compare(&arrival.name, verdict, &observed),
-            None => Agreement::Undecided,
-        };
         let inferred = matches!(observed, Observed::NoAnswer)
             .then(|| infer_cause(arrival, &announced, &answers));
+        let agreement = match &verdict {
+            Some(verdict) => explain(
+                compare(&arrival.name, verdict, &observed),
+                &arrival.name,
+                inferred.as_ref(),
+            ),
+            None => Agreement::Undecided,
+        };
         requests.push(RequestCheck {
             record: arrival.record.clone(),
             name: arrival.name.clone(),
@@ -346,6 +381,7 @@ pub fn audit_facts(
             observed,
             agreement,
             inferred,
+            circumstance: arrival.circumstance.clone().map(Box::new),
         });
     }
 
@@ -406,6 +442,7 @@ pub(crate) fn observed_of(state: ExchangeState, error_message: Option<&str>) -> 
         ExchangeState::Late => Observed::Late,
         ExchangeState::Pending => Observed::Pending,
         ExchangeState::Orphan => Observed::Unpaired,
+        ExchangeState::Sent => Observed::NotAwaited,
     }
 }
 
@@ -413,7 +450,9 @@ pub(crate) fn observed_of(state: ExchangeState, error_message: Option<&str>) -> 
 pub(crate) fn compare(name: &str, verdict: &Verdict, observed: &Observed) -> Agreement {
     let disagrees = |why: String| Agreement::Disagrees { why };
     match (verdict.expected(), observed) {
-        (_, Observed::Pending | Observed::Unpaired) => Agreement::Undecided,
+        (_, Observed::Pending | Observed::Unpaired | Observed::NotAwaited) => {
+            Agreement::Undecided
+        }
         (Expected::Answer, Observed::Answered | Observed::Late) => Agreement::Agrees,
         (Expected::Answer, Observed::Failed { rate_limit: Some(limit), .. }) => disagrees(format!(
             "Workspace reported the rate limit for `{}`, but the pasted options allow this request: the options in force are not the ones pasted (a lower {} or {RATE_LIMIT}, or a count that started before the capture).",
@@ -552,7 +591,24 @@ fn infer_cause(arrival: &Arrival, announced: &[Announced], answers: &AnswerIndex
             .names
             .contains(&(&exchange.client, arrival.name.as_str())),
     });
-    cause_of(quarantine, answered)
+    cause_of(arrival.circumstance.as_ref(), quarantine, answered)
+}
+
+/// A disagreement the capture explains otherwise (see [`InferredCause::Circumstance`]) is no
+/// fault of the options.
+pub(crate) fn explain(
+    agreement: Agreement,
+    name: &str,
+    cause: Option<&InferredCause>,
+) -> Agreement {
+    match (agreement, cause) {
+        (Agreement::Disagrees { .. }, Some(InferredCause::Circumstance(circumstance))) => {
+            Agreement::Explained {
+                why: circumstance.why(name),
+            }
+        }
+        (agreement, _) => agreement,
+    }
 }
 
 /// What the capture shows of the answers an app got, for telling why one of its requests got
@@ -568,9 +624,21 @@ pub(crate) struct AnswersSeen {
 /// The probable reason a request got no answer: the announced quarantine it fell in, else what
 /// the app's other answers say (`None`: the request was not paired with an app).
 pub(crate) fn cause_of(
+    circumstance: Option<&Circumstance>,
     quarantine: Option<&Announced>,
     answered: Option<AnswersSeen>,
 ) -> InferredCause {
+    // A message that never reached Workspace, or a name it does not know, comes first.
+    if let Some(circumstance @ (Circumstance::SentToItself | Circumstance::UnknownRequest { .. })) =
+        circumstance
+    {
+        return InferredCause::Circumstance(circumstance.clone());
+    }
+    if let Some(circumstance) = circumstance {
+        if quarantine.is_none() {
+            return InferredCause::Circumstance(circumstance.clone());
+        }
+    }
     if let Some(quarantine) = quarantine {
         return InferredCause::InQuarantine {
             since: quarantine.since,
@@ -1013,12 +1081,16 @@ fn inference_text(inference: &Inference) -> String {
 }
 
 fn policy_findings(audit: &PolicyAudit, options: Option<&WorkspaceOptions>) -> Vec<Finding> {
+    // The groups the streaming checker fills too, here with every record.
+    let mut groups = PolicyFindingGroups::new(usize::MAX);
+    for check in &audit.requests {
+        groups.add_request(check, check.record.clone());
+    }
+    let circumstances = groups
+        .circumstance_findings(RecordRef::clone)
+        .into_iter()
+        .map(|(finding, _)| finding);
     if let Some(options) = options {
-        // The groups the streaming checker fills too, here with every record.
-        let mut groups = PolicyFindingGroups::new(usize::MAX);
-        for check in &audit.requests {
-            groups.add_request(check, check.record.clone());
-        }
         for read in &audit.reads {
             groups.add_read(read, read.record.clone());
         }
@@ -1031,13 +1103,17 @@ fn policy_findings(audit: &PolicyAudit, options: Option<&WorkspaceOptions>) -> V
                 }
             }
         }
-        return groups
-            .findings(options, RecordRef::clone)
-            .into_iter()
-            .map(|(finding, _)| finding)
-            .collect();
+        let mut findings: Vec<Finding> = circumstances.collect();
+        findings.extend(
+            groups
+                .findings(options, RecordRef::clone)
+                .into_iter()
+                .map(|(finding, _)| finding),
+        );
+        findings.sort_by_key(|finding| finding.severity);
+        return findings;
     }
-    let mut findings = Vec::new();
+    let mut findings: Vec<Finding> = circumstances.collect();
     inference_findings(audit, &mut findings);
     probably_hidden_findings(audit, &mut findings);
     findings.sort_by_key(|finding| finding.severity);
@@ -1084,6 +1160,10 @@ fn inference_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
     let mut causes: BTreeMap<(u8, String, String), Vec<RecordRef>> = BTreeMap::new();
     for check in &audit.requests {
         let key = match &check.inferred {
+            // A quarantine without end (delay 0) is told apart: its advice is a reload.
+            Some(InferredCause::InQuarantine { until: None, .. }) => {
+                (0, check.name.clone(), "forever".to_owned())
+            }
             Some(InferredCause::InQuarantine { .. }) => (0, check.name.clone(), String::new()),
             Some(InferredCause::OriginProbablyRefused) => (1, check.origin.clone(), String::new()),
             Some(InferredCause::ProbablyOutsideFilter) => {
@@ -1096,6 +1176,11 @@ fn inference_findings(audit: &PolicyAudit, findings: &mut Vec<Finding>) {
     for ((rank, subject, name), records) in causes {
         let count = records.len();
         let (title, problem, advice) = match rank {
+            0 if name == "forever" => (
+                format!("{count} `{subject}` request(s) ignored until Workspace is reloaded"),
+                format!("No answer: the rate-limit error announced that further `{subject}` requests are ignored until Workspace is reloaded ({QUARANTINE_DELAY} = 0)."),
+                format!("Reload Workspace to lift the quarantine; send fewer `{subject}` requests per minute, and set {QUARANTINE_DELAY} to a number of seconds rather than 0."),
+            ),
             0 => (
                 format!("{count} `{subject}` request(s) ignored in quarantine"),
                 "No answer, within the quarantine a rate-limit error announced for this request name.".to_owned(),

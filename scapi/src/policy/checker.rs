@@ -25,21 +25,20 @@
 //! answer is checked as if the write had not been carried out.
 
 use super::audit::{
-    cause_of, compare, judge, observed_of, Agreement, Announced, AnswersSeen, Holdings,
+    cause_of, compare, explain, judge, observed_of, Agreement, Announced, AnswersSeen, Holdings,
     InferredCause, Observed, ReadCheck, RequestCheck, WriteOutcome,
 };
 use super::engine::{PolicyEngine, Verdict};
 use super::finding_groups::PolicyFindingGroups;
 use super::options::WorkspaceOptions;
-use crate::correlate::{
-    client_of, settled_state, Client, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS, SKEW_MS,
-};
+use crate::circumstance::{Circumstance, TabState};
+use crate::correlate::pairer::{ClientId, Pairer};
+use crate::correlate::{awaits_answer, settled_state, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS};
 use crate::facts::{Detail, Facts, UserDataSeen, UserDataWrite};
 use crate::findings::Finding;
 use crate::record::FrameInfo;
 use crate::summary::OPEN_EXCHANGE_LIMIT;
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 /// Records a finding keeps as examples; its count is always the full one.
@@ -90,6 +89,10 @@ pub struct CheckSummary {
     pub disagrees: u64,
     /// Nothing to compare yet: pending, or not paired.
     pub undecided: u64,
+    /// Not what the options predict, but the capture shows another reason (a follower tab, the
+    /// realtime connection down, an unknown name, a message posted to the app's own window).
+    #[serde(default)]
+    pub explained: u64,
     /// Requests first settled without an answer, then answered late.
     pub revised: u64,
     /// `userData` objects read in results and events.
@@ -117,9 +120,6 @@ struct Ref {
     seq: u64,
 }
 
-/// A client (as `correlate` names it), interned.
-type ClientId = u32;
-
 /// What a request's check is made of, known on arrival.
 #[derive(Clone, Debug)]
 struct Arrival {
@@ -130,6 +130,8 @@ struct Arrival {
     /// Wall clock at Workspace: what rate windows count.
     at: f64,
     verdict: Verdict,
+    /// What held when it was sent (see [`crate::circumstance`]).
+    circumstance: Option<Circumstance>,
     /// The `userData` write of an allowed request, whose keys the interaction holds once it is
     /// carried out.
     write: Option<UserDataWrite>,
@@ -143,14 +145,6 @@ enum Stage {
     Unanswered(Box<Arrival>),
     /// Settled by its first answer; kept to take a second answer as a duplicate.
     Answered,
-}
-
-#[derive(Clone, Debug)]
-struct Exchange {
-    client: ClientId,
-    reference_id: String,
-    requested_at: f64,
-    stage: Stage,
 }
 
 /// Whether a write was carried out: known, or known once its request (exchange) settles.
@@ -178,21 +172,14 @@ enum StoryStep {
 /// Reads a log record by record and checks it against the options.
 pub struct Checker {
     engine: PolicyEngine,
-    frames: Vec<FrameInfo>,
-    frame_ids: HashMap<String, Value>,
-    clients: Vec<Client>,
-    client_ids: HashMap<Client, ClientId>,
-
-    exchanges: HashMap<u64, Exchange>,
-    by_key: HashMap<(ClientId, String), Vec<u64>>,
-    /// Unanswered exchanges of senders no frame matched, by (their origin, referenceId).
-    unresolved: HashMap<(String, String), Vec<u64>>,
+    /// The crate's one pairing state (frames, clients, requests by referenceId); each
+    /// exchange's stage is the checker's.
+    pairer: Pairer<Stage>,
     /// Exchange ids in arrival order; some already answered (skipped when met).
     waiting: VecDeque<u64>,
     unanswered: usize,
     /// Settled exchange ids, oldest first.
     settled: VecDeque<u64>,
-    next_exchange: u64,
     /// The latest capture time read.
     clock: Option<f64>,
     /// When the capture ended, if it says (a saved file's end, after its last record).
@@ -200,6 +187,8 @@ pub struct Checker {
 
     /// Quarantines rate-limit errors announced, by request name, in order of their start.
     announced: HashMap<String, Vec<Announced>>,
+    /// The tab's state so far (follower, realtime connection down).
+    tab: TabState,
     answered_clients: HashSet<ClientId>,
     answered_names: HashSet<(ClientId, String)>,
 
@@ -221,20 +210,14 @@ impl Checker {
     pub fn with_sample_limit(options: WorkspaceOptions, limit: usize) -> Checker {
         Checker {
             engine: PolicyEngine::new(options),
-            frames: Vec::new(),
-            frame_ids: HashMap::new(),
-            clients: Vec::new(),
-            client_ids: HashMap::new(),
-            exchanges: HashMap::new(),
-            by_key: HashMap::new(),
-            unresolved: HashMap::new(),
+            pairer: Pairer::default(),
             waiting: VecDeque::new(),
             unanswered: 0,
             settled: VecDeque::new(),
-            next_exchange: 0,
             clock: None,
             ended_at: None,
             announced: HashMap::new(),
+            tab: TabState::default(),
             answered_clients: HashSet::new(),
             answered_names: HashSet::new(),
             holdings: Holdings::default(),
@@ -251,12 +234,11 @@ impl Checker {
 
     /// Adds a frame records can then name by its index.
     pub fn add_frame(&mut self, frame: FrameInfo) -> usize {
-        self.frames.push(frame);
-        self.frames.len() - 1
+        self.pairer.add_frame(frame)
     }
 
     pub fn frames(&self) -> &[FrameInfo] {
-        &self.frames
+        self.pairer.frames()
     }
 
     /// The next record, received by `frames[frame]`, in capture (time) order; `emit` gets every
@@ -266,14 +248,14 @@ impl Checker {
     }
 
     fn add_record(&mut self, frame: usize, facts: &Facts, emit: &mut dyn FnMut(Checked)) {
-        let Some(receiver) = self.frames.get(frame) else {
+        if frame >= self.pairer.frames().len() {
             return;
-        };
-        let receiver_key = receiver.key.clone();
+        }
         let record = Ref {
             frame: frame as u32,
             seq: facts.seq,
         };
+        self.tab.observe(self.reference(record), facts);
         if let Detail::Response { .. } = &facts.detail {
             self.answer(frame, facts, emit);
         }
@@ -282,7 +264,7 @@ impl Checker {
         self.expire(now, emit);
         match &facts.detail {
             Detail::FrameId { frame_id } => {
-                self.frame_ids.insert(receiver_key, (**frame_id).clone());
+                self.pairer.assign_frame_id(frame, (**frame_id).clone());
             }
             Detail::Request { .. } | Detail::Subscribe { .. } | Detail::Unsubscribe { .. } => {
                 self.arrive(frame, facts, emit)
@@ -311,10 +293,10 @@ impl Checker {
         let last = self.clock.unwrap_or(0.0);
         let now = self.ended_at.map_or(last, |end| end.max(last));
         while let Some(id) = self.waiting.pop_front() {
-            let Some(exchange) = self.exchanges.get(&id) else {
+            let Some(exchange) = self.pairer.get(id) else {
                 continue;
             };
-            if !matches!(exchange.stage, Stage::Waiting(_)) {
+            if !matches!(exchange.data, Stage::Waiting(_)) {
                 continue;
             }
             match settled_state(exchange.requested_at, None, false, now) {
@@ -323,14 +305,16 @@ impl Checker {
             }
         }
         self.tell_story(emit);
-        let frames = &self.frames;
+        let frames = self.pairer.frames();
         let mut summary = self.summary;
-        summary.findings = self
-            .groups
-            .findings(self.engine.options(), |record| RecordRef {
-                frame: frames[record.frame as usize].key.clone(),
-                seq: record.seq,
-            })
+        let reference = |record: &Ref| RecordRef {
+            frame: frames[record.frame as usize].key.clone(),
+            seq: record.seq,
+        };
+        let mut findings = self.groups.circumstance_findings(reference);
+        findings.extend(self.groups.findings(self.engine.options(), reference));
+        findings.sort_by_key(|(finding, _)| finding.severity);
+        summary.findings = findings
             .into_iter()
             .map(|(finding, count)| SampledFinding { finding, count })
             .collect();
@@ -339,26 +323,8 @@ impl Checker {
 
     fn reference(&self, record: Ref) -> RecordRef {
         RecordRef {
-            frame: self.frames[record.frame as usize].key.clone(),
+            frame: self.pairer.frames()[record.frame as usize].key.clone(),
             seq: record.seq,
-        }
-    }
-
-    fn client_id(&mut self, client: Client) -> ClientId {
-        if let Some(&id) = self.client_ids.get(&client) {
-            return id;
-        }
-        let id = self.clients.len() as ClientId;
-        self.clients.push(client.clone());
-        self.client_ids.insert(client, id);
-        id
-    }
-
-    /// The sender's origin when `client` is one no frame matched.
-    fn unresolved_origin(&self, client: ClientId) -> Option<&str> {
-        match &self.clients[client as usize] {
-            Client::Unresolved { origin, .. } => Some(origin),
-            Client::Frame { .. } => None,
         }
     }
 
@@ -395,6 +361,7 @@ impl Checker {
             origin: facts.origin.clone(),
             at: facts.wall,
             verdict,
+            circumstance: self.tab.circumstance(facts),
             write,
         };
         let Some(reference_id) = facts.reference_id.clone() else {
@@ -409,33 +376,20 @@ impl Checker {
             self.emit_request(&arrival, Observed::Unpaired, None, emit);
             return;
         };
-        let client = client_of(&self.frames, frame, facts, &self.frame_ids);
-        let client = self.client_id(client);
-        let id = self.next_exchange;
-        self.next_exchange += 1;
-        if let Some(write) = &arrival.write {
+        let client = self.pairer.sender(frame, facts);
+        let write = arrival.write.clone();
+        let id = self.pairer.open(
+            client,
+            &reference_id,
+            facts.time,
+            Stage::Waiting(Box::new(arrival)),
+        );
+        if let Some(write) = write {
             self.story.push_back(StoryStep::Write {
-                write: write.clone(),
+                write,
                 carried_out: CarriedOut::WhenSettled(id),
             });
         }
-        self.by_key
-            .entry((client, reference_id.clone()))
-            .or_default()
-            .push(id);
-        if let Some(origin) = self.unresolved_origin(client) {
-            let key = (origin.to_owned(), reference_id.clone());
-            self.unresolved.entry(key).or_default().push(id);
-        }
-        self.exchanges.insert(
-            id,
-            Exchange {
-                client,
-                reference_id,
-                requested_at: facts.time,
-                stage: Stage::Waiting(Box::new(arrival)),
-            },
-        );
         self.waiting.push_back(id);
         self.unanswered += 1;
         while self.unanswered > OPEN_EXCHANGE_LIMIT {
@@ -443,9 +397,9 @@ impl Checker {
                 break;
             };
             if self
-                .exchanges
-                .get(&oldest)
-                .is_some_and(|e| matches!(e.stage, Stage::Waiting(_)))
+                .pairer
+                .get(oldest)
+                .is_some_and(|e| matches!(e.data, Stage::Waiting(_)))
             {
                 self.summary.closed_early += 1;
                 self.settle_unanswered(oldest, emit);
@@ -456,11 +410,11 @@ impl Checker {
     /// Requests waiting for more than the client's 10 s at `now` get no answer.
     fn expire(&mut self, now: f64, emit: &mut dyn FnMut(Checked)) {
         while let Some(&id) = self.waiting.front() {
-            let Some(exchange) = self.exchanges.get(&id) else {
+            let Some(exchange) = self.pairer.get(id) else {
                 self.waiting.pop_front();
                 continue;
             };
-            if !matches!(exchange.stage, Stage::Waiting(_)) {
+            if !matches!(exchange.data, Stage::Waiting(_)) {
                 self.waiting.pop_front();
                 continue;
             }
@@ -472,37 +426,6 @@ impl Checker {
         }
     }
 
-    /// The exchange an answer received by `frame` belongs to, as `correlate` chooses it: the
-    /// latest request of that client with this referenceId sent before the answer; when that
-    /// client sent none, an unanswered one of a sender no frame matched, with the receiver's
-    /// origin.
-    fn choose(&self, frame: usize, time: f64, reference_id: &str) -> Option<u64> {
-        let receiver = &self.frames[frame];
-        let client = Client::Frame {
-            frame: receiver.key.clone(),
-        };
-        let own = self
-            .client_ids
-            .get(&client)
-            .and_then(|&client| self.by_key.get(&(client, reference_id.to_owned())));
-        let candidates: Vec<u64> = match own {
-            Some(ids) => ids.clone(),
-            None => {
-                let mut ids = self
-                    .unresolved
-                    .get(&(receiver.origin.clone(), reference_id.to_owned()))
-                    .cloned()
-                    .unwrap_or_default();
-                ids.sort_unstable();
-                ids
-            }
-        };
-        candidates
-            .into_iter()
-            .rev()
-            .find(|id| self.exchanges[id].requested_at <= time + SKEW_MS)
-    }
-
     /// An answer: it settles the request it answers (or revises one settled without an answer).
     fn answer(&mut self, frame: usize, facts: &Facts, emit: &mut dyn FnMut(Checked)) {
         let (Detail::Response { error_message, .. }, Some(reference_id)) =
@@ -510,20 +433,37 @@ impl Checker {
         else {
             return;
         };
-        let Some(id) = self.choose(frame, facts.time, reference_id) else {
+        let Some(choice) = self.pairer.choose(frame, facts.time, reference_id) else {
             return;
         };
-        let exchange = self.exchanges.get_mut(&id).expect("chosen among kept ones");
-        let (arrival, revised) = match std::mem::replace(&mut exchange.stage, Stage::Answered) {
+        self.pairer.learn(frame, choice);
+        let id = choice.exchange;
+        let exchange = self.pairer.get_mut(id).expect("chosen among kept ones");
+        let (arrival, revised) = match std::mem::replace(&mut exchange.data, Stage::Answered) {
             Stage::Answered => return,
             Stage::Waiting(arrival) => (arrival, false),
             Stage::Unanswered(arrival) => (arrival, true),
         };
         let (client, requested_at) = (exchange.client, exchange.requested_at);
         let now = self.clock.unwrap_or(facts.time).max(facts.time);
-        let state = settled_state(requested_at, Some(facts.time), error_message.is_some(), now);
+        let state =
+            match settled_state(requested_at, Some(facts.time), error_message.is_some(), now) {
+                // No timeout ran for a message sent without a callback.
+                ExchangeState::Late if !awaits_answer(&arrival.name) => ExchangeState::Answered,
+                state => state,
+            };
         let observed = observed_of(state, error_message.as_deref());
-        self.forget_unresolved(id);
+        self.pairer.answered(id);
+        if let Detail::Response {
+            flag: Some(flag), ..
+        } = &facts.detail
+        {
+            let record = self.reference(Ref {
+                frame: frame as u32,
+                seq: facts.seq,
+            });
+            self.tab.answered(&arrival.name, *flag, record);
+        }
         self.answered_clients.insert(client);
         self.answered_names.insert((client, arrival.name.clone()));
         if let Some(error) = error_message {
@@ -559,20 +499,30 @@ impl Checker {
 
     /// A request without an answer after 10 s (or at the end, or closed early).
     fn settle_unanswered(&mut self, id: u64, emit: &mut dyn FnMut(Checked)) {
-        let Some(exchange) = self.exchanges.get_mut(&id) else {
+        let Some(exchange) = self.pairer.get_mut(id) else {
             return;
         };
-        let Stage::Waiting(arrival) = std::mem::replace(&mut exchange.stage, Stage::Answered)
-        else {
+        let Stage::Waiting(arrival) = std::mem::replace(&mut exchange.data, Stage::Answered) else {
             return;
         };
         let client = exchange.client;
         self.unanswered -= 1;
+        if !awaits_answer(&arrival.name) {
+            // Sent without a callback (`unsubscribe`): nothing waited, nothing timed out.
+            self.emit_request(&arrival, Observed::NotAwaited, None, emit);
+            if let Some(exchange) = self.pairer.get_mut(id) {
+                exchange.data = Stage::Unanswered(arrival);
+            }
+            self.settled.push_back(id);
+            self.forget_oldest_settled();
+            return;
+        }
         let quarantine = self
             .announced
             .get(&arrival.name)
             .and_then(|list| list.iter().find(|q| q.covers(&arrival.name, arrival.at)));
         let cause = cause_of(
+            arrival.circumstance.as_ref(),
             quarantine,
             Some(AnswersSeen {
                 client: self.answered_clients.contains(&client),
@@ -587,8 +537,8 @@ impl Checker {
         }
         self.emit_request(&arrival, Observed::NoAnswer, Some(cause), emit);
         self.prune_announced(&arrival.name, arrival.at);
-        if let Some(exchange) = self.exchanges.get_mut(&id) {
-            exchange.stage = Stage::Unanswered(arrival);
+        if let Some(exchange) = self.pairer.get_mut(id) {
+            exchange.data = Stage::Unanswered(arrival);
         }
         self.settled.push_back(id);
         self.forget_oldest_settled();
@@ -596,11 +546,10 @@ impl Checker {
 
     /// A request still waiting at the end, less than 10 s before it.
     fn settle_pending(&mut self, id: u64, emit: &mut dyn FnMut(Checked)) {
-        let Some(exchange) = self.exchanges.get_mut(&id) else {
+        let Some(exchange) = self.pairer.get_mut(id) else {
             return;
         };
-        let Stage::Waiting(arrival) = std::mem::replace(&mut exchange.stage, Stage::Answered)
-        else {
+        let Stage::Waiting(arrival) = std::mem::replace(&mut exchange.data, Stage::Answered) else {
             return;
         };
         self.unanswered -= 1;
@@ -608,7 +557,12 @@ impl Checker {
             let outcome = WriteOutcome::of(Some(&arrival.verdict), &Observed::Pending);
             self.write_outcomes.insert(id, outcome.carried_out);
         }
-        self.emit_request(&arrival, Observed::Pending, None, emit);
+        let observed = if awaits_answer(&arrival.name) {
+            Observed::Pending
+        } else {
+            Observed::NotAwaited
+        };
+        self.emit_request(&arrival, observed, None, emit);
     }
 
     /// Announced quarantines that ended long before `at` can cover no request still to settle
@@ -626,39 +580,13 @@ impl Checker {
         }
     }
 
-    fn forget_unresolved(&mut self, id: u64) {
-        let Some(exchange) = self.exchanges.get(&id) else {
-            return;
-        };
-        let Some(origin) = self.unresolved_origin(exchange.client) else {
-            return;
-        };
-        let key = (origin.to_owned(), exchange.reference_id.clone());
-        if let Some(ids) = self.unresolved.get_mut(&key) {
-            ids.retain(|&other| other != id);
-            if ids.is_empty() {
-                self.unresolved.remove(&key);
-            }
-        }
-    }
-
     /// Keeps the latest settled exchanges only: older ones can no longer be answered.
     fn forget_oldest_settled(&mut self) {
         while self.settled.len() > SETTLED_KEPT {
             let Some(oldest) = self.settled.pop_front() else {
                 break;
             };
-            self.forget_unresolved(oldest);
-            let Some(exchange) = self.exchanges.remove(&oldest) else {
-                continue;
-            };
-            let key = (exchange.client, exchange.reference_id);
-            if let Some(ids) = self.by_key.get_mut(&key) {
-                ids.retain(|&other| other != oldest);
-                if ids.is_empty() {
-                    self.by_key.remove(&key);
-                }
-            }
+            self.pairer.close(oldest);
         }
     }
 
@@ -673,10 +601,15 @@ impl Checker {
             name: arrival.name.clone(),
             origin: arrival.origin.clone(),
             at: arrival.at,
-            agreement: compare(&arrival.name, &arrival.verdict, &observed),
+            agreement: explain(
+                compare(&arrival.name, &arrival.verdict, &observed),
+                &arrival.name,
+                inferred.as_ref(),
+            ),
             verdict: Some(arrival.verdict.clone()),
             observed,
             inferred,
+            circumstance: arrival.circumstance.clone().map(Box::new),
         }
     }
 
@@ -778,6 +711,7 @@ fn agreement_count<'a>(summary: &'a mut CheckSummary, agreement: &Agreement) -> 
         Agreement::Agrees => &mut summary.agrees,
         Agreement::Disagrees { .. } => &mut summary.disagrees,
         Agreement::Undecided => &mut summary.undecided,
+        Agreement::Explained { .. } => &mut summary.explained,
     }
 }
 

@@ -6,11 +6,12 @@
 //! the same things in the same words; each group keeps its full count and its first records, up
 //! to a sample limit (none for the audit).
 
-use super::audit::{Agreement, ReadCheck, RequestCheck};
+use super::audit::{Agreement, Observed, ReadCheck, RequestCheck};
 use super::engine::Verdict;
 use super::limiter::LimitKind;
 use super::options::{WorkspaceOptions, ACCEPTED_ORIGINS, RATE_LIMIT, READ_ALLOWED, WRITE_ALLOWED};
 use super::origins::JWT_REQUEST;
+use crate::circumstance::Circumstance;
 use crate::correlate::RecordRef;
 use crate::findings::{Finding, FindingCode, Severity};
 use std::collections::{BTreeMap, BTreeSet};
@@ -100,6 +101,18 @@ pub(crate) struct PolicyFindingGroups<R> {
     delivered: Sample<R>,
     delivered_keys: BTreeSet<String>,
     hidden: BTreeMap<String, HiddenGroup<R>>,
+    /// Requests that failed or got no answer in a circumstance the capture shows, by (0 sent to
+    /// itself / 1 follower tab / 2 realtime down, origin).
+    circumstances: BTreeMap<(u8, String), CircumstanceGroup<R>>,
+}
+
+/// Requests that failed or got no answer in one circumstance: the first one's, and its records.
+#[derive(Clone, Debug)]
+struct CircumstanceGroup<R> {
+    first: Circumstance,
+    name: String,
+    records: Sample<R>,
+    names: BTreeSet<String>,
 }
 
 impl<R: Clone + PartialEq> PolicyFindingGroups<R> {
@@ -114,6 +127,7 @@ impl<R: Clone + PartialEq> PolicyFindingGroups<R> {
             delivered: Sample::default(),
             delivered_keys: BTreeSet::new(),
             hidden: BTreeMap::new(),
+            circumstances: BTreeMap::new(),
         }
     }
 
@@ -121,6 +135,29 @@ impl<R: Clone + PartialEq> PolicyFindingGroups<R> {
     pub(crate) fn add_request(&mut self, check: &RequestCheck, record: R) {
         self.any_request = true;
         let limit = self.sample_limit;
+        let unsuccessful = matches!(
+            check.observed,
+            Observed::NoAnswer | Observed::Failed { .. } | Observed::Pending | Observed::Late
+        );
+        let rank = match check.circumstance.as_deref() {
+            Some(Circumstance::SentToItself) => Some(0),
+            Some(Circumstance::FollowerTab { .. }) if unsuccessful => Some(1),
+            Some(Circumstance::RealtimeDown { .. }) if unsuccessful => Some(2),
+            _ => None,
+        };
+        if let (Some(rank), Some(circumstance)) = (rank, check.circumstance.as_deref()) {
+            let group = self
+                .circumstances
+                .entry((rank, check.origin.clone()))
+                .or_insert_with(|| CircumstanceGroup {
+                    first: circumstance.clone(),
+                    name: check.name.clone(),
+                    records: Sample::default(),
+                    names: BTreeSet::new(),
+                });
+            group.records.push(record.clone(), limit);
+            group.names.insert(check.name.clone());
+        }
         if let Agreement::Disagrees { why } = &check.agreement {
             self.disagreements
                 .entry(why.clone())
@@ -212,6 +249,67 @@ impl<R: Clone + PartialEq> PolicyFindingGroups<R> {
     }
 
     /// The findings, most severe first, each with its full count; `reference` names a record.
+    /// What the capture shows about the requests that failed or got no answer: posted to the
+    /// app's own window, sent from a follower tab, sent while the realtime connection was down.
+    /// With options or without.
+    pub(crate) fn circumstance_findings(
+        &self,
+        reference: impl Fn(&R) -> RecordRef,
+    ) -> Vec<(Finding, u64)> {
+        let limit = self.sample_limit;
+        let mut findings = Vec::new();
+        for ((rank, origin), group) in &self.circumstances {
+            // The record that shows the circumstance counts among the finding's records.
+            let count = group.records.count + u64::from(group.first.evidence().is_some());
+            let requests = group.records.count;
+            let names = group
+                .names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut records: Vec<RecordRef> = group
+                .records
+                .records
+                .iter()
+                .take(limit)
+                .map(&reference)
+                .collect();
+            if let Some(evidence) = group.first.evidence() {
+                records.insert(0, evidence.clone());
+            }
+            let (code, title, problem) = match rank {
+                0 => (
+                    FindingCode::WrongTargetWindow,
+                    format!("{count} message(s) from {origin} never reached Workspace: posted to the app's own window"),
+                    format!("{names} arrived at the app's own frame with source `self`: the app posted to itself, so Workspace never saw them and the client times out. This happens when the app is a popup posting to window.parent (a popup's parent is itself) instead of window.opener, or when Workspace is in an iframe of the app and targetWWEWindow was not called."),
+                ),
+                1 => (
+                    FindingCode::FollowerTab,
+                    format!("{requests} action(s) sent from a follower tab failed or got no answer"),
+                    format!("{} {}", group.first.why(&group.name), if group.names.len() > 1 { format!("Requests: {names}.") } else { String::new() }).trim_end().to_owned(),
+                ),
+                _ => (
+                    FindingCode::RealtimeDown,
+                    format!("{requests} request(s) failed or got no answer while the realtime connection was down"),
+                    format!("{} {}", group.first.why(&group.name), if group.names.len() > 1 { format!("Requests: {names}.") } else { String::new() }).trim_end().to_owned(),
+                ),
+            };
+            findings.push((
+                Finding {
+                    code,
+                    severity: Severity::Error,
+                    title,
+                    records,
+                    problem,
+                    advice: group.first.advice(),
+                },
+                count,
+            ));
+        }
+        findings
+    }
+
     pub(crate) fn findings(
         &self,
         options: &WorkspaceOptions,
@@ -273,12 +371,16 @@ impl<R: Clone + PartialEq> PolicyFindingGroups<R> {
                     records: references(
                         &mut group.errors.records.iter().chain(&group.ignored.records),
                     ),
-                    problem: format!(
-                        "Under {limit_text} per fixed minute, the first `{request}` over the limit gets the explicit error and the next ones are ignored without an answer until the quarantine ends."
-                    ),
-                    advice: format!(
-                        "Space the `{request}` requests out (the count restarts each minute on the minute), or raise {limit_text}."
-                    ),
+                    problem: if options.rate_limits.quarantine_forever() {
+                        format!("Under {limit_text} per fixed minute, the first `{request}` over the limit gets the explicit error, and with service-client-api.rate-limit-quarantine-delay = 0 the next ones are ignored without an answer until Workspace is reloaded.")
+                    } else {
+                        format!("Under {limit_text} per fixed minute, the first `{request}` over the limit gets the explicit error and the next ones are ignored without an answer until the quarantine ends.")
+                    },
+                    advice: if options.rate_limits.quarantine_forever() {
+                        format!("Reload Workspace to lift the quarantine; send fewer `{request}` requests per minute or raise {limit_text}, and set service-client-api.rate-limit-quarantine-delay to a number of seconds (0 = until reload).")
+                    } else {
+                        format!("Space the `{request}` requests out (the count restarts each minute on the minute), or raise {limit_text}.")
+                    },
                 },
                 group.errors.count + group.ignored.count,
             ));

@@ -29,6 +29,11 @@ pub struct RateLimits {
 }
 
 impl RateLimits {
+    /// A quarantine delay of 0: ignored until Workspace is reloaded.
+    pub fn quarantine_forever(&self) -> bool {
+        self.quarantine_seconds == 0
+    }
+
     pub fn limit_for(&self, request: &str) -> u32 {
         self.per_request
             .iter()
