@@ -100,12 +100,14 @@
     }
     sendNow();
   };
+  const onFlush = () => sendNow();
   const ready = () => window.dispatchEvent(new CustomEvent('scapi-inspector:ready', { detail: '' }));
   // document.open() erases every listener on the window: arm again when the document is replaced.
   const arm = () => {
     window.addEventListener('scapi-inspector:records', onRecords);
     window.addEventListener('scapi-inspector:dropped', onDropped);
     window.addEventListener('scapi-inspector:hello', ready);
+    window.addEventListener('scapi-inspector:flush', onFlush); // the page starts a navigation
     window.addEventListener('pagehide', onLeave);
     window.addEventListener('pageshow', onLeave);
     document.addEventListener('visibilitychange', onLeave);

@@ -237,6 +237,17 @@
   const onLeave = () => {
     try { drain(dateNow() + LEAVE_BUDGET_MS); } catch (_) { /* never disturb the page */ }
   };
+  // The page starts a navigation (location.href = …, a link, a form): what it captured goes now,
+  // while its script still runs. On pagehide it may be too late: Firefox cancels the script of a
+  // document that a navigation to another site takes out of its process. (beforeunload would do
+  // too, but a beforeunload listener keeps pages out of the back/forward cache.)
+  const onNavigate = () => {
+    try {
+      drain(dateNow() + LEAVE_BUDGET_MS);
+      send('scapi-inspector:flush', '');
+    } catch (_) { /* never disturb the page */ }
+  };
+  const navigation = win.navigation; // the Navigation API, where the browser has it
 
   // document.open() erases every listener on the window: arm again when the document is replaced.
   const arm = () => {
@@ -247,6 +258,7 @@
     // script's own pagehide listener, which sends it on before the document goes.
     addListener.call(win, 'pagehide', onLeave, true);
     addListener.call(doc, 'visibilitychange', onLeave, true);
+    try { if (navigation) addListener.call(navigation, 'navigate', onNavigate); } catch (_) { /* none */ }
   };
   arm();
   try { new Observer(arm).observe(doc, { childList: true }); } catch (_) { /* no document yet */ }
