@@ -213,7 +213,13 @@ fn the_capture_alone_names_each_failure_it_holds_the_evidence_of() {
         (
             "16-realtime-down",
             "realtime-down",
-            &["agent.setState", "voice.dial", "DOWN", "RECONNECTED"],
+            &[
+                "agent.setState",
+                "voice.dial",
+                "DOWN",
+                "RECONNECTED",
+                "came back later",
+            ],
         ),
         (
             "17-same-reference-ids",

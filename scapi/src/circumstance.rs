@@ -76,7 +76,13 @@ pub struct TabState {
     following: Option<RecordRef>,
     /// Since when the realtime connection is down, and the state that said so.
     realtime_down: Option<(RecordRef, String)>,
+    /// Outages that ended: the record that began each, and the one that said the connection was
+    /// back (the last [`RECOVERIES_KEPT`]).
+    recoveries: Vec<(RecordRef, RecordRef)>,
 }
+
+/// Ended outages a [`TabState`] remembers.
+pub const RECOVERIES_KEPT: usize = 64;
 
 impl TabState {
     /// A record, in time order: `system` events change the state.
@@ -103,13 +109,25 @@ impl TabState {
                 };
                 self.realtime_down = Some((since, state.clone()));
             }
-            (Some("REALTIME_CONNECTION"), _) => self.realtime_down = None,
+            (Some("REALTIME_CONNECTION"), _) => {
+                if let Some((since, _)) = self.realtime_down.take() {
+                    if self.recoveries.len() == RECOVERIES_KEPT {
+                        self.recoveries.remove(0);
+                    }
+                    self.recoveries.push((since, record));
+                }
+            }
             (None, "FOLLOWING") => {
                 self.following.get_or_insert(record);
             }
             (None, _) => self.following = None,
             _ => {}
         }
+    }
+
+    /// Outages that ended: (the record that began it, the record that said it was back).
+    pub fn recoveries(&self) -> &[(RecordRef, RecordRef)] {
+        &self.recoveries
     }
 
     /// A boolean answer to `name`: `system.isFrameLeading` false or `system.isFrameFollowing`
@@ -249,6 +267,8 @@ mod tests {
         );
         tab.observe(at(9), &down(9, "RECONNECTED"));
         assert_eq!(tab.circumstance(&accept), None);
+        // The outage is remembered with the record that ended it, for the finding.
+        assert_eq!(tab.recoveries(), [(at(7), at(9))]);
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct PolicyAudit {
     pub interactions: Vec<InteractionKeys>,
     pub inferred: Inference,
     pub findings: Vec<Finding>,
+    /// Realtime outages that ended: the record that began each and the one that said it was back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub realtime_recoveries: Vec<(RecordRef, RecordRef)>,
 }
 
 impl PolicyAudit {
@@ -396,6 +399,7 @@ pub fn audit_facts(
         interactions,
         inferred,
         findings: Vec::new(),
+        realtime_recoveries: tab.recoveries().to_vec(),
     };
     audit.findings = policy_findings(&audit, options);
     audit
@@ -1087,7 +1091,7 @@ fn policy_findings(audit: &PolicyAudit, options: Option<&WorkspaceOptions>) -> V
         groups.add_request(check, check.record.clone());
     }
     let circumstances = groups
-        .circumstance_findings(RecordRef::clone)
+        .circumstance_findings(RecordRef::clone, &audit.realtime_recoveries)
         .into_iter()
         .map(|(finding, _)| finding);
     if let Some(options) = options {

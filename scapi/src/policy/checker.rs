@@ -311,7 +311,9 @@ impl Checker {
             frame: frames[record.frame as usize].key.clone(),
             seq: record.seq,
         };
-        let mut findings = self.groups.circumstance_findings(reference);
+        let mut findings = self
+            .groups
+            .circumstance_findings(reference, self.tab.recoveries());
         findings.extend(self.groups.findings(self.engine.options(), reference));
         findings.sort_by_key(|(finding, _)| finding.severity);
         summary.findings = findings

@@ -252,9 +252,11 @@ impl<R: Clone + PartialEq> PolicyFindingGroups<R> {
     /// What the capture shows about the requests that failed or got no answer: posted to the
     /// app's own window, sent from a follower tab, sent while the realtime connection was down.
     /// With options or without.
+    /// `recoveries` are the realtime outages that ended ([`crate::circumstance::TabState::recoveries`]).
     pub(crate) fn circumstance_findings(
         &self,
         reference: impl Fn(&R) -> RecordRef,
+        recoveries: &[(RecordRef, RecordRef)],
     ) -> Vec<(Finding, u64)> {
         let limit = self.sample_limit;
         let mut findings = Vec::new();
@@ -289,11 +291,22 @@ impl<R: Clone + PartialEq> PolicyFindingGroups<R> {
                     format!("{requests} action(s) sent from a follower tab failed or got no answer"),
                     format!("{} {}", group.first.why(&group.name), if group.names.len() > 1 { format!("Requests: {names}.") } else { String::new() }).trim_end().to_owned(),
                 ),
-                _ => (
-                    FindingCode::RealtimeDown,
-                    format!("{requests} request(s) failed or got no answer while the realtime connection was down"),
-                    format!("{} {}", group.first.why(&group.name), if group.names.len() > 1 { format!("Requests: {names}.") } else { String::new() }).trim_end().to_owned(),
-                ),
+                _ => {
+                    // The record that said the connection was back, when the capture holds it.
+                    let back = group.first.evidence().and_then(|since| {
+                        recoveries.iter().find(|(began, _)| began == since).map(|(_, back)| back.clone())
+                    });
+                    let recovery = match &back {
+                        Some(_) => " The connection came back later (the last REALTIME_CONNECTION record named here): requests sent from then on were carried out, and these can be sent again.",
+                        None => " The capture ends before the connection came back.",
+                    };
+                    records.extend(back);
+                    (
+                        FindingCode::RealtimeDown,
+                        format!("{requests} request(s) failed or got no answer while the realtime connection was down"),
+                        format!("{}{}{recovery}", group.first.why(&group.name), if group.names.len() > 1 { format!(" Requests: {names}.") } else { String::new() }),
+                    )
+                }
             };
             findings.push((
                 Finding {
