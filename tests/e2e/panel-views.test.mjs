@@ -341,3 +341,34 @@ test('every control in every view has an accessible role and name', () =>
     assert.deepEqual(problems, []);
     await cdp.detach();
   }));
+
+test('columns resize by dragging and stay after a reload; an empty details pane gives its room back; overview labels follow the dark theme', () =>
+  withWorkspaceAndPanel(async ({ panel }) => {
+    await panel.setViewportSize({ width: 1366, height: 700 });
+    await panel.waitForSelector('[data-testid="record-row"]');
+    // An empty details pane is narrow (220 px), so the list keeps the width.
+    const empty = await panel.$eval('[data-testid="record-details-empty"]', (pane) => pane.getBoundingClientRect().width);
+    assert.ok(empty <= 230, `the empty details pane is ${empty} px wide`);
+
+    // Drag the first resizable header edge 80 px to the right.
+    const nameHeader = (p) => p.$eval('.row.head [role="columnheader"]:nth-child(1)', (cell) => cell.getBoundingClientRect().width);
+    const before = await nameHeader(panel);
+    const handle = await panel.$('[data-testid="col-resize"]');
+    const box = await handle.boundingBox();
+    await panel.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await panel.mouse.down();
+    await panel.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2, { steps: 5 });
+    await panel.mouse.up();
+    const after = await nameHeader(panel);
+    assert.ok(after >= before + 60, `the column went from ${before} to ${after} px`);
+    await panel.reload();
+    await panel.waitForSelector('[data-testid="record-row"]');
+    const reloaded = await nameHeader(panel);
+    assert.ok(Math.abs(reloaded - after) <= 2, `after a reload the column is ${reloaded} px (was ${after})`);
+
+    // Dark theme: the lane labels are light text, not the light theme's dark one.
+    await panel.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
+    const color = await panel.$eval('.overview-labels .lane-label', (label) => getComputedStyle(label).color);
+    const [r, g, b] = color.match(/\d+/g).map(Number);
+    assert.ok((r + g + b) / 3 > 150, `lane labels in the dark theme are ${color}`);
+  }));
