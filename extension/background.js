@@ -32,6 +32,10 @@ const ready = wasm_bindgen({ module_or_path: api.runtime.getURL('background/back
   });
 
 
+// A popup (its top window has an opener) belongs to the tab that opened it. A tab opened from a
+// link has an openerTabId too, but no window.opener: it is a session of its own.
+const sessionOf = (tab, popup) => (popup && tab.openerTabId !== undefined ? tab.openerTabId : tab.id);
+
 const tell = (tabId, message) => {
   try {
     const sent = api.tabs.sendMessage(tabId, message);
@@ -110,9 +114,7 @@ function onCapture(port) {
     const frame = message.frame;
     if (key === null) {
       key = frame.key;
-      // A popup (its top window has an opener) belongs to the tab that opened it. A tab opened
-      // from a link has an openerTabId too, but no window.opener: it is a session of its own.
-      session = message.popup && tab.openerTabId !== undefined ? tab.openerTabId : tab.id;
+      session = sessionOf(tab, message.popup);
       // A popup's frame ids are its own tab's: not stamped, so they are not taken for the opener's.
       if (session === tab.id && port.sender.frameId !== undefined) browserFrameId = port.sender.frameId;
       captureByFrame.set(`${session}:${key}`, port);
@@ -172,9 +174,7 @@ api.runtime.onConnect.addListener((port) => {
 // A frame asks whether a panel listens for its tab (it then streams foreign traffic too).
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!message || message.type !== 'listening?' || !sender.tab) return false;
-  const tab = sender.tab;
-  const session = message.popup && tab.openerTabId !== undefined ? tab.openerTabId : tab.id;
-  sendResponse(panelsByTab.has(session));
+  sendResponse(panelsByTab.has(sessionOf(sender.tab, message.popup)));
   return false;
 });
 

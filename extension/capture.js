@@ -23,7 +23,7 @@
   let foreignLost = 0; // ... and how many of them fell out
   let lost = 0; // messages the hook lost (a running total)
   let nextSeq = 0;
-  let unsent = []; // lines numbered but not posted: [seq, text]
+  let unsent = []; // lines numbered but not posted (the last is nextSeq - 1)
   const unacked = []; // posted, not yet stored: { seq, lines }
   let unackedLines = 0;
   let port = null;
@@ -51,7 +51,8 @@
   });
 
   const number = (text) => {
-    unsent.push([nextSeq++, text]);
+    unsent.push(text);
+    nextSeq++;
   };
   const startStreaming = () => {
     if (streaming) return;
@@ -96,7 +97,7 @@
     if (event.type === 'pageshow') { leaving = false; return; }
     if (event.type === 'pagehide') {
       leaving = true;
-      if (context.length || foreignLost) startStreaming();
+      if (context.length) startStreaming();
     }
     sendNow();
   };
@@ -162,7 +163,7 @@
   function flush() {
     timer = 0;
     if (!streaming || !unsent.length) return;
-    const chunk = { seq: unsent[0][0], lines: unsent.map(([, text]) => text) };
+    const chunk = { seq: nextSeq - unsent.length, lines: unsent };
     unsent = [];
     unacked.push(chunk);
     unackedLines += chunk.lines.length;

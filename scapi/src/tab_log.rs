@@ -517,25 +517,19 @@ impl TabLog {
     /// segment ids to remove, and the meta text (when it changed).
     pub fn take_writes(&mut self) -> TabWrites {
         let mut writes = TabWrites::default();
-        let mut lines_of: BTreeMap<u64, Vec<&Line>> = BTreeMap::new();
-        let dirty: Vec<(u64, u64, u64)> = self
-            .segments
-            .iter()
-            .filter(|segment| segment.dirty && segment.live > 0)
-            .map(|segment| (segment.id, segment.start, segment.end))
-            .collect();
-        for line in self.scapi.iter().chain(self.foreign.iter()) {
-            if let Some(&(id, _, _)) = dirty
-                .iter()
-                .find(|(_, start, end)| (*start..*end).contains(&line.id))
-            {
-                lines_of.entry(id).or_default().push(line);
-            }
-        }
-        for (id, mut lines) in lines_of {
+        // Each queue is in arrival order: a segment's lines are found by bisection, not by
+        // walking the whole log on every write.
+        for segment in self.segments.iter().filter(|s| s.dirty && s.live > 0) {
+            let mut lines: Vec<&Line> = [&self.scapi, &self.foreign]
+                .into_iter()
+                .flat_map(|queue| {
+                    let from = queue.partition_point(|line| line.id < segment.start);
+                    let to = queue.partition_point(|line| line.id < segment.end);
+                    queue.range(from..to)
+                })
+                .collect();
             lines.sort_by_key(|line| line.id);
-            let text = encode_segment(&lines);
-            writes.set.push((id, text));
+            writes.set.push((segment.id, encode_segment(&lines)));
         }
         for segment in &mut self.segments {
             if !segment.dirty {

@@ -73,7 +73,10 @@ test('the badge and the popup count what the apps saw; Save log and Open inspect
   const messages = har.log.entries.flatMap((entry) => entry._webSocketMessages);
   const records = Number((await popup.textContent('[data-testid="popup-records"]')).match(/\d+/)[0]);
   assert.equal(messages.length, records, 'every captured message is in the file');
-  assert.ok(har.log._scapiCapture.sanitized ?? true, 'sanitized by default');
+  // Sanitized, as the panel's Export HAR: it says so, and the burst's userData value is masked.
+  assert.equal(typeof har.log._scapiCapture.sanitized, 'object', JSON.stringify(har.log._scapiCapture));
+  assert.ok(har.log._scapiCapture.sanitized !== null, 'the file says it is sanitized');
+  assert.ok(!JSON.stringify(har.log.entries).includes('Burst'), 'a userData value is in the sanitized file');
 
   // Open inspector: the panel in a tab of its own, for this tab.
   const [inspector] = await Promise.all([browser.context.waitForEvent('page'), popup.click('[data-testid="popup-open"]')]);
