@@ -11,6 +11,10 @@
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
   const SEND_MS = 50;
+  // A port message is serialized in the page's main thread: one of many megabytes (a flood that
+  // keeps the frame's timers waiting) would stall the page for hundreds of ms. Past this size a
+  // chunk goes at once, so each costs a millisecond or two.
+  const MAX_CHUNK_CHARS = 256 * 1024;
   const CONTEXT_LINES = 100;
   const MAX_UNACKED = 10000; // lines held for the background; the oldest beyond are gaps it counts
   const RECONNECT_MS = 200;
@@ -24,6 +28,7 @@
   let lost = 0; // messages the hook lost (a running total)
   let nextSeq = 0;
   let unsent = []; // lines numbered but not posted (the last is nextSeq - 1)
+  let unsentChars = 0;
   const unacked = []; // posted, not yet stored: { seq, lines }
   let unackedLines = 0;
   let port = null;
@@ -53,6 +58,8 @@
   const number = (text) => {
     unsent.push(text);
     nextSeq++;
+    unsentChars += text.length;
+    if (unsentChars >= MAX_CHUNK_CHARS && streaming) sendNow();
   };
   const startStreaming = () => {
     if (streaming) return;
@@ -165,6 +172,7 @@
     if (!streaming || !unsent.length) return;
     const chunk = { seq: nextSeq - unsent.length, lines: unsent };
     unsent = [];
+    unsentChars = 0;
     unacked.push(chunk);
     unackedLines += chunk.lines.length;
     // Bounded: the oldest lines beyond are gaps in the sequence, which the log counts as lost.

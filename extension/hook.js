@@ -2,10 +2,11 @@
 // It only listens (capture phase, registered before any page script) and never wraps postMessage,
 // which would change event.source for same-origin callers. While the page handles a message the
 // hook only stamps it and snapshots its data (the page may change the object afterwards): as JSON
-// text when it is plain JSON, as a structured clone otherwise; describing and handing it to the content script (CustomEvent with a
-// string detail, never postMessage) happens in a task of its own, so the page's own message
-// handling is not slowed: soon after a quiet spell, in batches of up to 200 ms while messages keep
-// coming (each batch costs a timer and a crossing into the content script's world), and at once
+// text when it is plain JSON, as a structured clone otherwise; describing and handing it to the
+// content script (CustomEvent with a string detail, never postMessage) happens in a task of its
+// own, so the page's own message handling is not slowed: soon after a quiet spell, in batches of
+// up to 100 ms while messages keep coming (each batch costs a timer and a crossing into the
+// content script's world) or of 500 messages (a few ms of work: never a long task), and at once
 // when the page is hidden or unloaded. Nothing here may throw into the page.
 (() => {
   'use strict';
@@ -34,9 +35,9 @@
   const MAX_DEPTH = 100; // the decoder (serde_json) reads at most 128 levels, envelope included
   const MAX_HELD = 5000; // records held until the content script answers
   const DESCRIBE_MS = 10; // a message after a quiet spell is described and handed on this soon
-  const BUSY_DESCRIBE_MS = 200; // while messages keep coming, batches are this far apart
+  const BUSY_DESCRIBE_MS = 100; // while messages keep coming, batches are this far apart
   const BUSY_WITHIN_MS = 250; // a message this soon after the last batch finds the page busy
-  const MAX_CAPTURED = 2000; // a batch this large is described at once
+  const MAX_CAPTURED = 500; // a batch this large is described at once (a few ms: no long task)
   const isTop = win === win.top;
   let frameOrigin = self.origin; // read again when document.open() replaces the document
   let captured = []; // stamped messages waiting to be described

@@ -1,8 +1,8 @@
 // Page-load bench (run by `cargo xtask bench`): an ordinary page with 30 iframes (15 cross-origin)
 // and no SCAPI traffic, loaded again and again in a browser without and one with the extension,
 // alternating in one run. Prints the median time to the load event and its ratio, for iframes that
-// post ordinary messages and for iframes that post nothing, and each browser's resident memory
-// with the page loaded (all its processes), per frame.
+// post ordinary messages and for iframes that post nothing, and the memory of the browser and
+// page processes with the page loaded (fresh browsers, garbage collected), per frame.
 //
 //   node tests/bench/frames.mjs [--loads 12]
 //   env SCAPI_DIST_CHROME (default dist/chrome)
@@ -16,12 +16,12 @@ const LOADS = Number(opts.loads);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2; };
 
 /**
- * Resident memory (bytes) of every process whose command line names the profile directory: the
- * extension's own process (service worker, background wasm) apart from the rest (the browser and
- * the page's renderers).
+ * Memory (bytes) of every process whose command line names the profile directory: the extension's
+ * own process (service worker, background wasm; resident) apart from the rest (the browser and the
+ * page's renderers; resident and proportional).
  */
 async function residentBytes(dir) {
-  const total = { pages: 0, extension: 0 };
+  const total = { pages: 0, pagesPss: 0, extension: 0 };
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
@@ -29,7 +29,10 @@ async function residentBytes(dir) {
       if (!cmdline.includes(dir)) continue;
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
       const bytes = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-      total[cmdline.includes('--extension-process') ? 'extension' : 'pages'] += bytes;
+      if (cmdline.includes('--extension-process')) { total.extension += bytes; continue; }
+      total.pages += bytes;
+      const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+      total.pagesPss += Number(/Pss:\s+(\d+)/.exec(rollup)?.[1] ?? 0) * 1024;
     } catch { /* gone */ }
   }
   return total;
@@ -67,18 +70,38 @@ async function main() {
           `ratio ${(withExt / without).toFixed(3)} (goal ≤ 1.02; medians of ${LOADS} loads each)`,
       );
     }
-    // Memory with the posting page loaded and settled.
-    for (const name of Object.keys(sides)) {
-      await pages[name].goto(server.urlA('frames30.html'), { waitUntil: 'load' });
-      await pages[name].waitForTimeout(1000);
+    // Memory: a fresh browser per reading (what earlier loads left behind is not the extension's),
+    // the posting page loaded and settled, every frame's garbage collected; three readings per
+    // side, alternating, and their medians. Proportional set size (shared pages split between the
+    // processes that share them) and resident set size, of the browser and page processes.
+    const readings = { without: [], with: [] };
+    for (let round = 0; round < 3; round++) {
+      for (const name of round % 2 ? ['with', 'without'] : ['without', 'with']) {
+        const browser = await launch({ extension: name === 'with' ? DIST_CHROME : null, args: ['--js-flags=--expose-gc'] });
+        try {
+          const page = await browser.context.newPage();
+          await page.goto(server.urlA('frames30.html'), { waitUntil: 'load' });
+          await page.waitForTimeout(1500);
+          for (let pass = 0; pass < 2; pass++) {
+            await Promise.all(page.frames().map((frame) => frame.evaluate(() => globalThis.gc?.()).catch(() => {})));
+          }
+          await page.waitForTimeout(500);
+          readings[name].push(await residentBytes(browser.dir));
+        } finally {
+          await browser.close();
+        }
+      }
     }
-    const memory = {};
-    for (const [name, browser] of Object.entries(sides)) memory[name] = await residentBytes(browser.dir);
+    const memory = Object.fromEntries(Object.entries(readings).map(([name, list]) => [name, Object.fromEntries(
+      ['pages', 'pagesPss', 'extension'].map((k) => [k, median(list.map((r) => r[k]))]),
+    )]));
     const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
-    const perFrame = (memory.with.pages - memory.without.pages) / 30 / 2 ** 20;
+    const perFrame = (k) => ((memory.with[k] - memory.without[k]) / 30 / 2 ** 20).toFixed(2);
     console.log(
-      `frames memory: browser and page processes without ${mb(memory.without.pages)} MB, with ${mb(memory.with.pages)} MB: ` +
-        `${perFrame.toFixed(2)} MB more per frame (goal ≤ 0.5 MB); the extension's own process ${mb(memory.with.extension)} MB`,
+      `frames memory (fresh browsers, garbage collected, medians of 3): browser and page processes ` +
+        `PSS without ${mb(memory.without.pagesPss)} MB, with ${mb(memory.with.pagesPss)} MB: ${perFrame('pagesPss')} MB more per frame ` +
+        `(goal ≤ 0.5 MB); RSS ${mb(memory.without.pages)} / ${mb(memory.with.pages)} MB: ${perFrame('pages')} MB per frame; ` +
+        `the extension's own process ${mb(memory.with.extension)} MB RSS`,
     );
   } finally {
     for (const browser of Object.values(sides)) await browser.close();

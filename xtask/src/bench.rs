@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: the page overhead of the extension, measured by `tests/bench/roundtrip.mjs`
-//! in one run that alternates a browser without and one with the extension; the panel with
+//! in one run that alternates a browser without and one with the extension; a flood of 50,000
+//! events and a steady 500 a second with the panel open (`tests/bench/stream.mjs`: the page's
+//! longest stall, capture to panel latency); the panel with
 //! 100,000 records captured through the extension (`tests/bench/panel.mjs`: filter latency, scroll
 //! frame time, memory); an ordinary page with 30 iframes and no SCAPI traffic (`tests/bench/frames.mjs`:
 //! load time and memory per frame); then the core crate's decoding throughput (`scapi/benches/decode.rs`,
@@ -9,45 +11,53 @@ use crate::process;
 use crate::{dist, root, setup};
 use std::process::Command;
 
+/// The browser benchmarks, in the order they run (each prints its own figure lines).
+const NODE_BENCHES: [&str; 4] = [
+    "tests/bench/roundtrip.mjs",
+    "tests/bench/stream.mjs",
+    "tests/bench/panel.mjs",
+    "tests/bench/frames.mjs",
+];
+
 pub fn run() -> Result<(), String> {
     setup::for_build()?;
     setup::browser()?;
     dist::run()?;
-    let mut node = Command::new("node");
-    node.arg("tests/bench/roundtrip.mjs")
-        .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
-    let (roundtrip, roundtrip_lines) = process::run_capturing(node);
-    let mut panel = Command::new("node");
-    panel
-        .arg("tests/bench/panel.mjs")
-        .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
-    let (panel, panel_lines) = process::run_capturing(panel);
-    let mut frames = Command::new("node");
-    frames
-        .arg("tests/bench/frames.mjs")
-        .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
-    let (frames, frames_lines) = process::run_capturing(frames);
+    let mut results = Vec::new();
+    let mut lines = Vec::new();
+    for script in NODE_BENCHES {
+        let mut node = Command::new("node");
+        node.arg(script)
+            .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
+        let (result, output) = process::run_capturing(node);
+        results.push(result);
+        lines.extend(output);
+    }
     let mut decode = Command::new("cargo");
     decode.args(["bench", "-p", "scapi", "--bench", "decode"]);
     let (decode, decode_lines) = process::run_capturing(decode);
-    // Criterion's report comes after the round-trip figures: repeat both benchmarks' figures
+    results.push(decode);
+    lines.extend(decode_lines);
+    // Criterion's report comes after the browser figures: repeat every benchmark's figures
     // last, so the end of the output says what was measured.
     println!();
-    for line in figure_lines(
-        roundtrip_lines
-            .iter()
-            .chain(&panel_lines)
-            .chain(&frames_lines)
-            .chain(&decode_lines),
-    ) {
+    for line in figure_lines(lines.iter()) {
         println!("{line}");
     }
-    roundtrip.and(panel).and(frames).and(decode)
+    results.into_iter().collect()
 }
 
 /// The lines that carry a benchmark's result, as each benchmark prints them.
 fn figure_lines<'a>(lines: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
-    const PREFIXES: [&str; 4] = ["roundtrip ", "panel ", "frames ", "decode throughput:"];
+    const PREFIXES: [&str; 7] = [
+        "roundtrip ",
+        "flood ",
+        "latency ",
+        "panel ",
+        "bulk ",
+        "frames ",
+        "decode throughput:",
+    ];
     lines
         .map(String::as_str)
         .filter(|line| PREFIXES.iter().any(|prefix| line.starts_with(prefix)))
