@@ -14,7 +14,7 @@
   // A port message is serialized in the page's main thread: one of many megabytes (a flood that
   // keeps the frame's timers waiting) would stall the page for hundreds of ms. Past this size a
   // chunk goes at once, so each costs a millisecond or two.
-  const MAX_CHUNK_CHARS = 256 * 1024;
+  const MAX_CHUNK_CHARS = 128 * 1024;
   const CONTEXT_LINES = 100;
   const MAX_UNACKED = 10000; // lines held for the background; the oldest beyond are gaps it counts
   const RECONNECT_MS = 200;

@@ -6,7 +6,7 @@
 // content script (CustomEvent with a string detail, never postMessage) happens in a task of its
 // own, so the page's own message handling is not slowed: soon after a quiet spell, in batches of
 // up to 100 ms while messages keep coming (each batch costs a timer and a crossing into the
-// content script's world) or of 500 messages (a few ms of work: never a long task), and at once
+// content script's world) or of 250 messages (a few ms of work: never a long task), and at once
 // when the page is hidden or unloaded. Nothing here may throw into the page.
 (() => {
   'use strict';
@@ -37,7 +37,7 @@
   const DESCRIBE_MS = 10; // a message after a quiet spell is described and handed on this soon
   const BUSY_DESCRIBE_MS = 100; // while messages keep coming, batches are this far apart
   const BUSY_WITHIN_MS = 250; // a message this soon after the last batch finds the page busy
-  const MAX_CAPTURED = 500; // a batch this large is described at once (a few ms: no long task)
+  const MAX_CAPTURED = 250; // a batch this large is described at once (a few ms: no long task)
   const isTop = win === win.top;
   let frameOrigin = self.origin; // read again when document.open() replaces the document
   let captured = []; // stamped messages waiting to be described

@@ -62,7 +62,7 @@ impl Background {
             foreign_lost as u64,
             want_batch,
         );
-        Ok((want_batch && !batch.records.is_empty()).then(|| batch.to_json()))
+        Ok((want_batch && !batch.is_empty()).then(|| batch.to_json()))
     }
 
     /// A frame's document went (its port closed, or it said goodbye).

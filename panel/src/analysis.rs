@@ -261,6 +261,7 @@ mod tests {
         records: Vec<(f64, SourceRelation, &str, Value)>,
     ) -> Batch {
         Batch {
+            digests: Vec::new(),
             frame: FrameInfo {
                 key: key.into(),
                 url: format!("{origin}/{key}.html"),
@@ -410,6 +411,7 @@ mod tests {
         for (frame, records) in frames {
             store.apply(
                 Batch {
+                    digests: Vec::new(),
                     frame,
                     dropped: 0,
                     captured: records.len() as u64,

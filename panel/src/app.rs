@@ -1448,7 +1448,7 @@ fn start(
             Ok(batch) => {
                 if paused.get() {
                     // Recording is paused: say how much was not kept, keep nothing.
-                    not_recorded.set(not_recorded.get() + batch.records.len() as u64);
+                    not_recorded.set(not_recorded.get() + batch.len() as u64);
                     render_soon();
                     return;
                 }

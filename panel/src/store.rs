@@ -3,7 +3,7 @@
 //! DevTools panel; a record is decoded again only to be shown (its row's summary, its details).
 
 use scapi::facts::{Facts, Kind};
-use scapi::{decode, Batch, Direction, FrameInfo, Record, SourceRelation};
+use scapi::{decode, Batch, Digest, Direction, FrameInfo, Record, SourceRelation};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -118,7 +118,17 @@ pub struct Entry {
 
 impl Entry {
     pub fn of(frame: u32, record: &Record, strings: &mut Strings) -> Entry {
-        let facts = Facts::of(record);
+        Entry::of_digest(frame, Digest::of(record), strings)
+    }
+
+    /// The entry of a record the background decoded: nothing is parsed again.
+    pub fn of_digest(frame: u32, digest: Digest, strings: &mut Strings) -> Entry {
+        let Digest {
+            facts,
+            ports,
+            raw,
+            interactions,
+        } = digest;
         let (topic, event_type) = match &facts.detail {
             scapi::facts::Detail::Event {
                 topic, event_type, ..
@@ -132,19 +142,20 @@ impl Entry {
         };
         Entry {
             frame,
-            seq: record.seq,
-            time: record.time,
             kind: facts.kind(),
             name: strings.names.intern(&facts.name),
             origin: strings.origins.intern(&facts.origin),
             topic,
             event_type,
-            ports: record.ports,
+            seq: facts.seq,
+            time: facts.time,
+            ports,
             facts: Box::new(facts),
-            raw: serde_json::to_string(&record.raw)
-                .unwrap_or_default()
-                .into_boxed_str(),
-            interactions: interaction_ids(record),
+            raw: raw.into_boxed_str(),
+            interactions: interactions
+                .into_iter()
+                .map(String::into_boxed_str)
+                .collect(),
         }
     }
 
@@ -195,59 +206,6 @@ impl Entry {
     pub fn summary(&self) -> String {
         self.record().summary()
     }
-}
-
-/// Every interaction id a message names: an `interactionId` (or `parentInteractionId`) anywhere
-/// in its data, and the id a request takes as its first parameter.
-fn interaction_ids(record: &Record) -> Box<[Box<str>]> {
-    let mut ids: Vec<Box<str>> = Vec::new();
-    let mut add = |id: &Value| {
-        let text = match id {
-            Value::String(text) => text.clone(),
-            Value::Number(number) => number.to_string(),
-            _ => return,
-        };
-        if !ids.iter().any(|known| **known == *text) {
-            ids.push(text.into_boxed_str());
-        }
-    };
-    fn walk(value: &Value, add: &mut dyn FnMut(&Value)) {
-        match value {
-            Value::Object(fields) => {
-                for (key, inner) in fields {
-                    if key == "interactionId" || key == "parentInteractionId" {
-                        add(inner);
-                    } else {
-                        walk(inner, add);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|item| walk(item, add)),
-            _ => {}
-        }
-    }
-    if let scapi::Message::Request {
-        request,
-        parameters,
-        ..
-    } = &record.decoded.message
-    {
-        // The requests that take an interaction id take it first.
-        let first_is_id = scapi::requests::spec(request)
-            .and_then(|spec| spec.parameters.first())
-            .is_some_and(|first| first.name.ends_with("nteractionId"));
-        if let (true, Some(Value::Array(items))) = (first_is_id, parameters) {
-            if let Some(id) = items.first() {
-                add(id);
-            }
-        }
-        if let Some(parameters) = parameters {
-            walk(parameters, &mut add);
-        }
-    } else {
-        walk(&record.raw, &mut add);
-    }
-    ids.into_boxed_slice()
 }
 
 /// The top frame of the inspected tab itself: a popup it opened is a top frame too (of its own
@@ -345,10 +303,15 @@ impl Store {
         let counted = &mut self.frames[frame as usize];
         counted.foreign_dropped = counted.foreign_dropped.max(batch.foreign_evicted);
         counted.unreadable = counted.unreadable.max(batch.unreadable);
-        let mut new = Vec::with_capacity(batch.records.len());
+        let mut new = Vec::with_capacity(batch.records.len() + batch.digests.len());
         for record in &batch.records {
             if self.seen.insert((frame, record.seq)) {
                 new.push(Entry::of(frame, record, &mut self.strings));
+            }
+        }
+        for digest in batch.digests {
+            if self.seen.insert((frame, digest.facts.seq)) {
+                new.push(Entry::of_digest(frame, digest, &mut self.strings));
             }
         }
         applied.added = new.len();

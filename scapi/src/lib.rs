@@ -29,4 +29,4 @@ mod test_capture;
 
 pub use capture::{CaptureError, HookRecord, SourceRelation};
 pub use message::{decode, Decoded, Direction, Envelope, Message};
-pub use record::{Batch, FrameInfo, FramePlacement, Record};
+pub use record::{Batch, Digest, FrameInfo, FramePlacement, Record};

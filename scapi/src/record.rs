@@ -1,7 +1,8 @@
 //! What the content script sends on: decoded records in per-frame batches (see `docs/formats.md`).
 
 use crate::capture::{HookRecord, SourceRelation};
-use crate::message::{decode, Decoded};
+use crate::facts::Facts;
+use crate::message::{decode, Decoded, Message};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -93,6 +94,91 @@ impl Record {
     pub fn summary(&self) -> String {
         self.decoded.message.summary(&self.raw)
     }
+
+    /// Every interaction id the message names: an `interactionId` (or `parentInteractionId`)
+    /// anywhere in its data, and the id a request takes as its first parameter.
+    pub fn interaction_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        let mut add = |id: &Value| {
+            let text = match id {
+                Value::String(text) => text.clone(),
+                Value::Number(number) => number.to_string(),
+                _ => return,
+            };
+            if !ids.contains(&text) {
+                ids.push(text);
+            }
+        };
+        fn walk(value: &Value, add: &mut dyn FnMut(&Value)) {
+            match value {
+                Value::Object(fields) => {
+                    for (key, inner) in fields {
+                        if key == "interactionId" || key == "parentInteractionId" {
+                            add(inner);
+                        } else {
+                            walk(inner, add);
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|item| walk(item, add)),
+                _ => {}
+            }
+        }
+        if let Message::Request {
+            request,
+            parameters,
+            ..
+        } = &self.decoded.message
+        {
+            // The requests that take an interaction id take it first.
+            let first_is_id = crate::requests::spec(request)
+                .and_then(|spec| spec.parameters.first())
+                .is_some_and(|first| first.name.ends_with("nteractionId"));
+            if let (true, Some(Value::Array(items))) = (first_is_id, parameters) {
+                if let Some(id) = items.first() {
+                    add(id);
+                }
+            }
+            if let Some(parameters) = parameters {
+                walk(parameters, &mut add);
+            }
+        } else {
+            walk(&self.raw, &mut add);
+        }
+        ids
+    }
+}
+
+/// A record as a panel keeps it, made where the record was decoded (the extension's background):
+/// its facts, its data as JSON text and the interaction ids it names. A panel takes digests in
+/// without parsing or decoding the data again (a full [`Record`] costs it about three times as
+/// much to read); the details decode the one record shown from `raw`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Digest {
+    pub facts: Facts,
+    pub ports: u32,
+    /// The message data exactly as captured (placeholders for what JSON cannot carry), as JSON
+    /// text.
+    pub raw: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interactions: Vec<String>,
+}
+
+impl Digest {
+    /// The digest of a record whose facts are known already.
+    pub fn with_facts(record: &Record, facts: Facts) -> Digest {
+        Digest {
+            facts,
+            ports: record.ports,
+            raw: serde_json::to_string(&record.raw).unwrap_or_default(),
+            interactions: record.interaction_ids(),
+        }
+    }
+
+    pub fn of(record: &Record) -> Digest {
+        Digest::with_facts(record, Facts::of(record))
+    }
 }
 
 /// Records of one frame, sent from the content script to the background and on to panels.
@@ -119,9 +205,21 @@ pub struct Batch {
     #[serde(default, skip_serializing_if = "is_none_u64")]
     pub unreadable: u64,
     pub records: Vec<Record>,
+    /// Records as digests (what the background sends panels), after `records`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub digests: Vec<Digest>,
 }
 
 impl Batch {
+    /// Records it carries, in full or as digests.
+    pub fn len(&self) -> usize {
+        self.records.len() + self.digests.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a batch always serializes")
     }
@@ -139,7 +237,7 @@ mod tests {
     #[test]
     fn batch_round_trips_through_json() {
         let raw = json!({"event": "agent", "data": {"eventType": "STATE_CHANGED", "mediaState": "READY"}});
-        let batch = Batch {
+        let mut batch = Batch {
             frame: FrameInfo {
                 key: "abc".into(),
                 url: "http://localhost:1/app.html".into(),
@@ -170,11 +268,39 @@ mod tests {
             }],
             foreign_evicted: 0,
             unreadable: 0,
+            digests: Vec::new(),
         };
+        batch.digests.push(Digest::of(&batch.records[0]));
         let text = batch.to_json();
         assert!(text.contains("\"browserFrameId\":4"));
         assert_eq!(Batch::from_json(&text).unwrap(), batch);
+        assert_eq!(batch.len(), 2);
         assert_eq!(batch.records[0].summary(), "{\"mediaState\":\"READY\"}");
+    }
+
+    #[test]
+    fn a_digest_holds_what_a_panel_keeps_of_a_record() {
+        let raw = json!({"request": "interaction.setUserData", "referenceId": 7,
+            "parameters": ["0001", {"Tier": "Gold", "nested": {"interactionId": "0002"}}],
+            "userAgent": "WWE Client", "protocolVersion": 2});
+        let record = Record {
+            seq: 3,
+            time: 10.5,
+            wall: 10.0,
+            origin: "http://127.0.0.1:1".into(),
+            source: SourceRelation::Child,
+            child_index: Some(0),
+            ports: 1,
+            decoded: decode(&raw),
+            raw: raw.clone(),
+        };
+        let digest = Digest::of(&record);
+        assert_eq!(digest.facts, Facts::of(&record));
+        assert_eq!(digest.ports, 1);
+        assert_eq!(serde_json::from_str::<Value>(&digest.raw).unwrap(), raw);
+        assert_eq!(digest.interactions, ["0001", "0002"]);
+        let text = serde_json::to_string(&digest).unwrap();
+        assert_eq!(serde_json::from_str::<Digest>(&text).unwrap(), digest);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::capture::{looks_like_scapi_line, HookRecord};
 use crate::correlate::{correlate_facts, ExchangeState};
 use crate::facts::Facts;
 use crate::rate_limit::parse_rate_limit;
-use crate::record::{Batch, FrameInfo, Record};
+use crate::record::{Batch, Digest, FrameInfo, Record};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -182,7 +182,8 @@ impl TabLog {
     /// `first_seq`; `lost` counts messages the frame lost before them. A line already kept (a
     /// frame sends again what it did not see acknowledged) is skipped. `lost` and `foreign_lost`
     /// are the frame's running totals of messages lost before numbering (the hook's queue) and
-    /// of foreign context it let go. Returns the new records, as a batch for listening panels.
+    /// of foreign context it let go. Returns the new records, as a batch of digests for listening
+    /// panels.
     pub fn ingest(
         &mut self,
         info: FrameInfo,
@@ -193,7 +194,7 @@ impl TabLog {
         decode: bool,
     ) -> Batch {
         let frame = self.frame_for(info);
-        let mut records = Vec::new();
+        let mut digests = Vec::new();
         for (this, line) in (first_seq..).zip(text.split('\n').filter(|line| !line.is_empty())) {
             if this < self.frames[frame as usize].next_seq {
                 continue;
@@ -213,8 +214,9 @@ impl TabLog {
                 match HookRecord::parse(line) {
                     Ok(hook) => {
                         let record = Record::from_hook(this, hook);
-                        kept.facts = Some(Box::new(Facts::of(&record)));
-                        records.push(record);
+                        let facts = Facts::of(&record);
+                        digests.push(Digest::with_facts(&record, facts.clone()));
+                        kept.facts = Some(Box::new(facts));
                     }
                     Err(error) => {
                         self.first_error.get_or_insert(error.0);
@@ -231,7 +233,7 @@ impl TabLog {
         logged.info.ended = None; // it speaks: it is there (back from the back/forward cache)
         self.meta_dirty = true;
         self.enforce_bounds();
-        self.batch_of(frame, records, false)
+        self.batch_of(frame, digests, false)
     }
 
     /// The frame's document is gone (its page was left, it was removed, its popup closed).
@@ -286,10 +288,16 @@ impl TabLog {
         let mut decoded = Vec::new();
         for (frame, lines) in by_frame.iter_mut().enumerate() {
             lines.sort_by_key(|line| line.seq);
-            let records: Vec<Record> = lines
+            let records: Vec<Digest> = lines
                 .iter()
                 .filter_map(|line| match HookRecord::parse(&line.text) {
-                    Ok(hook) => Some(Record::from_hook(line.seq, hook)),
+                    Ok(hook) => {
+                        let record = Record::from_hook(line.seq, hook);
+                        Some(match &line.facts {
+                            Some(facts) => Digest::with_facts(&record, Facts::clone(facts)),
+                            None => Digest::of(&record),
+                        })
+                    }
                     Err(error) => {
                         // Counted once: the line leaves the log below.
                         unreadable[frame] += 1;
@@ -347,7 +355,7 @@ impl TabLog {
         counts(&correlate_facts(&frames, &facts, now))
     }
 
-    fn batch_of(&self, frame: u32, records: Vec<Record>, replay: bool) -> Batch {
+    fn batch_of(&self, frame: u32, digests: Vec<Digest>, replay: bool) -> Batch {
         let logged = &self.frames[frame as usize];
         Batch {
             frame: logged.info.clone(),
@@ -356,7 +364,8 @@ impl TabLog {
             replay,
             foreign_evicted: logged.foreign_evicted + logged.foreign_lost,
             unreadable: logged.unreadable,
-            records,
+            records: Vec::new(),
+            digests,
         }
     }
 

@@ -26,6 +26,7 @@ fn record(seq: u64, time: f64, raw: Value) -> Record {
 fn batch(key: &str, url: &str, records: Vec<Record>, dropped: u64) -> String {
     let is_top = key != "app";
     Batch {
+        digests: Vec::new(),
         frame: FrameInfo {
             key: key.into(),
             url: url.into(),

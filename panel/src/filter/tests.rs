@@ -22,6 +22,7 @@ fn store(raws: Vec<Value>) -> Store {
         .collect();
     store.apply(
         Batch {
+            digests: Vec::new(),
             frame: FrameInfo {
                 key: "wwe".into(),
                 url: "http://127.0.0.1:8080/workspace.html".into(),

@@ -46,6 +46,7 @@ fn store() -> Store {
     let mut store = Store::default();
     store.apply(
         Batch {
+            digests: Vec::new(),
             frame: frame("wwe", "http://127.0.0.1:8080", 0),
             dropped: 0,
             captured: 2,
@@ -60,6 +61,7 @@ fn store() -> Store {
     );
     store.apply(
         Batch {
+            digests: Vec::new(),
             frame: frame("app", "http://localhost:8080", 1),
             dropped: 3,
             captured: 3,
@@ -224,6 +226,7 @@ fn records_of_one_moment_in_two_frames_import_in_the_order_they_were_shown() {
         let captured = records[0].seq + 1;
         store.apply(
             Batch {
+                digests: Vec::new(),
                 frame,
                 dropped: 0,
                 captured,
@@ -269,6 +272,7 @@ fn an_imported_capture_is_judged_as_of_its_end_not_as_of_today() {
     let mut store = store;
     store.apply(
         Batch {
+            digests: Vec::new(),
             frame: frame("wwe", "http://127.0.0.1:8080", 0),
             dropped: 0,
             captured: 3,

@@ -19,6 +19,7 @@ fn record(seq: u64, time: f64) -> Record {
 
 fn batch(key: &str, dropped: u64, records: Vec<Record>) -> Batch {
     Batch {
+        digests: Vec::new(),
         captured: records.iter().map(|r| r.seq + 1).max().unwrap_or(0),
         frame: FrameInfo {
             key: key.into(),
@@ -287,4 +288,26 @@ fn foreign_messages_the_tab_let_go_are_not_counted_as_lost_scapi_records() {
     // the 2 the page lost before numbering them.
     assert_eq!(frame.dropped(), 4);
     assert_eq!(store.foreign_dropped(), 5);
+}
+
+#[test]
+fn digests_make_the_entries_records_make() {
+    let raw = json!({"request": "interaction.setUserData", "referenceId": "7",
+        "parameters": ["0001", {"Tier": "Gold"}], "userAgent": "WWE Client", "protocolVersion": 2});
+    let request = Record {
+        decoded: decode(&raw),
+        raw,
+        ..record(2, 3.0)
+    };
+    let records = vec![record(0, 1.0), record(1, 2.0), request];
+    let mut from_records = Store::default();
+    from_records.apply(batch("a", 0, records.clone()), 3);
+    let mut from_digests = Store::default();
+    let mut digested = batch("a", 0, Vec::new());
+    digested.captured = 3;
+    digested.digests = records.iter().map(Digest::of).collect();
+    assert_eq!(from_digests.apply(digested, 3).added, 3);
+    assert_eq!(from_digests.entries(), from_records.entries());
+    assert_eq!(&*from_digests.entries()[2].interactions, ["0001".into()]);
+    assert_eq!(from_digests.entries()[2].record(), records[2]);
 }

@@ -69,7 +69,7 @@ fn seqs(batches: &[Batch], key: &str) -> Vec<u64> {
     batches
         .iter()
         .filter(|batch| batch.frame.key == key)
-        .flat_map(|batch| batch.records.iter().map(|record| record.seq))
+        .flat_map(|batch| batch.digests.iter().map(|record| record.facts.seq))
         .collect()
 }
 
@@ -84,7 +84,7 @@ fn a_gone_frame_is_replayed_in_order_and_once() {
         0,
         true,
     );
-    assert_eq!(batch.records.len(), 2);
+    assert_eq!(batch.digests.len(), 2);
     // The frame did not see the acknowledgement and sends again, with one more line.
     let again = log.ingest(
         frame("dialog", false),
@@ -94,7 +94,14 @@ fn a_gone_frame_is_replayed_in_order_and_once() {
         0,
         true,
     );
-    assert_eq!(again.records.iter().map(|r| r.seq).collect::<Vec<_>>(), [2]);
+    assert_eq!(
+        again
+            .digests
+            .iter()
+            .map(|r| r.facts.seq)
+            .collect::<Vec<_>>(),
+        [2]
+    );
     log.end_frame("dialog", 5.0);
     let history = log.history();
     assert_eq!(seqs(&history, "dialog"), [0, 1, 2]);
@@ -110,9 +117,9 @@ fn foreign_messages_never_push_scapi_records_out() {
     let flood: Vec<String> = (0..FOREIGN_LINES as u32 + 10).map(foreign).collect();
     log.ingest(frame("app", false), 1, &lines(&flood), 0, 0, true);
     let history = log.history();
-    let records: Vec<_> = history.iter().flat_map(|batch| &batch.records).collect();
+    let records: Vec<_> = history.iter().flat_map(|batch| &batch.digests).collect();
     assert_eq!(records.len(), FOREIGN_LINES + 1);
-    assert_eq!(records[0].seq, 0, "the SCAPI request is kept");
+    assert_eq!(records[0].facts.seq, 0, "the SCAPI request is kept");
     let logged = &log.frames()[0];
     assert_eq!((logged.evicted, logged.foreign_evicted), (0, 10));
     assert_eq!(history[0].foreign_evicted, 10);
@@ -141,7 +148,7 @@ fn the_bound_counts_exactly_what_it_pushes_out() {
     assert_eq!(seqs(&history, "wwe").first(), Some(&123));
     assert!(history
         .iter()
-        .all(|batch| batch.records.len() <= REPLAY_BATCH));
+        .all(|batch| batch.digests.len() <= REPLAY_BATCH));
 }
 
 #[test]
@@ -155,7 +162,7 @@ fn losses_and_unreadable_lines_are_counted_apart() {
         4,
         true,
     );
-    assert_eq!(batch.records.len(), 2);
+    assert_eq!(batch.digests.len(), 2);
     assert_eq!((batch.dropped, batch.unreadable, batch.captured), (7, 1, 3));
     assert_eq!(batch.foreign_evicted, 4);
     // Totals, not increments: a chunk sent again does not count them twice.
@@ -215,7 +222,14 @@ fn a_restored_log_is_the_log_that_was_persisted() {
         0,
         true,
     );
-    assert_eq!(again.records.iter().map(|r| r.seq).collect::<Vec<_>>(), [2]);
+    assert_eq!(
+        again
+            .digests
+            .iter()
+            .map(|r| r.facts.seq)
+            .collect::<Vec<_>>(),
+        [2]
+    );
 }
 
 #[test]
@@ -319,7 +333,7 @@ fn nothing_is_decoded_until_asked_and_then_counted_once() {
         false,
     );
     assert!(
-        batch.records.is_empty(),
+        batch.digests.is_empty(),
         "no panel listens: nothing decoded"
     );
     assert_eq!(log.len(), 3);
@@ -330,4 +344,21 @@ fn nothing_is_decoded_until_asked_and_then_counted_once() {
     assert_eq!(seqs(&history, "app"), [0, 2]);
     assert_eq!(history[0].unreadable, 1, "counted once");
     assert!(log.take_error().is_some());
+}
+
+#[test]
+fn batches_for_panels_read_back_whole() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/workspace-session.jsonl"
+    ))
+    .unwrap();
+    let mut log = TabLog::new();
+    let info = FrameInfo {
+        key: "k".into(),
+        ..Default::default()
+    };
+    let batch = log.ingest(info, 0, &text, 0, 0, true);
+    let back = Batch::from_json(&batch.to_json()).unwrap();
+    assert_eq!(back.digests.len(), text.lines().count());
 }
