@@ -81,11 +81,12 @@
           context = context.slice(-CONTEXT_LINES);
         }
         if (!asked) {
-          asked = true; // once per document: does a panel listen for this tab?
-          try {
-            Promise.resolve(api.runtime.sendMessage({ type: 'listening?', popup }))
-              .then((yes) => { if (yes) startStreaming(); }, () => {});
-          } catch (_) { /* the extension was reloaded */ }
+          asked = true; // once per document: does a panel listen for this tab, or will one?
+          // Asked once the page has loaded: the question wakes the background, and an ordinary
+          // page (the extension runs on every site) should not pay for it while it loads. The
+          // context held meanwhile is handed over if the answer is yes.
+          if (document.readyState === 'complete') askWhetherListening();
+          else window.addEventListener('load', () => setTimeout(askWhetherListening, 0), { once: true });
         }
         if (leaving) { startStreaming(); sendNow(); }
         return;
@@ -94,6 +95,17 @@
     for (const line of lines) number(line);
     if (leaving || document.visibilityState === 'hidden') sendNow(); else schedule();
   };
+  function askWhetherListening() {
+    try {
+      // Registered only now: a frame that never receives a message costs no listener (each is a
+      // round trip to the browser process while the page loads).
+      api.runtime.onMessage.addListener((message) => {
+        if (message && message.type === 'listen') startStreaming();
+      });
+      Promise.resolve(api.runtime.sendMessage({ type: 'listening?', popup }))
+        .then((yes) => { if (yes) startStreaming(); }, () => {});
+    } catch (_) { /* the extension was reloaded */ }
+  }
   const onDropped = (event) => {
     lost += Number(event.detail) || 0;
     if (streaming) schedule();
@@ -180,7 +192,4 @@
     send(chunk);
   }
 
-  api.runtime.onMessage.addListener((message) => {
-    if (message && message.type === 'listen') startStreaming();
-  });
 })();
