@@ -172,7 +172,13 @@
     send(chunk);
   }
 
-  api.runtime.onMessage.addListener((message) => {
+  api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
     if (message && message.type === 'listen') startStreaming();
+    // The request console: this frame's app is to send a message (the page hook posts it, and
+    // cancels the event once it did). Other frames of the tab do not answer.
+    if (message && message.type === 'console-send' && message.key === key) {
+      const event = new CustomEvent('scapi-inspector:send', { detail: message.detail, cancelable: true });
+      sendResponse(!window.dispatchEvent(event));
+    }
   });
 })();
