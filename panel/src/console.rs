@@ -2,14 +2,17 @@
 //! `view/console.rs`, the checks and the envelope are the core crate's `scapi::console`).
 //!
 //! The apps the console can act as are the frames that received Workspace's answers, events or a
-//! frameId: the window those came from is the one the app talks to (its parent, its opener for a
-//! popup, a child in the reverse layout), and the app's envelope (userAgent, protocolVersion,
-//! frameId) is learned from its last request and frameId assignment.
+//! frameId — the window those came from is the one the app talks to (its parent, its opener for a
+//! popup, a child in the reverse layout) — and the frames whose requests Workspace received but
+//! never answered (a refused origin): their target is where Workspace's frame saw them come from.
+//! The app's envelope (userAgent, protocolVersion, frameId) is learned from its last request and
+//! frameId assignment.
 
 use crate::analysis::Analysis;
 use crate::store::Store;
 use scapi::console::{Draft, Identity, Sent, Target};
 use scapi::correlate::{Client, Exchange};
+use scapi::SourceRelation;
 use std::collections::{HashMap, HashSet};
 
 /// An app frame the console can send as.
@@ -22,8 +25,7 @@ pub struct AppFrame {
     pub identity: Identity,
 }
 
-/// The app frames of the capture that are still there, in the order they first heard from
-/// Workspace.
+/// The app frames of the capture that are still there, in the order of their first record.
 pub fn app_frames(store: &Store, analysis: &Analysis) -> Vec<AppFrame> {
     // Per frame index: the last Workspace → app record (its target), the last frameId
     // assignment, and the last request it sent (found through the pairing), by entry position.
@@ -31,6 +33,9 @@ pub fn app_frames(store: &Store, analysis: &Analysis) -> Vec<AppFrame> {
     let mut target: HashMap<u32, Target> = HashMap::new();
     let mut learn_from: HashMap<u32, Vec<usize>> = HashMap::new();
     let mut last_request: HashMap<String, usize> = HashMap::new();
+    // For an app Workspace never answered (a refused origin): the target as Workspace's frame
+    // saw its requests come.
+    let mut heard_by: HashMap<String, (SourceRelation, u32)> = HashMap::new();
     for (position, entry) in store.entries().iter().enumerate() {
         let kind = entry.kind();
         if kind.is_from_workspace() {
@@ -51,9 +56,40 @@ pub fn app_frames(store: &Store, analysis: &Analysis) -> Vec<AppFrame> {
                 .map(|exchange| &exchange.client)
             {
                 last_request.insert(frame.clone(), position);
+                heard_by.insert(frame.clone(), (entry.source(), entry.frame));
             }
         }
     }
+    for (key, (source, receiver)) in heard_by {
+        let Some(index) = store.frame_position(&key) else {
+            continue;
+        };
+        if target.contains_key(&index) {
+            continue;
+        }
+        let app = &store.frame(index).info;
+        let workspace = &store.frame(receiver).info;
+        let relation = match source {
+            // The app is a child of Workspace's frame: it posts to its parent.
+            SourceRelation::Child => SourceRelation::Parent,
+            // Workspace's frame is a child of the app (the reverse layout).
+            SourceRelation::Parent => SourceRelation::Child,
+            // A popup, in a window of its own.
+            _ if app.placement.has_opener => SourceRelation::Opener,
+            _ => continue,
+        };
+        let child_index = workspace.placement.index_in_parent;
+        if let Some(found) = Target::of(relation, child_index, &workspace.origin) {
+            order.push(index);
+            target.insert(index, found);
+        }
+    }
+    order.sort_unstable_by_key(|&index| {
+        store
+            .entries()
+            .iter()
+            .position(|entry| entry.frame == index)
+    });
     order
         .into_iter()
         .filter_map(|index| {

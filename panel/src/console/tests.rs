@@ -169,3 +169,41 @@ fn a_console_exchange_is_found_by_its_reference_id() {
     assert_eq!(crate::analysis::state_text(exchange), "answered 5 ms");
     assert!(exchange_of(&analysis, "scapi-console-1").is_none());
 }
+
+#[test]
+fn an_app_workspace_never_answered_is_offered_with_the_target_its_requests_show() {
+    let mut store = Store::default();
+    store.apply(
+        batch("wwe", "http://a", 0, vec![
+            (100.0, SourceRelation::Child, "http://r", json!({"request": "agent.getState", "referenceId": "0", "userAgent": "WWE Client", "protocolVersion": 2})),
+        ]),
+        -1,
+    );
+    // The refused app captured only foreign context of its own.
+    store.apply(
+        batch(
+            "refused",
+            "http://r",
+            1,
+            vec![(
+                90.0,
+                SourceRelation::SelfWindow,
+                "http://r",
+                json!({"hello": 1}),
+            )],
+        ),
+        -1,
+    );
+    let analysis = Analysis::of(&store, 300.0, None);
+    let apps = app_frames(&store, &analysis);
+    assert_eq!(apps.len(), 1, "{apps:?}");
+    assert_eq!(apps[0].key, "refused");
+    assert_eq!(
+        apps[0].target,
+        Target {
+            relation: SourceRelation::Parent,
+            child_index: None,
+            origin: "http://a".into()
+        }
+    );
+}

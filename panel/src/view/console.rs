@@ -363,7 +363,7 @@ pub fn console_view(props: ConsoleViewProps) -> Html {
         .collect();
     let kind = draft_kind(&console.draft);
     html! {
-        <section class="console" data-testid="console" aria-label="Request console">
+        <section class="side console" data-testid="console" aria-label="Request console">
             <h2>{ "Console" }</h2>
             <p class="hint">{ "Sends a request as one of the page's apps: from its frame, in its envelope, to the window it talks to. Workspace treats it as the app's own (origin, filter, rate limit, user data)." }</p>
             if reviewing {
