@@ -88,6 +88,9 @@ pub struct Checked {
     pub problems: Vec<ParamProblem>,
     /// For an unknown name, the name probably meant.
     pub suggestion: Option<&'static str>,
+    /// What the request does differently from the docs though it works (a transfer target named
+    /// with `type`): shown, not in the way of sending.
+    pub notes: Vec<String>,
     /// The message body (without the envelope's identity) when there are no problems.
     body: Option<Body>,
 }
@@ -143,6 +146,7 @@ pub fn check(draft: &Draft) -> Checked {
         spec: None,
         problems: Vec::new(),
         suggestion: None,
+        notes: Vec::new(),
         body: None,
     };
     match draft {
@@ -180,9 +184,9 @@ pub fn check(draft: &Draft) -> Checked {
                 },
             };
             if checked.spec.is_some() {
-                checked
-                    .problems
-                    .extend(decode_call(name, parameters.as_ref()).problems);
+                let typed = decode_call(name, parameters.as_ref());
+                checked.notes = crate::facts::call_notes(&typed.call);
+                checked.problems.extend(typed.problems);
             }
             checked.body = Some(Body::Request {
                 name: name.to_owned(),

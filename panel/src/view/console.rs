@@ -394,6 +394,11 @@ pub fn console_view(props: ConsoleViewProps) -> Html {
                 <textarea data-testid="console-parameters" rows="3" spellcheck="false" {placeholder}
                     value={value} oninput={on_value} />
             </label>
+            if !checked.notes.is_empty() {
+                <ul class="console-notes" data-testid="console-notes">
+                    { for checked.notes.iter().map(|note| html! { <li>{ note }</li> }) }
+                </ul>
+            }
             if !checked.problems.is_empty() {
                 <ul class="console-problems" role="alert" data-testid="console-problems">{ problems }</ul>
             }

@@ -151,6 +151,14 @@ fn problems_are_named_before_anything_is_sent() {
         "{:?}",
         messages(&target)
     );
+    // Naming the target with `type`, as the vendor sample does, works: a note, not a problem.
+    let typed = check(&request(
+        "interaction.singleStepTransfer",
+        r#"["1", {"type": "AGENT", "destination": "5001"}]"#,
+    ));
+    assert!(typed.is_ready(), "{:?}", typed.problems);
+    assert_eq!(typed.notes.len(), 1);
+    assert!(typed.notes[0].contains("`target`"), "{:?}", typed.notes);
     let empty = check(&request("  ", ""));
     assert_eq!(
         messages(&empty),
