@@ -171,10 +171,12 @@ api.runtime.onConnect.addListener((port) => {
   onPanel(port, tabId, kind === 'panel');
 });
 
-// The request console: a panel asks that the app frame `key` of the tab (or of a popup it opened)
-// post a message; the frame's content script answers true once its page hook posted it.
+// The request console: a panel asks that the app frame `key` (or the one at `place`) of the tab
+// (or of a popup it opened) post a message; the frame's content script answers true once its page
+// hook posted it.
 function consoleSend(message, sendResponse) {
-  const ask = (tabId) => Promise.resolve(api.tabs.sendMessage(tabId, { type: 'console-send', key: message.key, detail: message.detail }))
+  const { key, place, detail } = message;
+  const ask = (tabId) => Promise.resolve(api.tabs.sendMessage(tabId, { type: 'console-send', key, place, detail }))
     .then((posted) => posted === true, () => false);
   Promise.resolve(api.tabs.query({}))
     .then((tabs) => Promise.all([message.tabId, ...tabs.filter((tab) => tab.openerTabId === message.tabId).map((tab) => tab.id)].map(ask)))

@@ -175,8 +175,11 @@
   api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
     if (message && message.type === 'listen') startStreaming();
     // The request console: this frame's app is to send a message (the page hook posts it, and
-    // cancels the event once it did). Other frames of the tab do not answer.
-    if (message && message.type === 'console-send' && message.key === key) {
+    // cancels the event once it did). Other frames of the tab do not answer. A frame that never
+    // captured a message is named by its place.
+    const place = message && message.place;
+    if (message && message.type === 'console-send' && (message.key === key || (place && place.depth === placement.depth
+      && place.index === placement.indexInParent && place.origin === self.origin))) {
       const event = new CustomEvent('scapi-inspector:send', { detail: message.detail, cancelable: true });
       sendResponse(!window.dispatchEvent(event));
     }

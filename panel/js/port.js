@@ -129,11 +129,13 @@ export function openInspector(tabId) {
     .then(() => window.close(), () => {});
 }
 
-// The request console: asks the background that the app frame `key` of the tab post a message
-// (`detail`: {relation, childIndex, origin, text} as JSON text); onDone(true) once it was posted.
-export function sendAsApp(tabId, key, detail, onDone) {
+// The request console: asks the background that the app frame `key` of the tab (or, for a frame
+// that never captured a message, the one at `place`: JSON {depth, index, origin}, or 'null') post
+// a message (`detail`: {relation, childIndex, origin, text} as JSON text); onDone(true) once it
+// was posted.
+export function sendAsApp(tabId, key, place, detail, onDone) {
   try {
-    Promise.resolve(api.runtime.sendMessage({ type: 'console-send', tabId, key, detail }))
+    Promise.resolve(api.runtime.sendMessage({ type: 'console-send', tabId, key, place: JSON.parse(place), detail }))
       .then((posted) => onDone(posted === true), () => onDone(false));
   } catch (_) {
     onDone(false);

@@ -911,10 +911,12 @@ pub fn app(props: &AppProps) -> Html {
                 state.confirming = false;
                 state.error = None;
                 // The app that sent it: the client of its exchange.
-                state.app = match analysis.exchange(id).map(|exchange| &exchange.client) {
-                    Some(scapi::correlate::Client::Frame { frame }) => Some(frame.clone()),
-                    _ => Some(String::new()),
-                };
+                state.app = Some(
+                    analysis
+                        .exchange(id)
+                        .and_then(|exchange| crate::console::app_key(&store, &exchange.client))
+                        .unwrap_or_default(),
+                );
             }
             side.set(Side::Console);
             if send_now {

@@ -13,6 +13,7 @@ use crate::store::Store;
 use scapi::console::{Draft, Identity, Sent, Target};
 use scapi::correlate::{Client, Exchange};
 use scapi::SourceRelation;
+use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
 /// An app frame the console can send as.
@@ -23,51 +24,140 @@ pub struct AppFrame {
     pub origin: String,
     pub target: Target,
     pub identity: Identity,
+    /// For a frame that never captured a message: where it sits (its content script matches it).
+    pub place: Option<Place>,
+}
+
+/// Where an app frame that never captured a message sits (a refused app hears nothing, so it
+/// sent the panel nothing): the frame at `depth`, index `index` in its parent, with `origin` —
+/// the place the pairing gives a sender it cannot name otherwise. Its content script matches it.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub depth: u32,
+    pub index: u32,
+    pub origin: String,
+}
+
+/// The key the console names an app by: its frame key, or for a frame known by its place only,
+/// the place.
+pub fn app_key(store: &Store, client: &Client) -> Option<String> {
+    match client {
+        Client::Frame { frame } => Some(frame.clone()),
+        Client::Unresolved { .. } => place_of(store, client).map(|place| place_key(&place)),
+    }
+}
+
+fn place_key(place: &Place) -> String {
+    format!(
+        "{} (frame {} at depth {})",
+        place.origin, place.index, place.depth
+    )
+}
+
+/// The place of a sender heard as a child of a captured Workspace frame.
+fn place_of(store: &Store, client: &Client) -> Option<Place> {
+    let Client::Unresolved {
+        receiver,
+        origin,
+        source: SourceRelation::Child,
+        child_index: Some(index),
+    } = client
+    else {
+        return None;
+    };
+    let receiver = store.frame(store.frame_position(receiver)?);
+    Some(Place {
+        depth: receiver.info.placement.depth + 1,
+        index: *index,
+        origin: origin.clone(),
+    })
+}
+
+/// An app being gathered from the records: where its first record is, its target, the records
+/// its envelope is learned from.
+struct Gathered {
+    first: usize,
+    target: Option<Target>,
+    learn_from: Vec<usize>,
+    /// The last request it sent, and how Workspace's frame (an index) heard it.
+    request: Option<(usize, SourceRelation, u32)>,
+}
+
+impl Gathered {
+    fn new(first: usize) -> Gathered {
+        Gathered {
+            first,
+            target: None,
+            learn_from: Vec::new(),
+            request: None,
+        }
+    }
 }
 
 /// The app frames of the capture that are still there, in the order of their first record.
 pub fn app_frames(store: &Store, analysis: &Analysis) -> Vec<AppFrame> {
-    // Per frame index: the last Workspace → app record (its target), the last frameId
-    // assignment, and the last request it sent (found through the pairing), by entry position.
-    let mut order: Vec<u32> = Vec::new();
-    let mut target: HashMap<u32, Target> = HashMap::new();
-    let mut learn_from: HashMap<u32, Vec<usize>> = HashMap::new();
-    let mut last_request: HashMap<String, usize> = HashMap::new();
-    // For an app Workspace never answered (a refused origin): the target as Workspace's frame
-    // saw its requests come.
-    let mut heard_by: HashMap<String, (SourceRelation, u32)> = HashMap::new();
+    let mut frames: HashMap<String, Gathered> = HashMap::new();
+    let mut places: HashMap<String, (Place, Gathered)> = HashMap::new();
     for (position, entry) in store.entries().iter().enumerate() {
         let kind = entry.kind();
         if kind.is_from_workspace() {
-            if let Some(found) =
-                Target::of(entry.source(), entry.facts.child_index, &entry.facts.origin)
-            {
-                if !target.contains_key(&entry.frame) {
-                    order.push(entry.frame);
-                }
-                target.insert(entry.frame, found);
+            let target = Target::of(entry.source(), entry.facts.child_index, &entry.facts.origin);
+            let is_frame_id = kind == scapi::facts::Kind::FrameId;
+            if target.is_none() && !is_frame_id {
+                continue;
             }
-            if kind == scapi::facts::Kind::FrameId {
-                learn_from.entry(entry.frame).or_default().push(position);
+            let key = &store.frame(entry.frame).info.key;
+            let app = frames
+                .entry(key.clone())
+                .or_insert_with(|| Gathered::new(position));
+            if target.is_some() {
+                app.target = target;
+            }
+            if is_frame_id {
+                app.learn_from.push(position);
             }
         } else if kind.is_call() {
-            if let Some(Client::Frame { frame }) = analysis
+            let Some(client) = analysis
                 .exchange((entry.frame, entry.seq()))
                 .map(|exchange| &exchange.client)
-            {
-                last_request.insert(frame.clone(), position);
-                heard_by.insert(frame.clone(), (entry.source(), entry.frame));
+            else {
+                continue;
+            };
+            let heard = Some((position, entry.source(), entry.frame));
+            match client {
+                Client::Frame { frame } => {
+                    frames
+                        .entry(frame.clone())
+                        .or_insert_with(|| Gathered::new(position))
+                        .request = heard;
+                }
+                Client::Unresolved { .. } => {
+                    if let Some(place) = place_of(store, client) {
+                        places
+                            .entry(place_key(&place))
+                            .or_insert_with(|| (place, Gathered::new(position)))
+                            .1
+                            .request = heard;
+                    }
+                }
             }
         }
     }
-    for (key, (source, receiver)) in heard_by {
-        let Some(index) = store.frame_position(&key) else {
-            continue;
-        };
-        if target.contains_key(&index) {
-            continue;
+    let identity = |app: &Gathered| {
+        let mut positions = app.learn_from.clone();
+        positions.extend(app.request.map(|(position, _, _)| position));
+        positions.sort_unstable();
+        let mut identity = Identity::default();
+        for position in positions {
+            if let Ok(data) = serde_json::from_str(&store.entries()[position].raw) {
+                identity.learn(&data);
+            }
         }
-        let app = &store.frame(index).info;
+        identity
+    };
+    // Without a message from Workspace, the target is where Workspace's frame heard it from.
+    let heard_target = |app: &Gathered, has_opener: bool| {
+        let (_, source, receiver) = app.request?;
         let workspace = &store.frame(receiver).info;
         let relation = match source {
             // The app is a child of Workspace's frame: it posts to its parent.
@@ -75,46 +165,61 @@ pub fn app_frames(store: &Store, analysis: &Analysis) -> Vec<AppFrame> {
             // Workspace's frame is a child of the app (the reverse layout).
             SourceRelation::Parent => SourceRelation::Child,
             // A popup, in a window of its own.
-            _ if app.placement.has_opener => SourceRelation::Opener,
-            _ => continue,
+            _ if has_opener => SourceRelation::Opener,
+            _ => return None,
         };
-        let child_index = workspace.placement.index_in_parent;
-        if let Some(found) = Target::of(relation, child_index, &workspace.origin) {
-            order.push(index);
-            target.insert(index, found);
+        Target::of(
+            relation,
+            workspace.placement.index_in_parent,
+            &workspace.origin,
+        )
+    };
+    let mut apps: Vec<(usize, AppFrame)> = Vec::new();
+    for (key, app) in &frames {
+        let Some(index) = store.frame_position(key) else {
+            continue;
+        };
+        let info = &store.frame(index).info;
+        if info.ended.is_some() {
+            continue;
         }
+        let Some(target) = app
+            .target
+            .clone()
+            .or_else(|| heard_target(app, info.placement.has_opener))
+        else {
+            continue;
+        };
+        apps.push((
+            app.first,
+            AppFrame {
+                key: key.clone(),
+                url: info.url.clone(),
+                origin: info.origin.clone(),
+                target,
+                identity: identity(app),
+                place: None,
+            },
+        ));
     }
-    order.sort_unstable_by_key(|&index| {
-        store
-            .entries()
-            .iter()
-            .position(|entry| entry.frame == index)
-    });
-    order
-        .into_iter()
-        .filter_map(|index| {
-            let frame = store.frame(index);
-            if frame.info.ended.is_some() {
-                return None;
-            }
-            let mut positions = learn_from.remove(&index).unwrap_or_default();
-            positions.extend(last_request.get(&frame.info.key));
-            positions.sort_unstable();
-            let mut identity = Identity::default();
-            for position in positions {
-                if let Ok(data) = serde_json::from_str(&store.entries()[position].raw) {
-                    identity.learn(&data);
-                }
-            }
-            Some(AppFrame {
-                key: frame.info.key.clone(),
-                url: frame.info.url.clone(),
-                origin: frame.info.origin.clone(),
-                target: target.remove(&index)?,
-                identity,
-            })
-        })
-        .collect()
+    for (key, (place, app)) in &places {
+        let Some(target) = heard_target(app, false) else {
+            continue;
+        };
+        apps.push((
+            app.first,
+            AppFrame {
+                key: key.clone(),
+                url: place.origin.clone(),
+                origin: place.origin.clone(),
+                target,
+                identity: identity(app),
+                place: Some(place.clone()),
+            },
+        ));
+    }
+    apps.sort_by_key(|(first, _)| *first);
+    apps.into_iter().map(|(_, app)| app).collect()
 }
 
 /// The exchange of a console request (its referenceId is unique to the console).

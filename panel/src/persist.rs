@@ -86,13 +86,19 @@ pub fn read_chosen_file(
     }
 }
 
-/// Has the app frame `key` of the inspected tab post a console message (`detail`: the target and
-/// the message as JSON text); `on_done(Err(reason))` when it was not posted.
-pub fn send_as_app(key: &str, detail: &str, on_done: impl FnOnce(Result<(), String>) + 'static) {
+/// Has the app frame `key` (or, for a frame known by its place only, the frame at `place`, JSON)
+/// of the inspected tab post a console message (`detail`: the target and the message as JSON
+/// text); `on_done(Err(reason))` when it was not posted.
+pub fn send_as_app(
+    key: &str,
+    place: &str,
+    detail: &str,
+    on_done: impl FnOnce(Result<(), String>) + 'static,
+) {
     #[cfg(target_arch = "wasm32")]
     match crate::bridge::tab_to_inspect() {
         Ok(tab_id) => {
-            crate::bridge::send_as_app(tab_id, key, detail, move |posted| {
+            crate::bridge::send_as_app(tab_id, key, place, detail, move |posted| {
                 on_done(if posted {
                     Ok(())
                 } else {
@@ -104,7 +110,7 @@ pub fn send_as_app(key: &str, detail: &str, on_done: impl FnOnce(Result<(), Stri
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let _ = (key, detail);
+        let _ = (key, place, detail);
         on_done(Err("not running in a browser".to_owned()));
     }
 }

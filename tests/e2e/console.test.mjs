@@ -112,7 +112,7 @@ test('agent.getState as the iframe app: answered, paired, marked; the page sees 
     assert.ok(own.data, JSON.stringify(own));
 
     await openConsole(panel);
-    await chooseApp(panel, 'name=app');
+    await chooseApp(panel, 'app.html (');
     await compose(panel, 'agent.getState');
     assert.equal(await panel.locator('[data-testid="console-spec"]').getAttribute('data-changes-state'), 'false');
     const id = await send(panel);
@@ -163,7 +163,8 @@ test('an app the options refuse: the console\'s request gets the same silence, v
     const own = await inApp(page, key, () => window.app.ready);
     assert.equal(own.outcome, 'timed out');
     await openConsole(panel);
-    await chooseApp(panel, `name=${key}`);
+    // It never heard from Workspace, so its frame captured nothing: it is named by its place.
+    await chooseApp(panel, ':8918 (frame');
     await compose(panel, 'agent.getState');
     const id = await send(panel, 'timed-out', 20000);
     const rows = await waitForPanel(panel, (rows) => rows.some((r) => r['reference-id'] === id && r.verdict), { what: 'the console request judged' });
@@ -189,7 +190,7 @@ test('the rate limit: the console\'s voice.dial counts against the app\'s own (a
       window.genesys.wwe.service.sendMessage({ request: 'voice.dial', parameters: ['5001', null] }, () => resolve('answered'), (e) => resolve(String(e)))))));
     assert.deepEqual(dials, ['answered', 'answered', 'answered']);
     await openConsole(panel);
-    await chooseApp(panel, 'name=app');
+    await chooseApp(panel, 'app.html (');
     await compose(panel, 'voice.dial', '["5001", null]');
     // A request that changes the desktop asks first; nothing leaves before.
     await panel.click('[data-testid="console-send"]');
@@ -210,7 +211,7 @@ test('the rate limit: the console\'s voice.dial counts against the app\'s own (a
 test('problems are named as the request is typed, and nothing can be sent with them', () =>
   withWorkspace(async ({ panel }) => {
     await openConsole(panel);
-    await chooseApp(panel, 'name=app');
+    await chooseApp(panel, 'app.html (');
     const problems = () => panel.locator('[data-testid="console-problems"]').textContent();
     const sendable = () => panel.locator('[data-testid="console-send"]').isEnabled();
     await compose(panel, 'agent.getStat');
@@ -247,7 +248,7 @@ test('problems are named as the request is typed, and nothing can be sent with t
 test('Resend and Edit and send on a captured request; the history outlives the panel and sends again', () =>
   withWorkspace(async ({ panel, tabId }) => {
     // The app's own first request (agent.getState on start).
-    await panel.fill('[data-testid="filter"]', 'method:agent.getState');
+    await panel.fill('[data-testid="filter"]', 'method:getState');
     const row = panel.locator('[data-testid="record-row"][data-kind="request"][data-name="agent.getState"]').first();
     await row.click();
     const ownFrame = await row.getAttribute('data-frame-key');
@@ -260,7 +261,7 @@ test('Resend and Edit and send on a captured request; the history outlives the p
     assert.match(rows.find((r) => r.kind === 'response')['frame-url'], /name=app/);
 
     // Edit and send: the console opens with it, nothing sent yet.
-    await panel.fill('[data-testid="filter"]', 'method:agent.getState');
+    await panel.fill('[data-testid="filter"]', 'method:getState');
     await panel.locator('[data-testid="record-row"][data-kind="request"][data-name="agent.getState"]').first().click();
     await panel.click('[data-testid="edit-and-send"]');
     assert.equal(await panel.inputValue('[data-testid="console-name"]'), 'agent.getState');

@@ -207,3 +207,46 @@ fn an_app_workspace_never_answered_is_offered_with_the_target_its_requests_show(
         }
     );
 }
+
+#[test]
+fn an_app_that_captured_nothing_is_offered_by_its_place() {
+    let mut store = Store::default();
+    // A refused app hears nothing, so its frame never sent the panel a line: only Workspace's
+    // frame saw its requests, from its child 0.
+    store.apply(
+        batch("wwe", "http://a", 0, vec![
+            (100.0, SourceRelation::Child, "http://r", json!({"request": "agent.getState", "referenceId": "0", "userAgent": "WWE Client 7", "protocolVersion": 2})),
+        ]),
+        -1,
+    );
+    let analysis = Analysis::of(&store, 300.0, None);
+    let apps = app_frames(&store, &analysis);
+    assert_eq!(apps.len(), 1, "{apps:?}");
+    assert_eq!(
+        apps[0].place,
+        Some(Place {
+            depth: 1,
+            index: 0,
+            origin: "http://r".into()
+        })
+    );
+    assert_eq!(apps[0].url, "http://r");
+    assert_eq!(
+        apps[0].target,
+        Target {
+            relation: SourceRelation::Parent,
+            child_index: None,
+            origin: "http://a".into()
+        }
+    );
+    assert_eq!(apps[0].identity.user_agent, json!("WWE Client 7"));
+    let client = &analysis.exchange((0, 0)).unwrap().client;
+    assert_eq!(
+        app_key(&store, client).as_deref(),
+        Some(apps[0].key.as_str())
+    );
+    assert_eq!(
+        serde_json::to_value(&apps[0].place).unwrap(),
+        json!({"depth": 1, "index": 0, "origin": "http://r"})
+    );
+}

@@ -20,9 +20,13 @@ pub type SharedConsole = Rc<RefCell<ConsoleState>>;
 /// A change a field makes to the console's state, given the field's value.
 type Edit = Rc<dyn Fn(&mut ConsoleState, String)>;
 
-/// How an app is named in the console: as the list's App column names it, with its origin.
+/// How an app is named in the console: as the list's App column names it, with its origin (a
+/// frame known by its place only: the origin and the place).
 pub fn app_label(app: &AppFrame) -> String {
-    format!("{} ({})", frame_label(&app.url), app.origin)
+    match app.place {
+        Some(_) => app.key.clone(),
+        None => format!("{} ({})", frame_label(&app.url), app.origin),
+    }
 }
 
 /// Sends the console's draft as the chosen app, after the checks: nothing is sent while a file
@@ -93,7 +97,8 @@ pub fn send(
     drop(console);
     let state = state.clone();
     let label = app_label(&app);
-    persist::send_as_app(&app.key, &detail.to_string(), move |result| {
+    let place = serde_json::to_string(&app.place).unwrap_or_else(|_| "null".into());
+    persist::send_as_app(&app.key, &place, &detail.to_string(), move |result| {
         if let Err(reason) = result {
             let mut console = state.borrow_mut();
             console.sent.retain(|sent| sent.reference_id != id);
