@@ -1210,7 +1210,7 @@ pub fn app(props: &AppProps) -> Html {
                     select: select_ref.clone(),
                     on_copy,
                     copied: (*copied).clone(),
-                    resend: entry.kind().is_call().then(|| {
+                    resend: (entry.kind().is_call() && !reviewing).then(|| {
                         let (again, edit) = (console_from.clone(), console_from.clone());
                         (
                             Callback::from(move |_: MouseEvent| again(id, true)),

@@ -129,13 +129,7 @@ fn problem(message: String) -> ParamProblem {
 
 /// Reads JSON text a user typed; the error names the field, the place and the problem.
 fn parse(field: &str, text: &str) -> Result<Value, ParamProblem> {
-    serde_json::from_str(text).map_err(|error| {
-        problem(format!(
-            "{field} is not JSON: {error} (line {}, column {})",
-            error.line(),
-            error.column()
-        ))
-    })
+    serde_json::from_str(text).map_err(|error| problem(format!("{field}: not JSON ({error})")))
 }
 
 /// Checks a draft as it is typed: the name against the catalog (an unknown one with the name

@@ -4,6 +4,9 @@
 // the console. The DevTools panel sends one in devtools-smoke.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { launch, requireDist, tabIdFor, openPanel, formatRows, DIST_CHROME } from '../support/browser.mjs';
 import { startEmulator, openWorkspace, inApp, hostScenario, waitForPanel, readFindings } from '../support/emulator.mjs';
 
@@ -125,7 +128,7 @@ test('agent.getState as the iframe app: answered, paired, marked; the page sees 
     const answer = rows.find((r) => r.kind === 'response');
     assert.equal(request.console, 'true', formatRows(rows));
     assert.equal(answer.console, 'true', formatRows(rows));
-    assert.match(answer['frame-url'], /name=app/);
+    assert.match(answer['frame-url'], /\/client\/app\.html$/);
     assert.equal(request.source, 'child');
 
     const seen = await page.evaluate(() => window.seen);
@@ -218,7 +221,7 @@ test('problems are named as the request is typed, and nothing can be sent with t
     assert.match(await problems(), /agent\.getStat is not a request of the catalog; did you mean agent\.getState\?/);
     assert.equal(await sendable(), false);
     await compose(panel, 'agent.setState', '["Ready"');
-    assert.match(await problems(), /the parameters are not JSON: .*line 1, column/);
+    assert.match(await problems(), /the parameters: not JSON \(EOF while parsing a list at line 1 column 8\)/);
     assert.equal(await sendable(), false);
     await compose(panel, 'agent.setState', '[3]');
     assert.match(await problems(), /operationName/);
@@ -249,7 +252,8 @@ test('Resend and Edit and send on a captured request; the history outlives the p
   withWorkspace(async ({ panel, tabId }) => {
     // The app's own first request (agent.getState on start).
     await panel.fill('[data-testid="filter"]', 'method:getState');
-    const row = panel.locator('[data-testid="record-row"][data-kind="request"][data-name="agent.getState"]').first();
+    const ownRequest = '[data-testid="record-row"][data-kind="request"][data-name="agent.getState"]:has([data-app$="/client/app.html"])';
+    const row = panel.locator(ownRequest).first();
     await row.click();
     const ownFrame = await row.getAttribute('data-frame-key');
     await panel.click('[data-testid="resend"]');
@@ -258,11 +262,11 @@ test('Resend and Edit and send on a captured request; the history outlives the p
     const rows = await pairedRows(panel, id);
     // Sent from the same app, received by the same Workspace frame.
     assert.equal(rows.find((r) => r.kind === 'request')['frame-key'], ownFrame);
-    assert.match(rows.find((r) => r.kind === 'response')['frame-url'], /name=app/);
+    assert.match(rows.find((r) => r.kind === 'response')['frame-url'], /\/client\/app\.html$/);
 
     // Edit and send: the console opens with it, nothing sent yet.
     await panel.fill('[data-testid="filter"]', 'method:getState');
-    await panel.locator('[data-testid="record-row"][data-kind="request"][data-name="agent.getState"]').first().click();
+    await panel.locator(ownRequest).first().click();
     await panel.click('[data-testid="edit-and-send"]');
     assert.equal(await panel.inputValue('[data-testid="console-name"]'), 'agent.getState');
     assert.equal(await lastSent(panel), id);
@@ -282,4 +286,36 @@ test('Resend and Edit and send on a captured request; the history outlives the p
     } finally {
       await again.close();
     }
+  }));
+
+test('exports mark console-sent messages; while a file is reviewed nothing can be sent', () =>
+  withWorkspace(async ({ panel }) => {
+    await openConsole(panel);
+    await chooseApp(panel, 'app.html (');
+    await compose(panel, 'agent.getState');
+    const id = await send(panel);
+    await pairedRows(panel, id);
+    const [file] = await Promise.all([panel.waitForEvent('download'), panel.click('[data-testid="export-har"]')]);
+    const text = await readFile(await file.path(), 'utf8');
+    const messages = JSON.parse(text).log.entries.flatMap((entry) => entry._webSocketMessages ?? []);
+    const marked = messages.filter((m) => m._scapiConsole === true);
+    assert.equal(marked.length, 2, JSON.stringify(marked));
+    assert.ok(marked.every((m) => JSON.parse(m.data).referenceId === id));
+    assert.ok(messages.filter((m) => m._scapiConsole === undefined).length > 0);
+
+    const dir = await mkdtemp(path.join(tmpdir(), 'scapi-console-'));
+    const saved = path.join(dir, 'with-console.har');
+    await writeFile(saved, text);
+    await panel.setInputFiles('[data-testid="import-har"]', saved);
+    await panel.waitForSelector('[data-testid="import-banner"]');
+    // The file's console rows are still marked.
+    const rows = await waitForPanel(panel, (rows) => rows.some((r) => r['reference-id'] === id), { what: 'the imported console rows' });
+    assert.ok(rows.filter((r) => r['reference-id'] === id).every((r) => r.console === 'true'), formatRows(rows));
+    await openConsole(panel);
+    await panel.waitForSelector('[data-testid="console-reviewing"]');
+    assert.equal(await panel.locator('[data-testid="console-send"]').isEnabled(), false);
+    // A request of the file offers no Resend.
+    await panel.locator(`[data-testid="record-row"][data-kind="request"][data-reference-id="${id}"]`).click();
+    await panel.waitForSelector('[data-testid="record-details"]');
+    assert.equal(await panel.locator('[data-testid="resend"]').count(), 0);
   }));
