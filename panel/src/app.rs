@@ -323,6 +323,8 @@ pub fn app(props: &AppProps) -> Html {
     let export_sensitive = use_state(|| false);
     let not_recorded = use_mut_ref(|| Rc::new(Cell::new(0u64)));
     let console = use_mut_ref(|| ConsoleState::new(now(&Store::default()) as u64));
+    // The console's apps, made again only with a new analysis (not on every keystroke).
+    let console_apps = use_mut_ref(|| None::<(u64, Rc<Vec<crate::console::AppFrame>>)>);
     let bump = version.dispatcher();
 
     {
@@ -1169,7 +1171,17 @@ pub fn app(props: &AppProps) -> Html {
         Side::Frames => frames_view(&frame_rows(&store_ref, &analysis), on_only_frame),
         Side::Console => console_view(ConsoleViewProps {
             state: console.clone(),
-            apps: app_frames(&store_ref, &analysis),
+            apps: {
+                let mut cache = console_apps.borrow_mut();
+                match &*cache {
+                    Some((stamp, apps)) if *stamp == analysis_stamp => apps.clone(),
+                    _ => {
+                        let apps = Rc::new(app_frames(&store_ref, &analysis));
+                        *cache = Some((analysis_stamp, apps.clone()));
+                        apps
+                    }
+                }
+            },
             reviewing,
             site: site_of(&store_ref),
             analysis: &analysis,

@@ -110,7 +110,7 @@ pub fn send(
 
 pub struct ConsoleViewProps<'a> {
     pub state: SharedConsole,
-    pub apps: Vec<AppFrame>,
+    pub apps: Rc<Vec<AppFrame>>,
     pub reviewing: bool,
     pub site: Option<String>,
     pub analysis: &'a Analysis,
@@ -144,7 +144,6 @@ pub fn console_view(props: ConsoleViewProps) -> Html {
     let console = state.borrow();
     let checked = check(&console.draft);
     let chosen = console.chosen(&apps).cloned();
-    let apps = Rc::new(apps);
     let change = |f: Edit| {
         let state = state.clone();
         let bump = bump.clone();
