@@ -116,6 +116,18 @@ try {
     const har = path.join(out, 'capture.har');
     await download.saveAs(har);
     shots.push(har);
+    // The request console: agent.getState sent as the sample app, answered and paired (after the
+    // export, so the HAR above holds only what the apps sent).
+    await side('console-toggle');
+    const app = panel.locator('[data-testid="console-app"] option', { hasText: 'app.html (' }).first();
+    await panel.selectOption('[data-testid="console-app"]', await app.getAttribute('value'));
+    await panel.fill('[data-testid="console-name"]', 'agent.getState');
+    await panel.click('[data-testid="console-send"]');
+    await panel.waitForSelector('[data-testid="console-result"][data-state="answered"]');
+    // The list narrowed to agent.getState: the apps' own, and the console's, tagged.
+    await panel.fill('[data-testid="filter"]', 'method:getState');
+    await shoot(panel, 'panel-console.png');
+    await panel.fill('[data-testid="filter"]', '');
 
     const summary = [
       `Workspace emulator ${emulator.url}, options emulator/demo-options.ini`,

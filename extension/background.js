@@ -171,8 +171,25 @@ api.runtime.onConnect.addListener((port) => {
   onPanel(port, tabId, kind === 'panel');
 });
 
+// The request console: a panel asks that the app frame `key` (or the one at `place`) of the tab
+// (or of a popup it opened) post a message; the frame's content script answers true once its page
+// hook posted it.
+function consoleSend(message, sendResponse) {
+  const { key, place, detail } = message;
+  const ask = (tabId) => Promise.resolve(api.tabs.sendMessage(tabId, { type: 'console-send', key, place, detail }))
+    .then((posted) => posted === true, () => false);
+  Promise.resolve(api.tabs.query({}))
+    .then((tabs) => Promise.all([message.tabId, ...tabs.filter((tab) => tab.openerTabId === message.tabId).map((tab) => tab.id)].map(ask)))
+    .then((answers) => sendResponse(answers.includes(true)), () => sendResponse(false));
+}
+
 // A frame asks whether a panel listens for its tab (it then streams foreign traffic too).
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  // Only the panel page may ask for a console request (not a content script).
+  if (message && message.type === 'console-send' && String(sender.url).startsWith(api.runtime.getURL('panel.html'))) {
+    consoleSend(message, sendResponse);
+    return true;
+  }
   if (!message || message.type !== 'listening?' || !sender.tab) return false;
   sendResponse(panelsByTab.has(sessionOf(sender.tab, message.popup)));
   return false;

@@ -97,11 +97,6 @@
   };
   function askWhetherListening() {
     try {
-      // Registered only now: a frame that never receives a message costs no listener (each is a
-      // round trip to the browser process while the page loads).
-      api.runtime.onMessage.addListener((message) => {
-        if (message && message.type === 'listen') startStreaming();
-      });
       Promise.resolve(api.runtime.sendMessage({ type: 'listening?', popup }))
         .then((yes) => { if (yes) startStreaming(); }, () => {});
     } catch (_) { /* the extension was reloaded */ }
@@ -192,4 +187,16 @@
     send(chunk);
   }
 
+  api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+    if (message && message.type === 'listen') startStreaming();
+    // The request console: this frame's app is to send a message (the page hook posts it, and
+    // cancels the event once it did). Other frames of the tab do not answer. A frame that never
+    // captured a message is named by its place.
+    const place = message && message.place;
+    if (message && message.type === 'console-send' && (message.key === key || (place && place.depth === placement.depth
+      && place.index === placement.indexInParent && place.origin === self.origin))) {
+      const event = new CustomEvent('scapi-inspector:send', { detail: message.detail, cancelable: true });
+      sendResponse(!window.dispatchEvent(event));
+    }
+  });
 })();

@@ -19,6 +19,8 @@
   const Custom = CustomEvent;
   const Observer = MutationObserver;
   const toJson = JSON.stringify;
+  const parse = JSON.parse;
+  const prevent = Event.prototype.preventDefault;
   const keysOf = Object.keys;
   const isArray = Array.isArray;
   const arrayFrom = Array.from;
@@ -250,11 +252,26 @@
   };
   const navigation = win.navigation; // the Navigation API, where the browser has it
 
+  // The inspector's request console (docs/ARCHITECTURE.md): the content script asks this frame to
+  // post an app message; it leaves from this window, as the app's own, to the window the app talks
+  // to. Cancelling the event tells the content script it was posted.
+  const onSend = (event) => {
+    try {
+      const { relation, childIndex, origin, text } = parse(event.detail);
+      const to = relation === 'parent' ? win.parent : relation === 'opener' ? win.opener
+        : relation === 'child' ? win.frames[childIndex] : null;
+      if (!to) return;
+      to.postMessage(parse(text), origin && origin !== 'null' ? origin : '*');
+      prevent.call(event);
+    } catch (_) { /* not posted: the content script answers so */ }
+  };
+
   // document.open() erases every listener on the window: arm again when the document is replaced.
   const arm = () => {
     try { frameOrigin = self.origin; } catch (_) { /* keep the last one */ }
     addListener.call(win, 'message', onMessage, true);
     addListener.call(win, 'scapi-inspector:ready', onReady);
+    addListener.call(win, 'scapi-inspector:send', onSend);
     // Capture phase: at the window, capture listeners run first, so the batch reaches the content
     // script's own pagehide listener, which sends it on before the document goes.
     addListener.call(win, 'pagehide', onLeave, true);

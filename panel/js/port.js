@@ -128,3 +128,30 @@ export function openInspector(tabId) {
   Promise.resolve(api.tabs.create({ url: api.runtime.getURL(`panel.html?tabId=${tabId}`) }))
     .then(() => window.close(), () => {});
 }
+
+// The request console: asks the background that the app frame `key` of the tab (or, for a frame
+// that never captured a message, the one at `place`: JSON {depth, index, origin}, or 'null') post
+// a message (`detail`: {relation, childIndex, origin, text} as JSON text); onDone(true) once it
+// was posted.
+export function sendAsApp(tabId, key, place, detail, onDone) {
+  try {
+    Promise.resolve(api.runtime.sendMessage({ type: 'console-send', tabId, key, place: JSON.parse(place), detail }))
+      .then((posted) => onDone(posted === true), () => onDone(false));
+  } catch (_) {
+    onDone(false);
+  }
+}
+
+// Text kept in extension storage under a key ('' when none), e.g. the console's history.
+export function loadStored(key, onLoaded) {
+  try {
+    Promise.resolve(api.storage.local.get(key))
+      .then((found) => onLoaded((found && found[key]) || ''), () => onLoaded(''));
+  } catch (_) {
+    onLoaded('');
+  }
+}
+
+export function saveStored(key, text) {
+  try { api.storage.local.set({ [key]: text }); } catch (_) { /* no storage outside the extension */ }
+}

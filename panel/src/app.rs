@@ -3,12 +3,14 @@
 //! virtual list and the side pane.
 
 use crate::analysis::{state_text, Analysis, RecordId};
+use crate::console::{app_frames, history_key, ConsoleState};
 use crate::filter::{parse_terms, Filter, Judged};
 use crate::har_io::{self, ExportChoice};
 use crate::persist;
 use crate::policy::{Outcome, PolicyState};
 use crate::prefs::{columns_value, Prefs, MIN_COLUMN_WIDTH, RESIZABLE_COLUMNS};
 use crate::store::{Entry, Store};
+use crate::view::console::{console_view, ConsoleViewProps};
 use crate::view::details::{details, DetailsProps, Earlier};
 use crate::view::export::{export_view, ExportViewProps};
 use crate::view::filter_bar::{filter_bar, FilterBarProps};
@@ -322,6 +324,9 @@ pub fn app(props: &AppProps) -> Html {
     let import_input = use_node_ref();
     let export_sensitive = use_state(|| false);
     let not_recorded = use_mut_ref(|| Rc::new(Cell::new(0u64)));
+    let console = use_mut_ref(|| ConsoleState::new(now(&Store::default()) as u64));
+    // The console's apps, made again only with a new analysis (not on every keystroke).
+    let console_apps = use_mut_ref(|| None::<(u64, Rc<Vec<crate::console::AppFrame>>)>);
     let bump = version.dispatcher();
 
     {
@@ -418,6 +423,28 @@ pub fn app(props: &AppProps) -> Html {
                     }
                     drop(state);
                     *policy_generation.borrow_mut() += 1;
+                    bump.dispatch(());
+                });
+            }
+        });
+    }
+
+    {
+        // The console's history of the site (storage.local), once the site is known.
+        let site = site_of(&store.borrow());
+        let console = console.clone();
+        let bump = bump.clone();
+        use_effect_with(site, move |site| {
+            if let Some(site) = site.clone() {
+                persist::load_stored(&history_key(&site), move |text| {
+                    let mut console = console.borrow_mut();
+                    console.history =
+                        scapi::console::read_history(&text).unwrap_or_else(|problem| {
+                            console.error = Some(problem);
+                            Vec::new()
+                        });
+                    console.history_site = Some(site);
+                    drop(console);
                     bump.dispatch(());
                 });
             }
@@ -854,6 +881,63 @@ pub fn app(props: &AppProps) -> Html {
             });
         })
     };
+    // Resend a captured request as its app, or open it in the console (Edit and send).
+    let bump_callback = {
+        let bump = bump.clone();
+        Callback::from(move |_: ()| bump.dispatch(()))
+    };
+    let reviewing = imported.is_some();
+    let console_from = {
+        let (store, cache, console, side, bump) = (
+            store.clone(),
+            cache.clone(),
+            console.clone(),
+            side.clone(),
+            bump_callback.clone(),
+        );
+        Rc::new(move |id: RecordId, send_now: bool| {
+            let store = store.borrow();
+            let Some(analysis) = cache.borrow().analysis.clone() else {
+                return;
+            };
+            let Some(position) = store.position(id.0, id.1) else {
+                return;
+            };
+            let Some(draft) = serde_json::from_str(&store.entries()[position].raw)
+                .ok()
+                .and_then(|raw| scapi::console::draft_of(&raw))
+            else {
+                return;
+            };
+            {
+                let mut state = console.borrow_mut();
+                state.draft = draft;
+                state.confirming = false;
+                state.error = None;
+                // The app that sent it: the client of its exchange.
+                state.app = Some(
+                    analysis
+                        .exchange(id)
+                        .and_then(|exchange| crate::console::app_key(&store, &exchange.client))
+                        .unwrap_or_default(),
+                );
+            }
+            side.set(Side::Console);
+            if send_now {
+                let apps = app_frames(&store, &analysis);
+                crate::view::console::send(
+                    &console,
+                    &apps,
+                    reviewing,
+                    false,
+                    site_of(&store),
+                    now(&store),
+                    bump.clone(),
+                );
+            }
+            bump.emit(());
+        })
+    };
     let on_compare = {
         let compare_with = compare_with.clone();
         Callback::from(move |id: RecordId| compare_with.set(Some(id)))
@@ -1087,6 +1171,27 @@ pub fn app(props: &AppProps) -> Html {
         Side::Rates => rates_view(&analysis.audit, on_show),
         Side::UserData => user_data_view(&analysis.audit, on_show),
         Side::Frames => frames_view(&frame_rows(&store_ref, &analysis), on_only_frame),
+        Side::Console => console_view(ConsoleViewProps {
+            state: console.clone(),
+            apps: {
+                let mut cache = console_apps.borrow_mut();
+                match &*cache {
+                    Some((stamp, apps)) if *stamp == analysis_stamp => apps.clone(),
+                    _ => {
+                        let apps = Rc::new(app_frames(&store_ref, &analysis));
+                        *cache = Some((analysis_stamp, apps.clone()));
+                        apps
+                    }
+                }
+            },
+            reviewing,
+            site: site_of(&store_ref),
+            analysis: &analysis,
+            store: &store_ref,
+            now: now(&store_ref),
+            bump: bump_callback.clone(),
+            select: select_ref.clone(),
+        }),
         Side::Export => export_view(ExportViewProps {
             keep_keys: &prefs_ref.keep_keys,
             sensitive: *export_sensitive,
@@ -1119,6 +1224,13 @@ pub fn app(props: &AppProps) -> Html {
                     select: select_ref.clone(),
                     on_copy,
                     copied: (*copied).clone(),
+                    resend: (entry.kind().is_call() && !reviewing).then(|| {
+                        let (again, edit) = (console_from.clone(), console_from.clone());
+                        (
+                            Callback::from(move |_: MouseEvent| again(id, true)),
+                            Callback::from(move |_: MouseEvent| edit(id, false)),
+                        )
+                    }),
                 })
             }
             None => html! {

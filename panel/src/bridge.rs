@@ -24,6 +24,12 @@ extern "C" {
     fn read_history_js(tab_id: i32, on_batch: &JsValue, on_end: &JsValue);
     #[wasm_bindgen(js_name = openInspector)]
     pub fn open_inspector(tab_id: i32);
+    #[wasm_bindgen(js_name = sendAsApp)]
+    fn send_as_app_js(tab_id: i32, key: &str, place: &str, detail: &str, on_done: &JsValue);
+    #[wasm_bindgen(js_name = loadStored)]
+    fn load_stored_js(key: &str, on_loaded: &JsValue);
+    #[wasm_bindgen(js_name = saveStored)]
+    pub fn save_stored(key: &str, text: &str);
     #[wasm_bindgen(js_name = readChosenFile)]
     fn read_chosen_file_js(
         input: &web_sys::HtmlInputElement,
@@ -110,4 +116,22 @@ pub fn read_history(
 ) {
     let on_batch = Closure::<dyn Fn(String)>::new(on_batch).into_js_value();
     read_history_js(tab_id, &on_batch, &Closure::once_into_js(on_end));
+}
+
+/// Asks the background that the app frame `key` (or the one at `place`, JSON) of `tab_id` post a
+/// console message (`detail`, see `js/port.js`); `on_done(true)` once the frame's page hook
+/// posted it.
+pub fn send_as_app(
+    tab_id: i32,
+    key: &str,
+    place: &str,
+    detail: &str,
+    on_done: impl FnOnce(bool) + 'static,
+) {
+    send_as_app_js(tab_id, key, place, detail, &Closure::once_into_js(on_done));
+}
+
+/// Text kept in extension storage under `key` ("" when none); `on_loaded` runs once.
+pub fn load_stored(key: &str, on_loaded: impl FnOnce(String) + 'static) {
+    load_stored_js(key, &Closure::once_into_js(on_loaded));
 }

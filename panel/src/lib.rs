@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;
+pub mod console;
 pub mod filter;
 pub mod har_io;
 pub mod persist;

@@ -85,3 +85,51 @@ pub fn read_chosen_file(
         on_error("no files outside the browser".to_owned());
     }
 }
+
+/// Has the app frame `key` (or, for a frame known by its place only, the frame at `place`, JSON)
+/// of the inspected tab post a console message (`detail`: the target and the message as JSON
+/// text); `on_done(Err(reason))` when it was not posted.
+pub fn send_as_app(
+    key: &str,
+    place: &str,
+    detail: &str,
+    on_done: impl FnOnce(Result<(), String>) + 'static,
+) {
+    #[cfg(target_arch = "wasm32")]
+    match crate::bridge::tab_to_inspect() {
+        Ok(tab_id) => {
+            crate::bridge::send_as_app(tab_id, key, place, detail, move |posted| {
+                on_done(if posted {
+                    Ok(())
+                } else {
+                    Err("the frame did not post it: it went away, or the window it talks to is gone".to_owned())
+                })
+            })
+        }
+        Err(reason) => on_done(Err(reason)),
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (key, place, detail);
+        on_done(Err("not running in a browser".to_owned()));
+    }
+}
+
+/// Calls `on_loaded` with the text kept under `key` in extension storage ("" when none).
+pub fn load_stored(key: &str, on_loaded: impl FnOnce(String) + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    crate::bridge::load_stored(key, on_loaded);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = key;
+        on_loaded(String::new());
+    }
+}
+
+/// Keeps text under `key` in extension storage.
+pub fn save_stored(key: &str, text: &str) {
+    #[cfg(target_arch = "wasm32")]
+    crate::bridge::save_stored(key, text);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (key, text);
+}

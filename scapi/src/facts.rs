@@ -309,7 +309,7 @@ fn detail(message: &Message, raw: &Value) -> Detail {
 
 /// What a call does differently from the docs, though it works: a transfer, conference or
 /// consult target named with `type` (as the vendor sample sends it) where the docs name `target`.
-fn call_notes(call: &Call) -> Vec<String> {
+pub fn call_notes(call: &Call) -> Vec<String> {
     match call {
         Call::TransferConferenceConsult {
             target:

@@ -10,6 +10,7 @@
 
 pub mod capture;
 pub mod circumstance;
+pub mod console;
 pub mod correlate;
 pub mod events;
 pub mod facts;

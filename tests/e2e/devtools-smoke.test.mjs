@@ -219,4 +219,24 @@ test('the SCAPI panel inside the real DevTools window shows the tab traffic', as
   const live = await state();
   assert.equal(live.rows, total);
   assert.match(live.count ?? '', new RegExp(`\\b${total}\\b`));
+
+  // The request console works from DevTools too: agent.getState sent as the first app the console
+  // offers reaches the page's Workspace frame as that app's message, and is listed, marked.
+  await panel.evaluate(`document.querySelector('[data-testid="console-toggle"]').click()`);
+  const offered = await poll('an app in the console', () =>
+    panel.evaluate(`document.querySelector('[data-testid="console-app"] option')?.textContent ?? null`));
+  await panel.evaluate(`(() => {
+    const name = document.querySelector('[data-testid="console-name"]');
+    name.value = 'agent.getState';
+    name.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  })()`);
+  await poll('the send button enabled', () => panel.evaluate(`!document.querySelector('[data-testid="console-send"]').disabled`));
+  await panel.evaluate(`document.querySelector('[data-testid="console-send"]').click()`);
+  const sent = await poll('the console request in the list', () => panel.evaluate(`(() => {
+    const row = document.querySelector('[data-testid="record-row"][data-kind="request"][data-console="true"]');
+    return row ? { name: row.dataset.name, referenceId: row.dataset.referenceId, app: row.querySelector('[data-testid="app-cell"]').dataset.app } : null;
+  })()`)).catch(async (err) => assert.fail(`${err.message}; console: ${await panel.evaluate(`document.querySelector('[data-testid="console"]')?.textContent`)}`));
+  assert.equal(sent.name, 'agent.getState');
+  assert.match(sent.referenceId, /^scapi-console-\d+$/);
+  assert.ok(offered.includes(new URL(sent.app).pathname.split('/').pop()), `${offered} / ${sent.app}`);
 });

@@ -183,6 +183,39 @@ test('Firefox: Export HAR downloads a schema-valid HAR of the delivered messages
   await waitForHeld(panel, live.length);
 });
 
+test('Firefox: the request console sends agent.getState as the cross-origin app, from its own frame, and it is answered', async () => {
+  const { panel, page } = state;
+  assert.ok(panel, 'no page and panel (the first test failed)');
+  await panel.click('[data-testid="console-toggle"]');
+  await panel.waitForFunction((host) => [...document.querySelectorAll('[data-testid="console-app"] option')]
+    .some((option) => option.textContent.includes(host)), APPS_HOST);
+  await panel.evaluate((host) => {
+    const select = document.querySelector('[data-testid="console-app"]');
+    select.value = [...select.options].find((option) => option.textContent.includes(host)).value;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    const name = document.querySelector('[data-testid="console-name"]');
+    name.value = 'agent.getState';
+    name.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    return true;
+  }, APPS_HOST);
+  await panel.waitForFunction(() => !document.querySelector('[data-testid="console-send"]').disabled);
+  await panel.click('[data-testid="console-send"]');
+  await panel.waitForSelector('[data-testid="console-result"][data-state="answered"]', { timeout: 15000 });
+  // The Workspace page's own listener saw it come from the app's frame, with the app's origin.
+  const logs = await collectLogs(page);
+  const seen = logs.top.messages.filter((m) => String(m.data?.referenceId).startsWith('scapi-console-'));
+  assert.equal(seen.length, 1, JSON.stringify(seen));
+  assert.match(seen[0].origin, new RegExp(`^http://${APPS_HOST.replace('.', '\\.')}:\\d+$`));
+  const own = logs.top.messages.find((m) => typeof m.data?.request === 'string' && m.origin === seen[0].origin
+    && !String(m.data.referenceId).startsWith('scapi-console-'));
+  assert.ok(own, JSON.stringify(logs.top.messages.map((m) => [m.origin, m.source])));
+  assert.equal(seen[0].source, own.source);
+  assert.match(seen[0].source, /^child:/);
+  assert.equal(seen[0].data.request, 'agent.getState');
+  await panel.waitForSelector('[data-testid="record-row"][data-kind="request"][data-console="true"]');
+  await panel.click('[data-testid="console-toggle"]');
+});
+
 // Leaving for another site moves the tab to another process, and Firefox stops the script of the
 // document it leaves while its pagehide listeners run ("Script terminated by timeout"): the hook's
 // last batch (up to 200 ms of a busy page's messages) was lost in 4 of 16 such navigations. The hook

@@ -134,6 +134,7 @@ const ROW_ATTRS = [
   'data-direction',
   'data-name',
   'data-reference-id',
+  'data-console',
   'data-frame-url',
   'data-frame-origin',
   'data-frame-key',

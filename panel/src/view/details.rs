@@ -43,6 +43,9 @@ pub struct DetailsProps<'a> {
     pub on_copy: Callback<String>,
     /// What the last copy did, for the status line.
     pub copied: Option<String>,
+    /// For a request (or subscribe, unsubscribe): send it again as its app (Resend), or open it
+    /// in the console (Edit and send).
+    pub resend: Option<(Callback<MouseEvent>, Callback<MouseEvent>)>,
 }
 
 fn text_of(value: &Value) -> String {
@@ -181,6 +184,7 @@ pub fn details(props: DetailsProps) -> Html {
         select,
         on_copy,
         copied,
+        resend,
     } = props;
     let record = entry.record();
     let message = &record.decoded.message;
@@ -239,6 +243,12 @@ pub fn details(props: DetailsProps) -> Html {
                 <pre data-testid="typed-result">{ pretty(&result.result) }</pre>
             }
             <div class="copy-actions">
+                if let Some((on_resend, on_edit)) = resend {
+                    <button type="button" class="link" data-testid="resend" onclick={on_resend}
+                        title="Send the same request again, as the same app (from its frame)">{ "Resend" }</button>
+                    <button type="button" class="link" data-testid="edit-and-send" onclick={on_edit}
+                        title="Open it in the console to change it before sending">{ "Edit and send" }</button>
+                }
                 if let Some(call) = call.clone() {
                     { copy(call, "Copy as genesys.wwe.service call", "copy-as-call") }
                 }

@@ -43,6 +43,12 @@ pub fn row(props: RowProps) -> Html {
     let kind = entry.kind().label();
     let direction = entry.direction();
     let name = entry.facts.name.clone();
+    // Sent from the console (or the answer to such a request): its referenceId says so.
+    let console = entry
+        .facts
+        .reference_id
+        .as_deref()
+        .is_some_and(scapi::console::is_console_reference);
     let class = classes!(
         "row",
         format!("kind-{kind}"),
@@ -69,6 +75,7 @@ pub fn row(props: RowProps) -> Html {
             aria-rowindex={(index + 2).to_string()} {style}
             data-kind={kind} data-direction={direction.label()} data-name={name.clone()}
             data-reference-id={entry.facts.reference_id.clone()}
+            data-console={console.then_some("true")}
             data-frame-url={frame.info.url.clone()} data-frame-origin={frame.info.origin.clone()}
             data-frame-key={frame.info.key.clone()} data-seq={entry.seq().to_string()}
             data-source={entry.source().label()} data-exchange-state={state}
@@ -81,7 +88,12 @@ pub fn row(props: RowProps) -> Html {
                 { if app_is_frame { frame_label(&app) } else { app.clone() } }
             </span>
             <span role="gridcell" class="cell kind">{ kind }</span>
-            <span role="gridcell" class="cell name" title={name.clone()}>{ name }</span>
+            <span role="gridcell" class="cell name" title={name.clone()}>
+                if console {
+                    <span class="console-mark" data-testid="console-mark" title="Sent from the inspector's console">{ "console" }</span>
+                }
+                { name }
+            </span>
             <span role="gridcell" class={classes!("cell", "status", state)}>{ status_text }</span>
             <span role="gridcell" class={classes!("cell", "verdict", verdict, agreement)} title={policy_title}>{ policy_text }</span>
             <span role="gridcell" class="cell summary">{ entry.summary() }</span>

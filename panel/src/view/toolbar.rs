@@ -45,6 +45,8 @@ pub enum Side {
     Frames,
     /// Export choices.
     Export,
+    /// The request console.
+    Console,
 }
 
 /// What the toolbar shows and the buttons it offers.
@@ -162,6 +164,7 @@ pub fn toolbar(props: ToolbarProps) -> Html {
             { side_button(Side::Rates, "rates-toggle", "Rate limits".to_owned(), "Requests per minute, limits, quarantines", classes!()) }
             { side_button(Side::UserData, "user-data-toggle", "User data".to_owned(), "userData keys written, read, hidden and refused, per interaction", classes!()) }
             { side_button(Side::Frames, "frames-toggle", "Frames".to_owned(), "Every frame: role, attachment, frameId, subscriptions, tab state", classes!()) }
+            { side_button(Side::Console, "console-toggle", "Console".to_owned(), "Send a request as one of the page's apps", classes!()) }
             <span class="separator"></span>
             <button type="button" data-testid="export-har" onclick={on_export}
                 title="Download the records as a sanitized HAR file (JWTs, userData values, phone numbers and e-mail addresses masked)">{ "Export HAR" }</button>

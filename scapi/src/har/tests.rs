@@ -584,3 +584,31 @@ fn the_stream_reader_stops_when_asked() {
     assert_eq!(result, Err(HarError::Stopped));
     assert_eq!(records, 2);
 }
+
+#[test]
+fn console_sent_messages_are_marked_and_read_back() {
+    let mut capture = seeded();
+    capture.add(0, T0 + 2000.0, SourceRelation::Child, Some(0), APP,
+        json!({"request": "agent.getState", "referenceId": crate::console::reference_id(0), "userAgent": "WWE Client", "protocolVersion": 2, "frameId": 3}));
+    capture.answer(
+        1,
+        T0 + 2003.0,
+        &crate::console::reference_id(0),
+        json!({"data": {"operationName": "Ready"}}),
+    );
+    let text = export(&capture, &sensitive());
+    let har: Value = serde_json::from_str(&text).unwrap();
+    let marked: Vec<String> = har["log"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|entry| entry["_webSocketMessages"].as_array().unwrap().clone())
+        .filter(|message| message.get("_scapiConsole") == Some(&json!(true)))
+        .map(|message| message["data"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(marked.len(), 2, "{marked:?}");
+    assert!(marked.iter().all(|data| data.contains("scapi-console-0")));
+    // The app's own messages carry no mark, and the file reads back the same.
+    assert_eq!(text.matches("_scapiConsole").count(), 2);
+    assert_eq!(rewrite(&text, &sensitive()), text);
+}

@@ -154,6 +154,9 @@ pub fn write_message(
         time: f64,
         opcode: u8,
         data: &'a str,
+        /// Sent from the inspector's request console (its referenceId says so).
+        #[serde(rename = "_scapiConsole", skip_serializing_if = "std::ops::Not::not")]
+        console: bool,
         _scapi: MessageOut<'a>,
     }
     // JSON cannot carry NaN or infinities (serde_json would write null): no record read from
@@ -172,6 +175,11 @@ pub fn write_message(
         time: record.time / 1000.0,
         opcode: 1,
         data: &data,
+        console: record
+            .decoded
+            .message
+            .reference_id()
+            .is_some_and(crate::console::is_console_reference),
         _scapi: MessageOut {
             index,
             frame: frame_key,
