@@ -9,6 +9,7 @@ fn batch(
     records: Vec<(f64, SourceRelation, &str, Value)>,
 ) -> Batch {
     Batch {
+        digests: Vec::new(),
         frame: FrameInfo {
             key: key.into(),
             url: format!("{origin}/{key}.html"),
