@@ -584,3 +584,26 @@ fn the_stream_reader_stops_when_asked() {
     assert_eq!(result, Err(HarError::Stopped));
     assert_eq!(records, 2);
 }
+
+#[test]
+fn a_placeholder_under_user_data_survives_a_sanitized_export_and_its_reading() {
+    let mut capture = TestCapture::new();
+    capture.add(
+        0,
+        T0,
+        SourceRelation::Child,
+        Some(0),
+        APP,
+        json!({"request": "interaction.setUserData", "referenceId": "4", "userAgent": "WWE Client",
+               "protocolVersion": 2, "parameters": ["1", {
+                   "Loop": {"__unserializable": "Cycle"},
+                   "When": {"__unserializable": "Date", "value": "2020-04-14T13:26:51.846Z"}}]}),
+    );
+    let sanitized = export(&capture, &ExportOptions::default());
+    let read = read_har(&sanitized).unwrap();
+    let user_data = &read.records[0].1.raw["parameters"][1];
+    assert_eq!(user_data["Loop"], json!({"__unserializable": "Cycle"}));
+    assert_eq!(user_data["When"]["__unserializable"], "Date");
+    assert_eq!(user_data["When"]["value"], "«value#1»");
+    assert_eq!(rewrite(&sanitized, &ExportOptions::default()), sanitized);
+}
