@@ -13,6 +13,7 @@
   const SEND_MS = 50;
   const CONTEXT_LINES = 100;
   const MAX_UNACKED = 10000; // lines held for the background; the oldest beyond are gaps it counts
+  const CHUNK_CHARS = 1 << 23; // characters of lines per message to the background, at most
   const RECONNECT_MS = 200;
   // A hook line whose data looks like SCAPI: a legacy "wwe…" string, or an envelope field.
   const SCAPI_SHAPED = /"data":"wwe|"(?:userAgent|protocolVersion|referenceId|request|frameId)":/;
@@ -163,13 +164,22 @@
   function flush() {
     timer = 0;
     if (!streaming || !unsent.length) return;
-    const chunk = { seq: nextSeq - unsent.length, lines: unsent };
+    const lines = unsent;
     unsent = [];
-    unacked.push(chunk);
-    unackedLines += chunk.lines.length;
-    // Bounded: the oldest lines beyond are gaps in the sequence, which the log counts as lost.
-    while (unackedLines > MAX_UNACKED && unacked.length > 1) unackedLines -= unacked.shift().lines.length;
-    send(chunk);
+    // In messages of at most CHUNK_CHARS (a browser refuses one over 64 MiB; a burst can be more).
+    let seq = nextSeq - lines.length;
+    for (let start = 0; start < lines.length;) {
+      let end = start + 1;
+      for (let size = lines[start].length; end < lines.length && size + lines[end].length < CHUNK_CHARS; end++) size += lines[end].length + 1;
+      const chunk = { seq, lines: start === 0 && end === lines.length ? lines : lines.slice(start, end) };
+      seq += chunk.lines.length;
+      start = end;
+      unacked.push(chunk);
+      unackedLines += chunk.lines.length;
+      // Bounded: the oldest lines beyond are gaps in the sequence, which the log counts as lost.
+      while (unackedLines > MAX_UNACKED && unacked.length > 1) unackedLines -= unacked.shift().lines.length;
+      send(chunk);
+    }
   }
 
   api.runtime.onMessage.addListener((message) => {

@@ -129,6 +129,58 @@ impl Batch {
     pub fn from_json(text: &str) -> Result<Batch, String> {
         serde_json::from_str(text).map_err(|e| format!("not a record batch: {e}"))
     }
+
+    /// The batch as the JSON texts of consecutive batches of the same frame, each at most
+    /// `max_bytes` long (a record longer than that goes alone), so that each fits in one message
+    /// between extension pages (Chrome refuses a message over 64 MiB, and the record batch of a
+    /// burst can be larger). Each part but the last says it captured up to its own last record,
+    /// so a panel that has read only the first parts counts none of the rest as lost.
+    pub fn to_json_parts(&self, max_bytes: usize) -> Vec<String> {
+        let records: Vec<String> = self
+            .records
+            .iter()
+            .map(|record| serde_json::to_string(record).expect("a record always serializes"))
+            .collect();
+        let head_of = |captured: u64| {
+            Batch {
+                frame: self.frame.clone(),
+                captured,
+                records: Vec::new(),
+                ..*self
+            }
+            .to_json()
+        };
+        // A part's frame and counts, with room for a smaller `captured`.
+        let overhead = head_of(self.captured).len() + 24;
+        let mut parts = Vec::new();
+        let mut start = 0;
+        while start < records.len() || (start == 0 && parts.is_empty()) {
+            let mut end = start;
+            let mut bytes = 0;
+            while end < records.len()
+                && (end == start || overhead + bytes + records[end].len() <= max_bytes)
+            {
+                bytes += records[end].len() + 1;
+                end += 1;
+            }
+            let captured = match self.records.get(end) {
+                Some(_) => self.captured.min(self.records[end - 1].seq + 1),
+                None => self.captured,
+            };
+            let head = head_of(captured);
+            // `records` is the last field: `…,"records":[]}`.
+            let open = head
+                .strip_suffix("]}")
+                .expect("a batch's JSON ends with its records");
+            let mut text = String::with_capacity(open.len() + bytes + 2);
+            text.push_str(open);
+            text.push_str(&records[start..end].join(","));
+            text.push_str("]}");
+            parts.push(text);
+            start = end;
+        }
+        parts
+    }
 }
 
 #[cfg(test)]
@@ -175,6 +227,76 @@ mod tests {
         assert!(text.contains("\"browserFrameId\":4"));
         assert_eq!(Batch::from_json(&text).unwrap(), batch);
         assert_eq!(batch.records[0].summary(), "{\"mediaState\":\"READY\"}");
+    }
+
+    #[test]
+    fn a_batch_is_cut_into_parts_under_a_size_each_reading_back_as_the_same_records() {
+        let record = |seq: u64, text: &str| {
+            let raw =
+                json!({"request": "agent.getState", "referenceId": seq.to_string(), "pad": text});
+            Record {
+                seq,
+                time: 1.0,
+                wall: 1.0,
+                origin: "http://a".into(),
+                source: SourceRelation::Parent,
+                child_index: None,
+                ports: 0,
+                decoded: decode(&raw),
+                raw,
+            }
+        };
+        let batch = Batch {
+            frame: FrameInfo::default(),
+            dropped: 2,
+            captured: 40,
+            replay: true,
+            records: (0..30)
+                .map(|seq| record(seq, &"x".repeat(1000)))
+                .chain([record(35, &"y".repeat(50_000))])
+                .collect(),
+            foreign_evicted: 3,
+            unreadable: 1,
+        };
+        let parts = batch.to_json_parts(10_000);
+        assert!(parts.len() > 3, "{}", parts.len());
+        let read: Vec<Batch> = parts
+            .iter()
+            .map(|part| Batch::from_json(part).unwrap())
+            .collect();
+        for (part, text) in read.iter().zip(&parts) {
+            assert!(
+                text.len() <= 10_000 || part.records.len() == 1,
+                "{} bytes",
+                text.len()
+            );
+            assert_eq!(
+                (
+                    part.dropped,
+                    part.replay,
+                    part.foreign_evicted,
+                    part.unreadable
+                ),
+                (2, true, 3, 1)
+            );
+        }
+        // The last part says what the batch said; the others, up to their own last record.
+        assert_eq!(read.last().unwrap().captured, 40);
+        assert_eq!(
+            read.last().unwrap().records.len(),
+            1,
+            "the long record goes alone"
+        );
+        assert_eq!(read[0].captured, read[0].records.last().unwrap().seq + 1);
+        let records: Vec<Record> = read.into_iter().flat_map(|part| part.records).collect();
+        assert_eq!(records, batch.records);
+        // Small enough: one part, the batch's own JSON.
+        assert_eq!(batch.to_json_parts(usize::MAX), [batch.to_json()]);
+        let empty = Batch {
+            records: Vec::new(),
+            ..batch.clone()
+        };
+        assert_eq!(empty.to_json_parts(10), [empty.to_json()]);
     }
 
     #[test]
