@@ -165,3 +165,24 @@ test('a foreign flood next to SCAPI traffic, panel opened late: every SCAPI reco
     await page.close();
   }
 });
+
+test('a frame that never saw SCAPI traffic holds only a little foreign context, the rest counted apart', async () => {
+  const page = await browser.context.newPage();
+  const top = server.urlA('plain.html?name=foreign-only');
+  await page.goto(top);
+  const tabId = await tabIdFor(browser, top, page);
+  await page.evaluate((n) => { for (let i = 0; i < n; i++) postMessage({ type: 'resize', height: i }, '*'); }, FLOOD.resizes);
+  await page.waitForTimeout(500);
+  const panel = await openPanel(browser, tabId);
+  try {
+    // The panel asks every frame to stream: this one hands over the 100 messages it held.
+    await waitForArrived(panel, 100, 20000);
+    await panel.waitForTimeout(300);
+    assert.deepEqual(await counters(panel), { kept: 100, dropped: 0 });
+    const records = await frameRecordsText(panel);
+    assert.equal(records, `100, ${FLOOD.resizes - 100} foreign messages not kept`);
+  } finally {
+    await panel.close();
+    await page.close();
+  }
+});
