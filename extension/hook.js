@@ -4,9 +4,9 @@
 // hook only stamps it and snapshots its data (the page may change the object afterwards): as JSON
 // text when it is plain JSON, as its placeholder description otherwise; making the record line and
 // handing it to the content script (CustomEvent with a string detail, never postMessage) happens
-// in a task of its own, so the page's own message handling is not slowed: soon after a quiet spell, in batches of up to 200 ms while messages keep
-// coming (each batch costs a timer and a crossing into the content script's world), and at once
-// when the page is hidden or unloaded. Nothing here may throw into the page.
+// in a task of its own, so the page's own message handling is not slowed: soon after a quiet
+// spell, in batches of up to 200 ms while messages keep coming (each batch costs a timer and a
+// crossing into the content script's world), and at once when the page is hidden or unloaded. Nothing here may throw into the page.
 (() => {
   'use strict';
   // Built-ins are taken now, before any page script runs, so a page that patches them later
