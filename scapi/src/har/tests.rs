@@ -607,3 +607,28 @@ fn a_placeholder_under_user_data_survives_a_sanitized_export_and_its_reading() {
     assert_eq!(user_data["When"]["value"], "«value#1»");
     assert_eq!(rewrite(&sanitized, &ExportOptions::default()), sanitized);
 }
+
+#[test]
+fn an_imported_record_whose_decoding_is_not_its_data_is_exported_where_it_reads_back() {
+    // Found by the har_import fuzz target: a HAR whose record says `unsubscribe` in `decoded` but
+    // whose `raw` reads as a response ("etent", not "event"). A sanitized export decodes the raw
+    // data again; its channel must follow that decoding, or exporting the export moves it.
+    let mut capture = seeded();
+    capture.add(
+        0,
+        T0 + 5000.0,
+        SourceRelation::Child,
+        Some(0),
+        APP,
+        json!({"etent": "unsubscribe", "data": "sub-1", "referenceId": "70",
+               "userAgent": "WWE Client", "protocolVersion": 2, "frameId": 3}),
+    );
+    let last = capture.records.len() - 1;
+    capture.records[last].1.decoded = crate::decode(&json!({"event": "unsubscribe",
+        "data": "sub-1", "referenceId": "70", "userAgent": "WWE Client", "protocolVersion": 2,
+        "frameId": 3}));
+    let sanitized = export(&capture, &ExportOptions::default());
+    assert_eq!(rewrite(&sanitized, &ExportOptions::default()), sanitized);
+    let sensitive_text = export(&capture, &sensitive());
+    assert_eq!(rewrite(&sensitive_text, &sensitive()), sensitive_text);
+}
