@@ -120,16 +120,17 @@ function onCapture(port) {
       captureByFrame.set(`${session}:${key}`, port);
     }
     const panels = panelsByTab.get(session);
-    let batch = null;
+    let batches = [];
     try {
-      batch = log.ingest(session, JSON.stringify(frame), browserFrameId, message.seq, message.text, message.lost || 0, message.foreignLost || 0, Boolean(panels));
+      batches = log.ingest(session, JSON.stringify(frame), browserFrameId, message.seq, message.text, message.lost || 0, message.foreignLost || 0, Boolean(panels));
     } catch (error) {
       console.warn('SCAPI Inspector:', error);
       return;
     }
     const unreadable = log.takeError(session);
     if (unreadable) console.warn('SCAPI Inspector: a captured message could not be read:', unreadable);
-    if (batch) for (const panel of panels) panel.postMessage({ type: 'batch', batch, browserFrameId: -1 });
+    // In parts of at most 8 MiB: a browser refuses a message over 64 MiB, and a burst can be more.
+    for (const batch of batches) for (const panel of panels) panel.postMessage({ type: 'batch', batch, browserFrameId: -1 });
     persistSoon(session);
   }));
   port.onDisconnect.addListener(() => ready.then(() => {

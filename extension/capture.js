@@ -12,8 +12,9 @@
   const api = globalThis.browser ?? globalThis.chrome;
   const SEND_MS = 50;
   // A port message is serialized in the page's main thread: one of many megabytes (a flood that
-  // keeps the frame's timers waiting) would stall the page for hundreds of ms. Past this size a
-  // chunk goes at once, so each costs a millisecond or two.
+  // keeps the frame's timers waiting) would stall the page for hundreds of ms, and a browser
+  // refuses one over 64 MiB. Past this size a chunk goes at once, so each costs a millisecond or
+  // two; a longer one is cut.
   const MAX_CHUNK_CHARS = 128 * 1024;
   const CONTEXT_LINES = 100;
   const MAX_UNACKED = 10000; // lines held for the background; the oldest beyond are gaps it counts
@@ -177,14 +178,23 @@
   function flush() {
     timer = 0;
     if (!streaming || !unsent.length) return;
-    const chunk = { seq: nextSeq - unsent.length, lines: unsent };
+    const lines = unsent;
     unsent = [];
     unsentChars = 0;
-    unacked.push(chunk);
-    unackedLines += chunk.lines.length;
-    // Bounded: the oldest lines beyond are gaps in the sequence, which the log counts as lost.
-    while (unackedLines > MAX_UNACKED && unacked.length > 1) unackedLines -= unacked.shift().lines.length;
-    send(chunk);
+    // In messages of at most MAX_CHUNK_CHARS (a line longer goes alone).
+    let seq = nextSeq - lines.length;
+    for (let start = 0; start < lines.length;) {
+      let end = start + 1;
+      for (let size = lines[start].length; end < lines.length && size + lines[end].length < MAX_CHUNK_CHARS; end++) size += lines[end].length + 1;
+      const chunk = { seq, lines: start === 0 && end === lines.length ? lines : lines.slice(start, end) };
+      seq += chunk.lines.length;
+      start = end;
+      unacked.push(chunk);
+      unackedLines += chunk.lines.length;
+      // Bounded: the oldest lines beyond are gaps in the sequence, which the log counts as lost.
+      while (unackedLines > MAX_UNACKED && unacked.length > 1) unackedLines -= unacked.shift().lines.length;
+      send(chunk);
+    }
   }
 
   api.runtime.onMessage.addListener((message, _sender, sendResponse) => {

@@ -2,12 +2,12 @@
 // It only listens (capture phase, registered before any page script) and never wraps postMessage,
 // which would change event.source for same-origin callers. While the page handles a message the
 // hook only stamps it and snapshots its data (the page may change the object afterwards): as JSON
-// text when it is plain JSON, as a structured clone otherwise; describing and handing it to the
-// content script (CustomEvent with a string detail, never postMessage) happens in a task of its
-// own, so the page's own message handling is not slowed: soon after a quiet spell, in batches of
-// up to 100 ms while messages keep coming (each batch costs a timer and a crossing into the
-// content script's world) or of 250 messages (a few ms of work: never a long task), and at once
-// when the page is hidden or unloaded. Nothing here may throw into the page.
+// text when it is plain JSON, as its placeholder description otherwise; making the record line and
+// handing it to the content script (CustomEvent with a string detail, never postMessage) happens
+// in a task of its own, so the page's own message handling is not slowed: soon after a quiet
+// spell, in batches of up to 100 ms while messages keep coming (each batch costs a timer and a
+// crossing into the content script's world) or of 250 messages (a few ms of work: never a long
+// task), and at once when the page is hidden or unloaded. Nothing here may throw into the page.
 (() => {
   'use strict';
   // Built-ins are taken now, before any page script runs, so a page that patches them later
@@ -26,7 +26,6 @@
   const arrayFrom = Array.from;
   const isView = ArrayBuffer.isView;
   const toText = Object.prototype.toString;
-  const copy = typeof structuredClone === 'function' ? structuredClone : null;
   const later = setTimeout;
   // event.timeStamp is a high-resolution time relative to this document's time origin.
   const timeOrigin = performance.timeOrigin;
@@ -133,6 +132,14 @@
     }
   };
 
+  const describeData = (data) => {
+    try {
+      return safe(data, [], { nodes: MAX_NODES });
+    } catch (error) {
+      return { __unserializable: 'HookError', message: String(error) };
+    }
+  };
+
   // True when JSON text of the value is exact: only strings, finite numbers, booleans, null,
   // arrays without holes or undefined, and plain objects, within the depth and string limits.
   const plainJson = (value, depth) => {
@@ -156,30 +163,23 @@
 
   // The record's JSON text (docs/formats.md). Plain JSON keeps the text taken on delivery, in a
   // line built by hand (this runs for every message: the frame's part is made once per batch,
-  // an origin's once); other data is described with placeholders, from its copy when one was taken.
+  // an origin's once); other data was described with placeholders on delivery.
   let originText = ['', '""'];
   const quotedOrigin = (origin) => {
     if (originText[0] !== origin) originText = [origin, toJson(origin)];
     return originText[1];
   };
-  const describe = ({ event, wall, snapshot, copied }, frameUrl, framePart) => {
+  const describe = ({ event, wall, snapshot, described }, frameUrl, framePart) => {
     const [source, childIndex] = relation(event.source);
     const time = timeOrigin + event.timeStamp;
     const ports = event.ports ? event.ports.length : 0;
-    const data = copied !== undefined ? copied : event.data;
-    if (snapshot !== undefined && plainJson(data, 0)) {
+    if (snapshot !== undefined) {
       return `{"v":1,"time":${toJson(time)},"wall":${toJson(wall)}${framePart},"origin":${quotedOrigin(event.origin)},"source":"${source}"${childIndex === undefined ? '' : `,"childIndex":${childIndex}`},"ports":${ports},"data":${snapshot}}`;
     }
-    const record = {
+    return toJson({
       v: 1, time, wall, frameUrl, frameOrigin, isTop, origin: event.origin, source, childIndex, ports,
-      data: null,
-    };
-    try {
-      record.data = safe(data, [], { nodes: MAX_NODES });
-    } catch (error) {
-      record.data = { __unserializable: 'HookError', message: String(error) };
-    }
-    return toJson(record);
+      data: described,
+    });
   };
 
   // `until` (wall-clock ms) bounds a drain that must be short: the page is being left, and a
@@ -216,16 +216,20 @@
   const onMessage = (event) => {
     try {
       // Only what must be taken now: the wall clock, and the data's JSON text, since the page may
-      // change the object once its listeners ran (a value JSON cannot carry is copied instead).
+      // change the object once its listeners ran (data JSON cannot carry is described instead).
       // Everything else is read from the event when the batch is described.
       const wall = dateNow();
       let snapshot;
-      let copied;
+      let described;
       try { snapshot = toJson(event.data); } catch (_) { /* a cycle or a BigInt */ }
-      if (snapshot === undefined && copy) {
-        try { copied = copy(event.data); } catch (_) { /* described as it is later */ }
+      // JSON text is the data as delivered only when JSON carries all of it. Anything else
+      // (undefined, NaN, a Date, a Map...: JSON.stringify drops or changes it without a word) is
+      // described now, with placeholders: later, the page may have changed it.
+      if (snapshot === undefined || !plainJson(event.data, 0)) {
+        snapshot = undefined;
+        described = describeData(event.data);
       }
-      captured.push({ event, wall, snapshot, copied });
+      captured.push({ event, wall, snapshot, described });
       if (captured.length >= MAX_CAPTURED) drain();
       else if (!scheduled) {
         scheduled = true;

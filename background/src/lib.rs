@@ -2,7 +2,7 @@
 //! decision about what a tab keeps, what is lost and what a panel is sent is made here, by
 //! [`scapi::tab_log`].
 
-use scapi::tab_log::Logs;
+use scapi::tab_log::{Logs, PANEL_MESSAGE_BYTES};
 use scapi::FrameInfo;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
@@ -38,7 +38,8 @@ impl Background {
     /// Keeps the lines a frame sent (`frame_json`: its [`FrameInfo`] as the content script
     /// describes it; `browser_frame_id` negative when not stamped; `lost` and `foreign_lost` its
     /// running totals). Returns the new records as
-    /// a batch's JSON when `want_batch` (a panel listens) and there are any.
+    /// the JSON of batches of at most [`PANEL_MESSAGE_BYTES`] each when `want_batch` (a panel
+    /// listens) and there are any (a burst can make a batch larger than one message may be).
     #[allow(clippy::too_many_arguments)]
     pub fn ingest(
         &mut self,
@@ -50,7 +51,7 @@ impl Background {
         lost: f64,
         foreign_lost: f64,
         want_batch: bool,
-    ) -> Result<Option<String>, String> {
+    ) -> Result<Vec<String>, String> {
         let mut frame: FrameInfo = serde_json::from_str(frame_json)
             .map_err(|e| format!("a frame's description is unreadable: {e}: {frame_json}"))?;
         frame.browser_frame_id = (browser_frame_id >= 0).then_some(browser_frame_id.into());
@@ -62,7 +63,10 @@ impl Background {
             foreign_lost as u64,
             want_batch,
         );
-        Ok((want_batch && !batch.is_empty()).then(|| batch.to_json()))
+        if !want_batch || batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(batch.to_json_parts(PANEL_MESSAGE_BYTES))
     }
 
     /// A frame's document went (its port closed, or it said goodbye).
@@ -79,7 +83,10 @@ impl Background {
             return Vec::new();
         }
         let history = self.logs.tab(tab as i64).history();
-        history.iter().map(|batch| batch.to_json()).collect()
+        history
+            .iter()
+            .flat_map(|batch| batch.to_json_parts(PANEL_MESSAGE_BYTES))
+            .collect()
     }
 
     /// The tab's requests and how they ended, as JSON (`requests`, `failed`, `timedOut`,

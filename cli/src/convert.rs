@@ -380,15 +380,16 @@ fn to_har(
         let Event::Record(item) = event else {
             return Ok(());
         };
-        let (key, kind) = resolver.resolve(item.frame, item.record);
-        let part = *channel_index.entry(key.clone()).or_insert_with(|| {
-            channels.push(key);
-            channels.len() - 1
-        });
         let record = match &mut sanitizer {
             Some(sanitizer) => Cow::Owned(sanitizer.record(item.record)),
             None => Cow::Borrowed(item.record),
         };
+        // On the record as written, as write_har does: a sanitized record is decoded again.
+        let (key, kind) = resolver.resolve(item.frame, &record);
+        let part = *channel_index.entry(key.clone()).or_insert_with(|| {
+            channels.push(key);
+            channels.len() - 1
+        });
         let frame_key = frames_out.get(item.frame).map_or("", |f| f.key.as_str());
         let writer = spill.writer(part)?;
         // The record's time first: the entry's date and duration come from it.

@@ -254,3 +254,39 @@ fn help_states_formats_memory_and_exit_status() {
         }
     }
 }
+
+#[test]
+fn a_har_whose_record_decoding_is_not_its_data_converts_to_a_har_that_converts_to_itself() {
+    // Found by the har_import fuzz target: the unsubscribe's data says "etent" (so it reads as a
+    // response), its `decoded` still says unsubscribe. A sanitized export decodes the data again;
+    // its channel must follow, or converting the export moves the record to another entry.
+    let har = run(&["convert", "--to", "har", "--sensitive", &fixture()], None);
+    let mut value: Value = serde_json::from_str(&har.stdout).unwrap();
+    let mut changed = 0;
+    for entry in value["log"]["entries"].as_array_mut().unwrap() {
+        for message in entry["_webSocketMessages"].as_array_mut().unwrap() {
+            let raw = &mut message["_scapi"]["record"]["raw"];
+            if raw["event"] == "unsubscribe" {
+                let fields = raw.as_object_mut().unwrap();
+                let event = fields.remove("event").unwrap();
+                fields.insert("etent".into(), event);
+                message["data"] = Value::String(raw.to_string());
+                changed += 1;
+            }
+        }
+    }
+    assert_eq!(changed, 1);
+    let forged = temp_file("forged.har", &value.to_string());
+    let once = run(&["convert", "--to", "har", forged.to_str().unwrap()], None);
+    assert_eq!(once.code, Some(0), "{}", once.stderr);
+    let once_file = temp_file("once.har", &once.stdout);
+    let twice = run(
+        &["convert", "--to", "har", once_file.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(twice.code, Some(0), "{}", twice.stderr);
+    assert!(
+        twice.stdout == once.stdout,
+        "converting the export moved a record"
+    );
+}

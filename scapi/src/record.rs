@@ -227,6 +227,79 @@ impl Batch {
     pub fn from_json(text: &str) -> Result<Batch, String> {
         serde_json::from_str(text).map_err(|e| format!("not a record batch: {e}"))
     }
+
+    /// The batch as the JSON texts of consecutive batches of the same frame, each at most
+    /// `max_bytes` long (a record longer than that goes alone), so that each fits in one message
+    /// between extension pages (Chrome refuses a message over 64 MiB, and the record batch of a
+    /// burst can be larger). Each part but the last says it captured up to its own last record,
+    /// so a panel that has read only the first parts counts none of the rest as lost.
+    pub fn to_json_parts(&self, max_bytes: usize) -> Vec<String> {
+        // Records, then digests: each item's JSON and sequence number.
+        let items: Vec<(String, u64)> = self
+            .records
+            .iter()
+            .map(|record| {
+                let text = serde_json::to_string(record).expect("a record always serializes");
+                (text, record.seq)
+            })
+            .chain(self.digests.iter().map(|digest| {
+                let text = serde_json::to_string(digest).expect("a digest always serializes");
+                (text, digest.facts.seq)
+            }))
+            .collect();
+        let head_of = |captured: u64| {
+            Batch {
+                frame: self.frame.clone(),
+                captured,
+                records: Vec::new(),
+                digests: Vec::new(),
+                ..*self
+            }
+            .to_json()
+        };
+        // A part's frame and counts, with room for a smaller `captured` and `"digests":[]`.
+        let overhead = head_of(self.captured).len() + 40;
+        let mut parts = Vec::new();
+        let mut start = 0;
+        while start < items.len() || (start == 0 && parts.is_empty()) {
+            let mut end = start;
+            let mut bytes = 0;
+            while end < items.len()
+                && (end == start || overhead + bytes + items[end].0.len() <= max_bytes)
+            {
+                bytes += items[end].0.len() + 1;
+                end += 1;
+            }
+            let captured = match items.get(end) {
+                Some(_) => self.captured.min(items[end - 1].1 + 1),
+                None => self.captured,
+            };
+            let head = head_of(captured);
+            // `records` is the last field written when there are no digests: `…,"records":[]}`.
+            let open = head
+                .strip_suffix("]}")
+                .expect("a batch's JSON ends with its records");
+            let split = self.records.len().clamp(start, end);
+            let join = |range: std::ops::Range<usize>| {
+                items[range]
+                    .iter()
+                    .map(|(text, _)| text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            let mut text = String::with_capacity(open.len() + bytes + 16);
+            text.push_str(open);
+            text.push_str(&join(start..split));
+            if split < end {
+                text.push_str("],\"digests\":[");
+                text.push_str(&join(split..end));
+            }
+            text.push_str("]}");
+            parts.push(text);
+            start = end;
+        }
+        parts
+    }
 }
 
 #[cfg(test)]
@@ -301,6 +374,98 @@ mod tests {
         assert_eq!(digest.interactions, ["0001", "0002"]);
         let text = serde_json::to_string(&digest).unwrap();
         assert_eq!(serde_json::from_str::<Digest>(&text).unwrap(), digest);
+    }
+
+    #[test]
+    fn a_batch_is_cut_into_parts_under_a_size_each_reading_back_as_the_same_records() {
+        let record = |seq: u64, text: &str| {
+            let raw =
+                json!({"request": "agent.getState", "referenceId": seq.to_string(), "pad": text});
+            Record {
+                seq,
+                time: 1.0,
+                wall: 1.0,
+                origin: "http://a".into(),
+                source: SourceRelation::Parent,
+                child_index: None,
+                ports: 0,
+                decoded: decode(&raw),
+                raw,
+            }
+        };
+        let batch = Batch {
+            frame: FrameInfo::default(),
+            dropped: 2,
+            captured: 40,
+            replay: true,
+            records: (0..30)
+                .map(|seq| record(seq, &"x".repeat(1000)))
+                .chain([record(35, &"y".repeat(50_000))])
+                .collect(),
+            foreign_evicted: 3,
+            unreadable: 1,
+            digests: Vec::new(),
+        };
+        let parts = batch.to_json_parts(10_000);
+        assert!(parts.len() > 3, "{}", parts.len());
+        let read: Vec<Batch> = parts
+            .iter()
+            .map(|part| Batch::from_json(part).unwrap())
+            .collect();
+        for (part, text) in read.iter().zip(&parts) {
+            assert!(
+                text.len() <= 10_000 || part.records.len() == 1,
+                "{} bytes",
+                text.len()
+            );
+            assert_eq!(
+                (
+                    part.dropped,
+                    part.replay,
+                    part.foreign_evicted,
+                    part.unreadable
+                ),
+                (2, true, 3, 1)
+            );
+        }
+        // The last part says what the batch said; the others, up to their own last record.
+        assert_eq!(read.last().unwrap().captured, 40);
+        assert_eq!(
+            read.last().unwrap().records.len(),
+            1,
+            "the long record goes alone"
+        );
+        assert_eq!(read[0].captured, read[0].records.last().unwrap().seq + 1);
+        let records: Vec<Record> = read.into_iter().flat_map(|part| part.records).collect();
+        assert_eq!(records, batch.records);
+        // Small enough: one part, the batch's own JSON.
+        assert_eq!(batch.to_json_parts(usize::MAX), [batch.to_json()]);
+        let empty = Batch {
+            records: Vec::new(),
+            ..batch.clone()
+        };
+        assert_eq!(empty.to_json_parts(10), [empty.to_json()]);
+        // Digests (what panels get) are cut the same way, and a part may hold both.
+        let digested = Batch {
+            digests: batch.records.iter().map(Digest::of).collect(),
+            records: batch.records[..3].to_vec(),
+            ..batch.clone()
+        };
+        let parts = digested.to_json_parts(10_000);
+        let read: Vec<Batch> = parts
+            .iter()
+            .map(|part| Batch::from_json(part).unwrap())
+            .collect();
+        assert!(read
+            .iter()
+            .all(|part| part.len() == 1 || part.to_json().len() <= 10_000));
+        assert_eq!(read.last().unwrap().captured, 40);
+        let records: Vec<Record> = read.iter().flat_map(|part| part.records.clone()).collect();
+        let digests: Vec<Digest> = read.into_iter().flat_map(|part| part.digests).collect();
+        assert_eq!(
+            (records, digests),
+            (digested.records.clone(), digested.digests.clone())
+        );
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub const SEGMENT_BYTES: usize = 64 << 10;
 pub const PERSIST_BUDGET: usize = 8 << 20;
 /// Records per batch a replay is cut into (one port message each).
 pub const REPLAY_BATCH: usize = 5_000;
+/// Bytes of JSON per batch sent to a panel (live or replayed), at most: a browser refuses a message
+/// between extension pages over 64 MiB (Chrome), and the string is escaped once more on the way.
+pub const PANEL_MESSAGE_BYTES: usize = 8 << 20;
 
 /// A frame (document instance) of the tab or of a popup it opened, as the log knows it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -314,3 +314,30 @@ export async function withWorkspaceAndPanel(check) {
     await server.stop();
   }
 }
+
+/**
+ * The tab's log as the background holds it (a 'history' port, as the popup's Save log reads it),
+ * from an extension page (the panel): every batch, records with their raw data.
+ */
+export async function logOf(extensionPage, tabId, { timeout = 30000 } = {}) {
+  // As JSON text: records may nest deeper than Playwright carries objects.
+  const texts = await extensionPage.evaluate(
+    ({ tabId, timeout }) =>
+      new Promise((resolve, reject) => {
+        const port = chrome.runtime.connect({ name: `history:${tabId}` });
+        const batches = [];
+        const timer = setTimeout(() => reject(new Error(`no end of the log after ${timeout} ms`)), timeout);
+        port.onMessage.addListener((message) => {
+          if (message.type === 'batch') {
+            batches.push(typeof message.batch === 'string' ? message.batch : JSON.stringify(message.batch));
+          } else if (message.type === 'end') {
+            clearTimeout(timer);
+            port.disconnect();
+            resolve(batches);
+          }
+        });
+      }),
+    { tabId, timeout },
+  );
+  return texts.map((text) => JSON.parse(text));
+}

@@ -15,7 +15,8 @@
 //!
 //! Never masked: keys, identifiers (referenceId, request names, event types, interaction, case,
 //! frame, subscription and toast ids), numbers and booleans outside user data and phone fields,
-//! `null` and empty strings. A mask in the input is kept as it is, so sanitizing twice changes
+//! `null` and empty strings, and what a placeholder says about a value JSON cannot carry (its type
+//! name and sizes: `{"__unserializable":"Cycle"}` stays as it is; see `docs/formats.md`). A mask in the input is kept as it is, so sanitizing twice changes
 //! nothing.
 //!
 //! The caller masks the message data ([`Sanitizer::record`]) and decodes it again: the typed
@@ -353,10 +354,13 @@ impl Sanitizer {
                 Value::Array(items.iter().map(|item| self.whole(item, default)).collect())
             }
             Value::Object(object) => {
+                let placeholder = placeholder_type(object);
                 let masked: Map<String, Value> = object
                     .iter()
                     .map(|(key, value)| {
-                        let value = if self.keep.contains(key) {
+                        let value = if self.keep.contains(key)
+                            || placeholder.is_some_and(|kind| describes(kind, key, value))
+                        {
                             value.clone()
                         } else {
                             self.whole(value, default)
@@ -419,6 +423,40 @@ impl Sanitizer {
         let counter = &mut self.counters[kind.slot()];
         *counter = (*counter).max(number);
         true
+    }
+}
+
+/// The type a placeholder names (`{"__unserializable":"Date","value":…}`, see `docs/formats.md`):
+/// the page hook's description of a value JSON cannot carry. `None` for any other object. Only a
+/// name shaped like a JavaScript type name counts (a page could send such a key itself).
+fn placeholder_type(object: &Map<String, Value>) -> Option<&str> {
+    let name = object.get(PLACEHOLDER_KEY)?.as_str()?;
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    let shaped = (first.is_ascii_alphabetic() || first == '_' || first == '$')
+        && name.len() <= 64
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    shaped.then_some(name)
+}
+
+/// The key a placeholder names its type under.
+const PLACEHOLDER_KEY: &str = "__unserializable";
+
+/// Whether the field `key` of a placeholder of type `kind` only describes the value (its type,
+/// sizes, a blob's MIME type, why it was cut), so it holds no user data and stays readable in a sanitized export.
+/// What the value held (a date, a string's head, a map's entries, an error's message, a file's
+/// name) is masked like any user data.
+fn describes(kind: &str, key: &str, value: &Value) -> bool {
+    match key {
+        PLACEHOLDER_KEY => true,
+        "size" | "length" | "byteLength" => value.is_number(),
+        "reason" => kind == "Truncated",
+        "type" => matches!(kind, "Blob" | "File") && value.is_string(), // a MIME type
+        // NaN, Infinity and -Infinity say which number JSON could not carry, not what it was.
+        "value" => {
+            kind == "Number" && matches!(value.as_str(), Some("NaN" | "Infinity" | "-Infinity"))
+        }
+        _ => false,
     }
 }
 
@@ -712,6 +750,60 @@ mod tests {
             "userAgent": "WWE Client", "protocolVersion": 2, "frameId": 3})
         );
         assert_eq!(sanitizer.summary().kept_keys, ["DispositionCode.Key"]);
+    }
+
+    #[test]
+    fn placeholders_under_user_data_keep_their_type_and_sizes_but_not_what_they_held() {
+        let mut sanitizer = Sanitizer::default();
+        let data = json!({"request": "interaction.setUserData", "referenceId": "8",
+            "parameters": ["1", {
+                "Loop": {"__unserializable": "Cycle"},
+                "Missing": {"__unserializable": "undefined"},
+                "Ratio": {"__unserializable": "Number", "value": "NaN"},
+                "Boxed": {"__unserializable": "Number", "value": 42},
+                "When": {"__unserializable": "Date", "value": "2020-04-14T13:26:51.846Z"},
+                "Tags": {"__unserializable": "Map", "size": 1, "entries": [["k", "secret"]]},
+                "Bytes": {"__unserializable": "Uint8Array", "length": 16, "byteLength": 16},
+                "Doc": {"__unserializable": "File", "name": "cv.pdf", "size": 3, "type": "x"},
+                "Cut": {"__unserializable": "Truncated", "reason": "too many values"},
+                "Long": {"__unserializable": "LongString", "length": 2000000, "head": "abc"},
+                "Forged": {"__unserializable": "Jane Doe <jane@doe.example>"}}],
+            "userAgent": "WWE Client", "protocolVersion": 2});
+        let out = sanitizer.message(&data);
+        let user_data = &out["parameters"][1];
+        assert_eq!(user_data["Loop"], json!({"__unserializable": "Cycle"}));
+        assert_eq!(
+            user_data["Missing"],
+            json!({"__unserializable": "undefined"})
+        );
+        assert_eq!(
+            user_data["Ratio"],
+            json!({"__unserializable": "Number", "value": "NaN"})
+        );
+        assert_eq!(
+            user_data["Boxed"],
+            json!({"__unserializable": "Number", "value": "«value#1»"})
+        );
+        assert_eq!(user_data["When"]["__unserializable"], "Date");
+        assert_eq!(user_data["When"]["value"], "«value#2»");
+        assert_eq!(
+            user_data["Tags"],
+            json!({"__unserializable": "Map", "size": 1, "entries": [["«value#3»", "«value#4»"]]})
+        );
+        assert_eq!(
+            user_data["Bytes"],
+            json!({"__unserializable": "Uint8Array", "length": 16, "byteLength": 16})
+        );
+        assert_eq!(user_data["Doc"]["name"], "«value#5»");
+        assert_eq!(user_data["Doc"]["size"], 3);
+        assert_eq!(user_data["Doc"]["type"], "x");
+        assert_eq!(user_data["Cut"], data["parameters"][1]["Cut"]);
+        assert_eq!(user_data["Long"]["length"], 2000000);
+        assert_eq!(user_data["Long"]["head"], "«value#6»");
+        // Not a type name: whatever a page put under that key itself is masked.
+        assert_eq!(user_data["Forged"]["__unserializable"], "«value#7»");
+        // Sanitizing again changes nothing.
+        assert_eq!(Sanitizer::default().message(&out), out);
     }
 
     #[test]

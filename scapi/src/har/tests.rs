@@ -612,3 +612,51 @@ fn console_sent_messages_are_marked_and_read_back() {
     assert_eq!(text.matches("_scapiConsole").count(), 2);
     assert_eq!(rewrite(&text, &sensitive()), text);
 }
+
+#[test]
+fn a_placeholder_under_user_data_survives_a_sanitized_export_and_its_reading() {
+    let mut capture = TestCapture::new();
+    capture.add(
+        0,
+        T0,
+        SourceRelation::Child,
+        Some(0),
+        APP,
+        json!({"request": "interaction.setUserData", "referenceId": "4", "userAgent": "WWE Client",
+               "protocolVersion": 2, "parameters": ["1", {
+                   "Loop": {"__unserializable": "Cycle"},
+                   "When": {"__unserializable": "Date", "value": "2020-04-14T13:26:51.846Z"}}]}),
+    );
+    let sanitized = export(&capture, &ExportOptions::default());
+    let read = read_har(&sanitized).unwrap();
+    let user_data = &read.records[0].1.raw["parameters"][1];
+    assert_eq!(user_data["Loop"], json!({"__unserializable": "Cycle"}));
+    assert_eq!(user_data["When"]["__unserializable"], "Date");
+    assert_eq!(user_data["When"]["value"], "«value#1»");
+    assert_eq!(rewrite(&sanitized, &ExportOptions::default()), sanitized);
+}
+
+#[test]
+fn an_imported_record_whose_decoding_is_not_its_data_is_exported_where_it_reads_back() {
+    // Found by the har_import fuzz target: a HAR whose record says `unsubscribe` in `decoded` but
+    // whose `raw` reads as a response ("etent", not "event"). A sanitized export decodes the raw
+    // data again; its channel must follow that decoding, or exporting the export moves it.
+    let mut capture = seeded();
+    capture.add(
+        0,
+        T0 + 5000.0,
+        SourceRelation::Child,
+        Some(0),
+        APP,
+        json!({"etent": "unsubscribe", "data": "sub-1", "referenceId": "70",
+               "userAgent": "WWE Client", "protocolVersion": 2, "frameId": 3}),
+    );
+    let last = capture.records.len() - 1;
+    capture.records[last].1.decoded = crate::decode(&json!({"event": "unsubscribe",
+        "data": "sub-1", "referenceId": "70", "userAgent": "WWE Client", "protocolVersion": 2,
+        "frameId": 3}));
+    let sanitized = export(&capture, &ExportOptions::default());
+    assert_eq!(rewrite(&sanitized, &ExportOptions::default()), sanitized);
+    let sensitive_text = export(&capture, &sensitive());
+    assert_eq!(rewrite(&sensitive_text, &sensitive()), sensitive_text);
+}

@@ -84,25 +84,6 @@ pub fn write_har(
     };
     let meta = export_meta(capture.meta, sanitizer.as_mut());
 
-    let mut frame_ids = FrameIds::default();
-    for (frame, record) in capture.records {
-        if let Some(info) = capture.frames.get(*frame) {
-            frame_ids.observe(&info.key, record);
-        }
-    }
-    // Channels are found on the data as captured; masking changes no identity they rest on.
-    let resolver = ChannelResolver::new(capture.frames, frame_ids);
-    let mut channels: Vec<ChannelKey> = Vec::new();
-    let mut members: HashMap<ChannelKey, Vec<(usize, MessageType)>> = HashMap::new();
-    for (position, (frame, record)) in capture.records.iter().enumerate() {
-        let (key, kind) = resolver.resolve(*frame, record);
-        let list = members.entry(key.clone()).or_insert_with(|| {
-            channels.push(key);
-            Vec::new()
-        });
-        list.push((position, kind));
-    }
-
     let records: Vec<Cow<'_, Record>> = capture
         .records
         .iter()
@@ -111,6 +92,27 @@ pub fn write_har(
             None => Cow::Borrowed(*record),
         })
         .collect();
+    // Channels are found on the records as written (masking changes no identity they rest on,
+    // but a sanitized record is decoded again from its data: an imported record whose `decoded`
+    // did not match its `raw` must land where reading the export back puts it).
+    let mut frame_ids = FrameIds::default();
+    for ((frame, _), record) in capture.records.iter().zip(&records) {
+        if let Some(info) = capture.frames.get(*frame) {
+            frame_ids.observe(&info.key, record);
+        }
+    }
+    let resolver = ChannelResolver::new(capture.frames, frame_ids);
+    let mut channels: Vec<ChannelKey> = Vec::new();
+    let mut members: HashMap<ChannelKey, Vec<(usize, MessageType)>> = HashMap::new();
+    for (position, ((frame, _), record)) in capture.records.iter().zip(&records).enumerate() {
+        let (key, kind) = resolver.resolve(*frame, record);
+        let list = members.entry(key.clone()).or_insert_with(|| {
+            channels.push(key);
+            Vec::new()
+        });
+        list.push((position, kind));
+    }
+
     let findings = match (&mut sanitizer, capture.findings) {
         (Some(sanitizer), Some(findings)) => Some(Cow::Owned(sanitizer.findings(findings))),
         (_, findings) => findings.map(Cow::Borrowed),
