@@ -24,6 +24,12 @@ extern "C" {
     fn read_history_js(tab_id: i32, on_batch: &JsValue, on_end: &JsValue);
     #[wasm_bindgen(js_name = openInspector)]
     pub fn open_inspector(tab_id: i32);
+    #[wasm_bindgen(js_name = chosenFile)]
+    fn chosen_file_js(input: &web_sys::HtmlInputElement) -> JsValue;
+    #[wasm_bindgen(js_name = readBlock)]
+    fn read_block_js(file: &JsValue, start: f64, end: f64, on_bytes: &JsValue, on_error: &JsValue);
+    #[wasm_bindgen(js_name = later)]
+    fn later_js(callback: &JsValue);
     #[wasm_bindgen(js_name = readChosenFile)]
     fn read_chosen_file_js(
         input: &web_sys::HtmlInputElement,
@@ -110,4 +116,36 @@ pub fn read_history(
 ) {
     let on_batch = Closure::<dyn Fn(String)>::new(on_batch).into_js_value();
     read_history_js(tab_id, &on_batch, &Closure::once_into_js(on_end));
+}
+
+/// The file chosen in a file input: (the File, its name, its size); the input is emptied.
+pub fn chosen_file(input: &web_sys::HtmlInputElement) -> Option<(JsValue, String, u64)> {
+    let file = chosen_file_js(input);
+    if file.is_undefined() || file.is_null() {
+        return None;
+    }
+    let field = |name: &str| js_sys::Reflect::get(&file, &JsValue::from_str(name)).ok();
+    let name = field("name")
+        .and_then(|name| name.as_string())
+        .unwrap_or_default();
+    let size = field("size").and_then(|size| size.as_f64()).unwrap_or(0.0) as u64;
+    Some((file, name, size))
+}
+
+/// Reads bytes `start..end` of a File.
+pub fn read_block(
+    file: &JsValue,
+    start: u64,
+    end: u64,
+    on_bytes: impl FnOnce(Vec<u8>) + 'static,
+    on_error: impl FnOnce(String) + 'static,
+) {
+    let on_bytes = Closure::once_into_js(move |bytes: js_sys::Uint8Array| on_bytes(bytes.to_vec()));
+    let on_error = Closure::once_into_js(on_error);
+    read_block_js(file, start as f64, end as f64, &on_bytes, &on_error);
+}
+
+/// Runs `callback` once the browser has had its turn.
+pub fn later(callback: impl FnOnce() + 'static) {
+    later_js(&Closure::once_into_js(callback));
 }

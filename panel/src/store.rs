@@ -374,30 +374,18 @@ impl Store {
         records: impl IntoIterator<Item = (usize, Record)>,
         ended_at: f64,
     ) -> Store {
-        let mut store = Store::with(true, cap);
+        let mut restoring = Restoring::new();
         let indices: Vec<u32> = frames
             .into_iter()
-            .map(|(info, dropped)| store.frame_for(info, dropped, 0))
+            .map(|(info, dropped)| restoring.frame(info, dropped))
             .collect();
         for (frame, record) in records {
             // The HAR reader gives every record a frame of the file.
-            let Some(&index) = indices.get(frame) else {
-                continue;
-            };
-            if store.seen.insert((index, record.seq)) {
-                let entry = Entry::of(index, &record, &mut store.strings);
-                store.frames[index as usize].received += 1;
-                store.entries.push(entry);
+            if let Some(&index) = indices.get(frame) {
+                restoring.record(index, None, &record);
             }
         }
-        store.received = store.entries.len() as u64;
-        // A file from another tool may not be in time order; ties keep the file's order.
-        store.entries.sort_by(|a, b| a.time().total_cmp(&b.time()));
-        store.enforce_cap();
-        let last = store.entries.last().map_or(f64::NEG_INFINITY, Entry::time);
-        store.ended_at = Some(ended_at.max(last));
-        store.version += 1;
-        store
+        restoring.finish(cap, ended_at)
     }
 
     /// When a saved capture ended (its export, or its last record): a request unanswered then
@@ -566,6 +554,9 @@ impl Store {
             .position(|entry| entry.frame == frame && entry.seq() == seq)
     }
 }
+
+mod restore;
+pub use restore::Restoring;
 
 #[cfg(test)]
 mod tests;
