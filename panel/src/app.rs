@@ -1113,7 +1113,7 @@ pub fn app(props: &AppProps) -> Html {
             file_error: (*file_error).clone(),
         }),
         Side::Rates => rates_view(&analysis.audit, on_show),
-        Side::UserData => user_data_view(&analysis.audit, on_show),
+        Side::UserData => user_data_view(analysis.clone(), on_show, on_copy.clone()),
         Side::Frames => frames_view(&frame_rows(&store_ref, &analysis), on_only_frame),
         Side::Export => export_view(ExportViewProps {
             keep_keys: &prefs_ref.keep_keys,

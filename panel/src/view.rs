@@ -1,5 +1,6 @@
 //! The panel's pieces of markup, one file each.
 
+pub mod big;
 pub mod details;
 pub mod export;
 pub mod filter_bar;
