@@ -192,11 +192,19 @@ mod driver {
             }
             Step::Failed(problem) => state.done(Err(problem)),
             Step::NeedBlock if state.offset >= state.size => {
+                // All read: the progress shows it, the browser paints, then the store is made.
                 state.progress(true);
-                let result = state.importer.take().map(Importer::finish);
-                if let Some(result) = result {
-                    state.done(result);
-                }
+                drop(state);
+                bridge::later(move || {
+                    let mut state = task.borrow_mut();
+                    if state.cancelled.get() {
+                        state.importer = None;
+                        return;
+                    }
+                    if let Some(result) = state.importer.take().map(Importer::finish) {
+                        state.done(result);
+                    }
+                });
             }
             Step::NeedBlock => {
                 state.progress(false);

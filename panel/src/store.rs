@@ -7,6 +7,18 @@ use scapi::{decode, Batch, Direction, FrameInfo, Record, SourceRelation};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
+/// Raw text from this size up is a large message (see [`Entry::summary`]).
+const BIG_RAW: usize = 64 * 1024;
+
+/// A large message: its frame, seq, and its text's address and length.
+type BigKey = (u32, u64, usize, usize);
+
+thread_local! {
+    /// The summaries of the last large messages shown.
+    static BIG_SUMMARIES: std::cell::RefCell<Vec<(BigKey, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Records kept unless the user chooses another cap.
 pub const DEFAULT_CAP: usize = 100_000;
 
@@ -191,9 +203,36 @@ impl Entry {
         self.facts.source
     }
 
-    /// The one-line summary of the list (decoded from the raw text).
+    /// The one-line summary of the list (decoded from the raw text). A large message's is
+    /// kept (the last few): a row in view is rendered again at every change of the list, and
+    /// parsing 50 MB each time would freeze the panel.
     pub fn summary(&self) -> String {
-        self.record().summary()
+        if self.raw.len() < BIG_RAW {
+            return self.record().summary();
+        }
+        let key = (
+            self.frame,
+            self.seq,
+            self.raw.as_ptr() as usize,
+            self.raw.len(),
+        );
+        if let Some(summary) = BIG_SUMMARIES.with(|kept| {
+            kept.borrow()
+                .iter()
+                .find(|(known, _)| *known == key)
+                .map(|(_, summary)| summary.clone())
+        }) {
+            return summary;
+        }
+        let summary = self.record().summary();
+        BIG_SUMMARIES.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            if kept.len() == 16 {
+                kept.remove(0);
+            }
+            kept.push((key, summary.clone()));
+        });
+        summary
     }
 }
 

@@ -2,7 +2,9 @@
 //! in one run that alternates a browser without and one with the extension; the panel with
 //! 100,000 records captured through the extension (`tests/bench/panel.mjs`: filter latency, scroll
 //! frame time, memory); an ordinary page with 30 iframes and no SCAPI traffic (`tests/bench/frames.mjs`:
-//! load time and memory per frame); then the core crate's decoding throughput (`scapi/benches/decode.rs`,
+//! load time and memory per frame); a HAR of 1,000,000 messages imported in the panel and a file of
+//! huge records (`tests/bench/import.mjs`: memory, main-thread blocks, time to show each record's
+//! details); then the core crate's decoding throughput (`scapi/benches/decode.rs`,
 //! criterion) against plain JSON parsing.
 
 use crate::process;
@@ -27,6 +29,11 @@ pub fn run() -> Result<(), String> {
         .arg("tests/bench/frames.mjs")
         .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
     let (frames, frames_lines) = process::run_capturing(frames);
+    let mut import = Command::new("node");
+    import
+        .arg("tests/bench/import.mjs")
+        .env("SCAPI_DIST_CHROME", root().join("dist/chrome"));
+    let (import, import_lines) = process::run_capturing(import);
     let mut decode = Command::new("cargo");
     decode.args(["bench", "-p", "scapi", "--bench", "decode"]);
     let (decode, decode_lines) = process::run_capturing(decode);
@@ -38,16 +45,23 @@ pub fn run() -> Result<(), String> {
             .iter()
             .chain(&panel_lines)
             .chain(&frames_lines)
+            .chain(&import_lines)
             .chain(&decode_lines),
     ) {
         println!("{line}");
     }
-    roundtrip.and(panel).and(frames).and(decode)
+    roundtrip.and(panel).and(frames).and(import).and(decode)
 }
 
 /// The lines that carry a benchmark's result, as each benchmark prints them.
 fn figure_lines<'a>(lines: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
-    const PREFIXES: [&str; 4] = ["roundtrip ", "panel ", "frames ", "decode throughput:"];
+    const PREFIXES: [&str; 5] = [
+        "roundtrip ",
+        "panel ",
+        "frames ",
+        "import ",
+        "decode throughput:",
+    ];
     lines
         .map(String::as_str)
         .filter(|line| PREFIXES.iter().any(|prefix| line.starts_with(prefix)))
@@ -65,6 +79,7 @@ mod tests {
             "roundtrip samples: 40 + 40 chunks of 50 (…)",
             "roundtrip median: without 61.2 µs, with 63.0 µs, ratio 1.029 (goal ≤ 1.05)",
             "panel memory: 144 MB (JS heap 2 MB + wasm memory 142 MB) with 100000 records (goal ≤ 150 MB)",
+            "import memory: wasm 1007 MB after the import (1 MB before), 1055 bytes per record",
             "decode/plain            time:   [664.67 µs 670.44 µs 676.01 µs]",
             "decode throughput: plain serde_json 190.0 MB/s, typed decode 81.0 MB/s, ratio 0.43 (goal ≥ 0.50)",
         ]
@@ -76,7 +91,8 @@ mod tests {
                 output[1].as_str(),
                 output[2].as_str(),
                 output[3].as_str(),
-                output[5].as_str()
+                output[4].as_str(),
+                output[6].as_str()
             ]
         );
     }
