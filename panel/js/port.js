@@ -61,6 +61,25 @@ export function readChosenFile(input, onText, onError) {
   input.value = ''; // choosing the same file again reloads it
 }
 
+// The file chosen in an <input type="file">, or undefined; the input is emptied, so that choosing
+// the same file again reads it again.
+export function chosenFile(input) {
+  const file = input && input.files && input.files[0];
+  if (input) input.value = '';
+  return file;
+}
+
+// Bytes [start, end) of a file: onBytes(Uint8Array) or onError(message).
+export function readBlock(file, start, end, onBytes, onError) {
+  file.slice(start, end).arrayBuffer()
+    .then((buffer) => onBytes(new Uint8Array(buffer)), (error) => onError(`${file.name}: ${error}`));
+}
+
+// Runs callback after the browser had its turn (paint, input, other messages).
+export function later(callback) {
+  setTimeout(callback, 0);
+}
+
 // Copies text to the clipboard, then onDone(true) or onDone(false). DevTools panels may not get the
 // asynchronous clipboard API, so a selected text area and the copy command are the fallback.
 export function copyText(text, onDone) {

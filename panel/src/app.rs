@@ -322,6 +322,8 @@ pub fn app(props: &AppProps) -> Html {
     let imported = use_state(|| None::<(String, usize, bool)>);
     let import_error = use_state(|| None::<String>);
     let import_input = use_node_ref();
+    let import_progress = use_state(|| None::<crate::import_task::Progress>);
+    let import_running = use_mut_ref(|| None::<persist::ImportRunning>);
     let export_sensitive = use_state(|| false);
     let not_recorded = use_mut_ref(|| Rc::new(Cell::new(0u64)));
     let console = use_mut_ref(|| ConsoleState::new(now(&Store::default()) as u64));
@@ -643,7 +645,8 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |on: bool| export_sensitive.set(on))
     };
     // Import: the file's capture replaces the list until the review is closed; the live capture
-    // goes on meanwhile, aside.
+    // goes on meanwhile, aside. The file is read in slices (`import_task`), with progress and
+    // Cancel; the list changes only once it is all read.
     let on_import = {
         let import_input = import_input.clone();
         let store = store.clone();
@@ -653,9 +656,12 @@ pub fn app(props: &AppProps) -> Html {
         let policy_generation = policy_generation.clone();
         let imported = imported.clone();
         let import_error = import_error.clone();
+        let import_progress = import_progress.clone();
+        let import_running = import_running.clone();
         let selected = selected.clone();
         let bump = bump.clone();
         Callback::from(move |_: Event| {
+            import_error.set(None);
             let (store, live, live_policy, policy) = (
                 store.clone(),
                 live.clone(),
@@ -669,31 +675,55 @@ pub fn app(props: &AppProps) -> Html {
                 selected.clone(),
                 bump.clone(),
             );
-            let failed = import_error.clone();
-            persist::read_chosen_file(
-                &import_input,
-                move |text, name| match har_io::import(&text) {
-                    Ok(file) => {
-                        let previous = std::mem::replace(&mut *store.borrow_mut(), file.store);
-                        let mut live = live.borrow_mut();
-                        if live.is_none() {
-                            // The first import: what was shown is the live capture.
-                            *live = Some(previous);
-                            *live_policy.borrow_mut() = Some(policy.borrow().clone());
+            let on_done = {
+                let import_progress = import_progress.clone();
+                let import_running = import_running.clone();
+                move |result: Result<har_io::Imported, String>| {
+                    import_progress.set(None);
+                    *import_running.borrow_mut() = None;
+                    match result {
+                        Ok(file) => {
+                            let previous = std::mem::replace(&mut *store.borrow_mut(), file.store);
+                            let mut live = live.borrow_mut();
+                            if live.is_none() {
+                                // The first import: what was shown is the live capture.
+                                *live = Some(previous);
+                                *live_policy.borrow_mut() = Some(policy.borrow().clone());
+                            }
+                            let mut state = policy.borrow_mut();
+                            state.set(None, file.policy_options.clone().unwrap_or_default());
+                            drop(state);
+                            *policy_generation.borrow_mut() += 1;
+                            selected.set(None);
+                            import_error.set(None);
+                            imported.set(Some((file.name.clone(), file.records, file.sanitized)));
+                            bump.dispatch(());
                         }
-                        let mut state = policy.borrow_mut();
-                        state.set(None, file.policy_options.clone().unwrap_or_default());
-                        drop(state);
-                        *policy_generation.borrow_mut() += 1;
-                        selected.set(None);
-                        import_error.set(None);
-                        imported.set(Some((name, file.records, file.sanitized)));
-                        bump.dispatch(());
+                        Err(problem) => import_error.set(Some(problem)),
                     }
-                    Err(problem) => import_error.set(Some(format!("{name}: {problem}"))),
-                },
-                move |problem| failed.set(Some(problem)),
+                }
+            };
+            // A new file replaces one still being read.
+            if let Some(running) = import_running.borrow_mut().take() {
+                running.cancel();
+            }
+            let progress = import_progress.clone();
+            let running = persist::import_file(
+                &import_input,
+                move |now: crate::import_task::Progress| progress.set(Some(now)),
+                on_done,
             );
+            *import_running.borrow_mut() = running;
+        })
+    };
+    let on_cancel_import = {
+        let import_progress = import_progress.clone();
+        let import_running = import_running.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(running) = import_running.borrow_mut().take() {
+                running.cancel();
+            }
+            import_progress.set(None);
         })
     };
     let on_close_import = {
@@ -1169,7 +1199,7 @@ pub fn app(props: &AppProps) -> Html {
             file_error: (*file_error).clone(),
         }),
         Side::Rates => rates_view(&analysis.audit, on_show),
-        Side::UserData => user_data_view(&analysis.audit, on_show),
+        Side::UserData => user_data_view(analysis.clone(), on_show, on_copy.clone()),
         Side::Frames => frames_view(&frame_rows(&store_ref, &analysis), on_only_frame),
         Side::Console => console_view(ConsoleViewProps {
             state: console.clone(),
@@ -1306,6 +1336,18 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="import-banner" role="status" data-testid="import-banner">
                     { format!("Reviewing {name}: {records} records{}. The live capture goes on meanwhile. ", if *sanitized { ", sanitized when exported" } else { "" }) }
                     <button type="button" class="link" data-testid="close-import" onclick={on_close_import}>{ "Back to the live capture" }</button>
+                </div>
+            }
+            if let Some(progress) = &*import_progress {
+                <div class="import-progress" role="status" data-testid="import-progress"
+                    data-records={progress.records.to_string()} data-bytes={progress.bytes.to_string()}>
+                    { format!("Importing {}: {} records, {} of {} read ",
+                        progress.name,
+                        har_io::thousands(progress.records as u64),
+                        har_io::megabytes(progress.bytes),
+                        har_io::megabytes(progress.size)) }
+                    <progress max={progress.size.max(1).to_string()} value={progress.bytes.to_string()}></progress>
+                    <button type="button" class="link" data-testid="import-cancel" onclick={on_cancel_import}>{ "Cancel" }</button>
                 </div>
             }
             if let Some(problem) = &*import_error {

@@ -30,6 +30,12 @@ extern "C" {
     fn load_stored_js(key: &str, on_loaded: &JsValue);
     #[wasm_bindgen(js_name = saveStored)]
     pub fn save_stored(key: &str, text: &str);
+    #[wasm_bindgen(js_name = chosenFile)]
+    fn chosen_file_js(input: &web_sys::HtmlInputElement) -> JsValue;
+    #[wasm_bindgen(js_name = readBlock)]
+    fn read_block_js(file: &JsValue, start: f64, end: f64, on_bytes: &JsValue, on_error: &JsValue);
+    #[wasm_bindgen(js_name = later)]
+    fn later_js(callback: &JsValue);
     #[wasm_bindgen(js_name = readChosenFile)]
     fn read_chosen_file_js(
         input: &web_sys::HtmlInputElement,
@@ -134,4 +140,36 @@ pub fn send_as_app(
 /// Text kept in extension storage under `key` ("" when none); `on_loaded` runs once.
 pub fn load_stored(key: &str, on_loaded: impl FnOnce(String) + 'static) {
     load_stored_js(key, &Closure::once_into_js(on_loaded));
+}
+
+/// The file chosen in a file input: (the File, its name, its size); the input is emptied.
+pub fn chosen_file(input: &web_sys::HtmlInputElement) -> Option<(JsValue, String, u64)> {
+    let file = chosen_file_js(input);
+    if file.is_undefined() || file.is_null() {
+        return None;
+    }
+    let field = |name: &str| js_sys::Reflect::get(&file, &JsValue::from_str(name)).ok();
+    let name = field("name")
+        .and_then(|name| name.as_string())
+        .unwrap_or_default();
+    let size = field("size").and_then(|size| size.as_f64()).unwrap_or(0.0) as u64;
+    Some((file, name, size))
+}
+
+/// Reads bytes `start..end` of a File.
+pub fn read_block(
+    file: &JsValue,
+    start: u64,
+    end: u64,
+    on_bytes: impl FnOnce(Vec<u8>) + 'static,
+    on_error: impl FnOnce(String) + 'static,
+) {
+    let on_bytes = Closure::once_into_js(move |bytes: js_sys::Uint8Array| on_bytes(bytes.to_vec()));
+    let on_error = Closure::once_into_js(on_error);
+    read_block_js(file, start as f64, end as f64, &on_bytes, &on_error);
+}
+
+/// Runs `callback` once the browser has had its turn.
+pub fn later(callback: impl FnOnce() + 'static) {
+    later_js(&Closure::once_into_js(callback));
 }

@@ -2,10 +2,13 @@
 //! download and the file reading are in `persist.rs`.
 
 use crate::analysis::Analysis;
-use crate::store::Store;
-use scapi::har::{read_har, to_har_string, Capture, CaptureMeta, ExportOptions, Tool};
+use crate::store::{Restoring, Store};
+use scapi::har::{
+    to_har_string, Capture, CaptureMeta, ExportOptions, HarError, HarEvent, HarReader, Tool,
+};
 use scapi::Record;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::ControlFlow;
 
 /// The exporter's name in `_scapiCapture.tool`.
 pub const TOOL_NAME: &str = "SCAPI Inspector panel";
@@ -133,6 +136,8 @@ pub fn file_name(store: &Store, exported_at: f64) -> String {
 /// A HAR file read back: a store holding its capture, and the options it was exported with.
 #[derive(Debug)]
 pub struct Imported {
+    /// The file's name.
+    pub name: String,
     pub store: Store,
     pub policy_options: Option<String>,
     pub records: usize,
@@ -140,34 +145,221 @@ pub struct Imported {
     pub sanitized: bool,
 }
 
-/// Reads a HAR file (ours, or any HAR with WebSocket messages) into a store of its own; a file
-/// that is not one gets the reader's error, which says what is wrong and where.
-pub fn import(text: &str) -> Result<Imported, String> {
-    let capture = read_har(text).map_err(|error| error.to_string())?;
-    let records = capture.records.len();
-    // Nothing the file holds is dropped by the panel's cap, and nothing is cleared as a
-    // navigation: the file is shown as it was exported. What the exporting panel counted as
-    // lost, gaps included, is not counted again from gaps.
-    let frames = capture
-        .frames
-        .into_iter()
-        .map(|info| {
-            let dropped = capture.meta.dropped.get(&info.key).copied().unwrap_or(0);
-            (info, dropped)
+/// How much of a file the panel holds. A file beyond either bound is refused (before it is
+/// read, for its size; as soon as the count is passed, for its records): `scapi-inspect` reads
+/// files of any size in bounded memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImportLimits {
+    /// The file's size, in bytes.
+    pub bytes: u64,
+    /// Records in the file.
+    pub records: usize,
+}
+
+/// The panel's limits: 256 MiB and 1,000,000 records. Each imported record costs about what a
+/// live one does (its compact entry, see `docs/formats.md`), so a file at the limits stays far
+/// from the 4 GiB a WebAssembly memory can have, beside the live capture and the analysis.
+pub const IMPORT_LIMITS: ImportLimits = ImportLimits {
+    bytes: 256 * 1024 * 1024,
+    records: 1_000_000,
+};
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Bytes as MB (10⁶), one decimal.
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+impl ImportLimits {
+    /// Why `name` is refused: what it holds beyond the limit, what the panel holds, and the tool
+    /// that reads it.
+    fn refusal(&self, name: &str, beyond: String) -> String {
+        format!(
+            "{name}: {beyond}, more than the panel holds (files of at most {} MiB and {} records). \
+             The command-line tool scapi-inspect streams files of any size: \
+             scapi-inspect summary {name}, or scapi-inspect decode {name}",
+            self.bytes >> 20,
+            thousands(self.records as u64)
+        )
+    }
+}
+
+/// A HAR file read into a store a piece at a time (see `HarReader`), records counted as they
+/// come: the panel feeds it between frames, and stops it when the user cancels (the list it
+/// shows is only replaced by [`Importer::finish`]).
+pub struct Importer {
+    name: String,
+    limits: ImportLimits,
+    reader: HarReader,
+    restoring: Restoring,
+    meta: Option<CaptureMeta>,
+    /// The latest record time (a file without `_scapiCapture` ends there).
+    last_time: f64,
+    records: usize,
+    /// The reader's error, or the refusal; kept so that later pieces are not read.
+    failed: Option<String>,
+}
+
+impl Importer {
+    /// Starts reading `name`, of `size` bytes; refuses a file larger than the limit at once.
+    pub fn new(name: &str, size: u64, limits: ImportLimits) -> Result<Importer, String> {
+        if size > limits.bytes {
+            return Err(limits.refusal(name, format!("it is {}", megabytes(size))));
+        }
+        Ok(Importer {
+            name: name.to_owned(),
+            limits,
+            reader: HarReader::new(),
+            restoring: Restoring::new(),
+            meta: None,
+            last_time: f64::NEG_INFINITY,
+            records: 0,
+            failed: None,
         })
-        .collect();
-    let store = Store::restore(
-        records.max(crate::store::DEFAULT_CAP),
-        frames,
-        capture.records,
-        capture.meta.end,
-    );
-    Ok(Imported {
-        store,
-        policy_options: capture.meta.policy_options,
-        records,
-        sanitized: capture.meta.sanitized.is_some(),
-    })
+    }
+
+    /// Records read so far.
+    pub fn records(&self) -> usize {
+        self.records
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.bytes_fed()
+    }
+
+    fn event(&mut self, event: HarEvent) -> Result<(), String> {
+        match event {
+            HarEvent::Capture { meta, frames } => {
+                for info in frames {
+                    let dropped = meta.dropped.get(&info.key).copied().unwrap_or(0);
+                    self.restoring.frame(info, dropped);
+                }
+                self.meta = Some(meta);
+            }
+            HarEvent::Frame(info) => {
+                self.restoring.frame(info, 0);
+            }
+            HarEvent::Record {
+                at,
+                frame,
+                index,
+                record,
+            } => {
+                let Some(position) = self.restoring.frame_position(&frame) else {
+                    return Err(HarError::unknown_frame(at, &frame).to_string());
+                };
+                if self.records == self.limits.records {
+                    return Err(self.limits.refusal(
+                        &self.name,
+                        format!(
+                            "it holds more than {} records",
+                            thousands(self.records as u64)
+                        ),
+                    ));
+                }
+                self.records += 1;
+                self.last_time = self.last_time.max(record.time);
+                self.restoring.record(position, index, &record);
+            }
+            // The panel finds for itself; the file's title and creator are not shown.
+            HarEvent::Creator(_) | HarEvent::Page { .. } | HarEvent::Findings(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Reads the next piece of the file.
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), String> {
+        if let Some(problem) = &self.failed {
+            return Err(problem.clone());
+        }
+        let mut problem = None;
+        let mut events = Vec::new();
+        let result = self.reader.feed(bytes, &mut |event| {
+            events.push(event);
+            ControlFlow::Continue(())
+        });
+        for event in events {
+            if let Err(refused) = self.event(event) {
+                problem = Some(refused);
+                break;
+            }
+        }
+        let problem = problem.or_else(|| result.err().map(|error| self.located(error)));
+        match problem {
+            Some(problem) => {
+                self.failed = Some(problem.clone());
+                Err(problem)
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn located(&self, error: HarError) -> String {
+        format!("{}: {error}", self.name)
+    }
+
+    /// The file is read: the store holding it.
+    pub fn finish(mut self) -> Result<Imported, String> {
+        if let Some(problem) = self.failed.take() {
+            return Err(problem);
+        }
+        let mut events = Vec::new();
+        let reader = std::mem::take(&mut self.reader);
+        let result = reader.finish(&mut |event| {
+            events.push(event);
+            ControlFlow::Continue(())
+        });
+        for event in events {
+            self.event(event)?;
+        }
+        result.map_err(|error| self.located(error))?;
+        let meta = self.meta.unwrap_or_default();
+        let records = self.restoring.len();
+        // Nothing the file holds is dropped by the panel's cap, and nothing is cleared as a
+        // navigation: the file is shown as it was exported. What the exporting panel counted as
+        // lost, gaps included, is not counted again from gaps.
+        let ended_at = if meta.end > 0.0 {
+            meta.end
+        } else if self.last_time.is_finite() {
+            self.last_time
+        } else {
+            0.0
+        };
+        let store = self
+            .restoring
+            .finish(records.max(crate::store::DEFAULT_CAP), ended_at);
+        Ok(Imported {
+            name: self.name,
+            store,
+            policy_options: meta.policy_options,
+            records: self.records,
+            sanitized: meta.sanitized.is_some(),
+        })
+    }
+}
+
+/// Reads a whole HAR text (ours, or any HAR with WebSocket messages) into a store of its own,
+/// within the panel's limits; a file that is not one gets the reader's error, which says what is
+/// wrong and where.
+pub fn import(name: &str, text: &str) -> Result<Imported, String> {
+    let mut importer = Importer::new(name, text.len() as u64, IMPORT_LIMITS)?;
+    for piece in text.as_bytes().chunks(1 << 20) {
+        importer.feed(piece)?;
+    }
+    importer.finish()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! * [`analysis`]: pairs, subscriptions, findings and the policy audit over the store's facts.
 //! * [`filter`], [`prefs`], [`policy`], [`snippet`], [`user_data_diff`]: the filter grammar, the
 //!   remembered preferences, the pasted options, "copy as call", userData changes (all pure).
+//! * [`import_task`]: a HAR file imported in slices, with progress and cancel.
 //! * [`persist`]: storage, files and the clipboard (browser only).
 //! * [`bridge`]: the port to the background and the DevTools environment (`js/port.js`).
 //! * [`app`] and [`view`]: the components; [`popup`]: the toolbar button's popup.
@@ -15,6 +16,7 @@ pub mod bridge;
 pub mod console;
 pub mod filter;
 pub mod har_io;
+pub mod import_task;
 pub mod persist;
 pub mod policy;
 pub mod popup;

@@ -133,3 +133,37 @@ pub fn save_stored(key: &str, text: &str) {
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (key, text);
 }
+
+/// An import under way (see `import_task`): `cancel` stops it.
+#[cfg(target_arch = "wasm32")]
+pub type ImportRunning = crate::import_task::Running;
+
+/// An import under way; outside the browser there are none.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug)]
+pub struct ImportRunning;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl ImportRunning {
+    pub fn cancel(&self) {}
+}
+
+/// Imports the HAR file chosen in `input` a slice at a time: `on_progress` as it goes, then
+/// `on_done` (unless cancelled). `None` when no file was chosen or it was refused at once.
+pub fn import_file(
+    input: &yew::NodeRef,
+    on_progress: impl Fn(crate::import_task::Progress) + 'static,
+    on_done: impl FnOnce(Result<crate::har_io::Imported, String>) + 'static,
+) -> Option<ImportRunning> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let input = input.cast::<web_sys::HtmlInputElement>()?;
+        crate::import_task::start(&input, on_progress, on_done)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (input, on_progress);
+        on_done(Err("no files outside the browser".to_owned()));
+        None
+    }
+}

@@ -7,6 +7,18 @@ use scapi::{decode, Batch, Digest, Direction, FrameInfo, Record, SourceRelation}
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
+/// Raw text from this size up is a large message (see [`Entry::summary`]).
+const BIG_RAW: usize = 64 * 1024;
+
+/// A large message: its frame, seq, and its text's address and length.
+type BigKey = (u32, u64, usize, usize);
+
+thread_local! {
+    /// The summaries of the last large messages shown.
+    static BIG_SUMMARIES: std::cell::RefCell<Vec<(BigKey, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Records kept unless the user chooses another cap.
 pub const DEFAULT_CAP: usize = 100_000;
 
@@ -202,9 +214,36 @@ impl Entry {
         self.facts.source
     }
 
-    /// The one-line summary of the list (decoded from the raw text).
+    /// The one-line summary of the list (decoded from the raw text). A large message's is
+    /// kept (the last few): a row in view is rendered again at every change of the list, and
+    /// parsing 50 MB each time would freeze the panel.
     pub fn summary(&self) -> String {
-        self.record().summary()
+        if self.raw.len() < BIG_RAW {
+            return self.record().summary();
+        }
+        let key = (
+            self.frame,
+            self.seq,
+            self.raw.as_ptr() as usize,
+            self.raw.len(),
+        );
+        if let Some(summary) = BIG_SUMMARIES.with(|kept| {
+            kept.borrow()
+                .iter()
+                .find(|(known, _)| *known == key)
+                .map(|(_, summary)| summary.clone())
+        }) {
+            return summary;
+        }
+        let summary = self.record().summary();
+        BIG_SUMMARIES.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            if kept.len() == 16 {
+                kept.remove(0);
+            }
+            kept.push((key, summary.clone()));
+        });
+        summary
     }
 }
 
@@ -337,30 +376,18 @@ impl Store {
         records: impl IntoIterator<Item = (usize, Record)>,
         ended_at: f64,
     ) -> Store {
-        let mut store = Store::with(true, cap);
+        let mut restoring = Restoring::new();
         let indices: Vec<u32> = frames
             .into_iter()
-            .map(|(info, dropped)| store.frame_for(info, dropped, 0))
+            .map(|(info, dropped)| restoring.frame(info, dropped))
             .collect();
         for (frame, record) in records {
             // The HAR reader gives every record a frame of the file.
-            let Some(&index) = indices.get(frame) else {
-                continue;
-            };
-            if store.seen.insert((index, record.seq)) {
-                let entry = Entry::of(index, &record, &mut store.strings);
-                store.frames[index as usize].received += 1;
-                store.entries.push(entry);
+            if let Some(&index) = indices.get(frame) {
+                restoring.record(index, None, &record);
             }
         }
-        store.received = store.entries.len() as u64;
-        // A file from another tool may not be in time order; ties keep the file's order.
-        store.entries.sort_by(|a, b| a.time().total_cmp(&b.time()));
-        store.enforce_cap();
-        let last = store.entries.last().map_or(f64::NEG_INFINITY, Entry::time);
-        store.ended_at = Some(ended_at.max(last));
-        store.version += 1;
-        store
+        restoring.finish(cap, ended_at)
     }
 
     /// When a saved capture ended (its export, or its last record): a request unanswered then
@@ -529,6 +556,9 @@ impl Store {
             .position(|entry| entry.frame == frame && entry.seq() == seq)
     }
 }
+
+mod restore;
+pub use restore::Restoring;
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
 //! The panel's pieces of markup, one file each.
 
+pub mod big;
 pub mod console;
 pub mod details;
 pub mod export;

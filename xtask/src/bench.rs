@@ -4,7 +4,9 @@
 //! longest stall, capture to panel latency); the panel with
 //! 100,000 records captured through the extension (`tests/bench/panel.mjs`: filter latency, scroll
 //! frame time, memory); an ordinary page with 30 iframes and no SCAPI traffic (`tests/bench/frames.mjs`:
-//! load time and memory per frame); then the core crate's decoding throughput (`scapi/benches/decode.rs`,
+//! load time and memory per frame); a HAR of 1,000,000 messages imported in the panel and a file of
+//! huge records (`tests/bench/import.mjs`: memory, main-thread blocks, time to show each record's
+//! details); then the core crate's decoding throughput (`scapi/benches/decode.rs`,
 //! criterion) against plain JSON parsing.
 
 use crate::process;
@@ -12,11 +14,12 @@ use crate::{dist, root, setup};
 use std::process::Command;
 
 /// The browser benchmarks, in the order they run (each prints its own figure lines).
-const NODE_BENCHES: [&str; 4] = [
+const NODE_BENCHES: [&str; 5] = [
     "tests/bench/roundtrip.mjs",
     "tests/bench/stream.mjs",
     "tests/bench/panel.mjs",
     "tests/bench/frames.mjs",
+    "tests/bench/import.mjs",
 ];
 
 pub fn run() -> Result<(), String> {
@@ -49,13 +52,14 @@ pub fn run() -> Result<(), String> {
 
 /// The lines that carry a benchmark's result, as each benchmark prints them.
 fn figure_lines<'a>(lines: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
-    const PREFIXES: [&str; 7] = [
+    const PREFIXES: [&str; 8] = [
         "roundtrip ",
         "flood ",
         "latency ",
         "panel ",
         "bulk ",
         "frames ",
+        "import ",
         "decode throughput:",
     ];
     lines
@@ -75,6 +79,7 @@ mod tests {
             "roundtrip samples: 40 + 40 chunks of 50 (…)",
             "roundtrip median: without 61.2 µs, with 63.0 µs, ratio 1.029 (goal ≤ 1.05)",
             "panel memory: 144 MB (JS heap 2 MB + wasm memory 142 MB) with 100000 records (goal ≤ 150 MB)",
+            "import memory: wasm 1007 MB after the import (1 MB before), 1055 bytes per record",
             "decode/plain            time:   [664.67 µs 670.44 µs 676.01 µs]",
             "decode throughput: plain serde_json 190.0 MB/s, typed decode 81.0 MB/s, ratio 0.43 (goal ≥ 0.50)",
         ]
@@ -86,7 +91,8 @@ mod tests {
                 output[1].as_str(),
                 output[2].as_str(),
                 output[3].as_str(),
-                output[5].as_str()
+                output[4].as_str(),
+                output[6].as_str()
             ]
         );
     }

@@ -104,7 +104,7 @@ fn an_export_imports_back_to_the_same_records_findings_and_options() {
         &choice,
         1_700_000_001_000.0,
     );
-    let imported = import(&text).unwrap();
+    let imported = import("t.har", &text).unwrap();
     assert_eq!(imported.records, 5);
     assert_eq!(imported.policy_options.as_deref(), Some(OPTIONS));
     assert!(!imported.sanitized);
@@ -161,7 +161,7 @@ fn a_sanitized_export_holds_no_secret_and_says_it_was_sanitized() {
     ] {
         assert!(!sanitized.contains(secret), "{secret} leaked");
     }
-    assert!(import(&sanitized).unwrap().sanitized);
+    assert!(import("t.har", &sanitized).unwrap().sanitized);
     let sensitive = export_sensitive(&store, &analysis, 1_700_000_001_000.0);
     assert!(sensitive.contains(JWT) && sensitive.contains("jane.doe@example.com"));
     // A kept key keeps its value.
@@ -189,12 +189,14 @@ fn file_names_and_bad_files() {
         file_name(&store, 1_700_000_001_000.0),
         "scapi-127.0.0.1_8080-20231114-221321.har"
     );
-    assert!(import("{\"log\": 3}").unwrap_err().contains("log"));
-    assert!(import("not json").unwrap_err().starts_with("not JSON"));
+    assert!(import("t.har", "{\"log\": 3}").unwrap_err().contains("log"));
+    assert!(import("t.har", "not json")
+        .unwrap_err()
+        .starts_with("t.har: not JSON"));
     let http = r#"{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": [{"request": {"method": "GET", "url": "https://x/"}, "response": {"status": 200}}]}}"#;
     assert_eq!(
-        import(http).unwrap_err(),
-        "a HAR without any _webSocketMessages: this is HTTP traffic, not a SCAPI capture"
+        import("t.har", http).unwrap_err(),
+        "t.har: a HAR without any _webSocketMessages: this is HTTP traffic, not a SCAPI capture"
     );
 }
 
@@ -251,7 +253,7 @@ fn records_of_one_moment_in_two_frames_import_in_the_order_they_were_shown() {
     );
     let analysis = Analysis::of(&store, t + 1000.0, None);
     let text = export_sensitive(&store, &analysis, t + 1000.0);
-    assert_eq!(shown(&import(&text).unwrap().store), shown(&store));
+    assert_eq!(shown(&import("t.har", &text).unwrap().store), shown(&store));
 }
 
 #[test]
@@ -284,7 +286,7 @@ fn an_imported_capture_is_judged_as_of_its_end_not_as_of_today() {
         -1,
     );
     let analysis = Analysis::of(&store, exported_at, None);
-    let imported = import(&export_sensitive(&store, &analysis, exported_at)).unwrap();
+    let imported = import("t.har", &export_sensitive(&store, &analysis, exported_at)).unwrap();
     assert_eq!(imported.store.ended_at(), Some(exported_at));
     let state_of_last_request = |analysis: &Analysis| {
         analysis
@@ -300,4 +302,21 @@ fn an_imported_capture_is_judged_as_of_its_end_not_as_of_today() {
         Some(ExchangeState::Pending)
     );
     assert_eq!(reviewed.findings, analysis.findings);
+}
+
+#[test]
+fn a_file_larger_than_the_panel_holds_is_refused_before_it_is_read() {
+    let too_big = IMPORT_LIMITS.bytes + 1;
+    let Err(problem) = Importer::new("huge.har", too_big, IMPORT_LIMITS) else {
+        panic!("a file over the limit was accepted");
+    };
+    assert_eq!(
+        problem,
+        "huge.har: it is 268.4 MB, more than the panel holds (files of at most 256 MiB and \
+         1,000,000 records). The command-line tool scapi-inspect streams files of any size: \
+         scapi-inspect summary huge.har, or scapi-inspect decode huge.har"
+    );
+    assert!(Importer::new("fits.har", IMPORT_LIMITS.bytes, IMPORT_LIMITS).is_ok());
+    assert_eq!(thousands(1_500_000), "1,500,000");
+    assert_eq!(thousands(999), "999");
 }

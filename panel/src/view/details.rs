@@ -5,8 +5,9 @@
 use crate::analysis::state_text;
 use crate::store::{Entry, Frame};
 use crate::user_data_diff::{diff, user_data_of, Change};
+use crate::view::big::{clip, cut_note, long_text, Paged, TEXT_SHOWN};
 use crate::view::clock;
-use crate::view::json_tree::json_tree;
+use crate::view::json_tree::JsonTree;
 use crate::view::verdict::{read_section, request_section};
 use scapi::correlate::{Exchange, RecordRef};
 use scapi::message::Outcome;
@@ -15,7 +16,75 @@ use scapi::policy::Verdict;
 use scapi::results::{decode_result, TypedResult};
 use scapi::{Message, Record};
 use serde_json::{Map, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
 use yew::prelude::*;
+
+/// Raw data up to this size (bytes of JSON) is also shown pretty-printed in full (the decoded
+/// view, the hidden `raw-json` text); a larger message only as the tree, which shows what is open.
+const PRETTY_UP_TO: usize = 1 << 20;
+/// Characters of a pretty-printed block (the call, a typed result) shown before it is cut.
+const BLOCK_SHOWN: usize = 10_000;
+
+/// What the details show of a record that does not change while it stays selected: worked out
+/// once, not at every render (a 50 MB message takes a while to parse and print).
+struct Prepared {
+    record: Rc<Record>,
+    raw: Rc<Value>,
+    typed: (String, Vec<(String, String)>),
+    call: Option<String>,
+    raw_pretty: Option<String>,
+    decoded_pretty: Option<String>,
+}
+
+/// Which entry a [`Prepared`] is of: its frame, seq, and its text's address and length.
+type EntryKey = (u32, u64, usize, usize);
+
+thread_local! {
+    static PREPARED: RefCell<Option<(EntryKey, Rc<Prepared>)>> = const { RefCell::new(None) };
+}
+
+/// The selected entry, prepared (the last one is kept).
+fn prepared(entry: &Entry) -> Rc<Prepared> {
+    let key = (
+        entry.frame,
+        entry.seq,
+        entry.raw.as_ptr() as usize,
+        entry.raw.len(),
+    );
+    PREPARED.with(|cell| {
+        if let Some((known, prepared)) = &*cell.borrow() {
+            if *known == key {
+                return prepared.clone();
+            }
+        }
+        let record = entry.record();
+        let small = entry.raw.len() <= PRETTY_UP_TO;
+        let prepared = Rc::new(Prepared {
+            raw: Rc::new(record.raw.clone()),
+            typed: typed_fields(&record),
+            call: crate::snippet::as_call(&record),
+            raw_pretty: small.then(|| pretty(&record.raw)),
+            decoded_pretty: small.then(|| pretty(&record.decoded)),
+            record: Rc::new(record),
+        });
+        *cell.borrow_mut() = Some((key, prepared.clone()));
+        prepared
+    })
+}
+
+/// A pretty-printed block, cut past [`BLOCK_SHOWN`] characters.
+fn block(
+    text: &str,
+    test_id: &'static str,
+    class: &'static str,
+    on_copy: &Callback<String>,
+) -> Html {
+    let (head, cut) = clip(text, BLOCK_SHOWN);
+    html! {
+        <pre class={class} data-testid={test_id}>{ head.to_owned() }{ cut.map(|length| cut_note(text, length, on_copy)).unwrap_or_default() }</pre>
+    }
+}
 
 /// An earlier message carrying the same interaction's `userData`, to compare with.
 #[derive(Clone, Debug, PartialEq)]
@@ -186,26 +255,29 @@ pub fn details(props: DetailsProps) -> Html {
         copied,
         resend,
     } = props;
-    let record = entry.record();
+    let prepared = prepared(entry);
+    let record = &*prepared.record;
     let message = &record.decoded.message;
     let field = |label: &str, value: String| {
-        html! { <><dt>{ label.to_owned() }</dt><dd>{ value }</dd></> }
+        html! { <><dt>{ label.to_owned() }</dt><dd>{ long_text(&value, &on_copy) }</dd></> }
     };
     let frame_text = match frame.info.browser_frame_id {
         Some(id) => format!("{} (browser frame {id})", frame.info.url),
         None => frame.info.url.clone(),
     };
-    let (typed_title, typed) = typed_fields(&record);
-    let result = typed_result(&record, exchange);
-    let call = crate::snippet::as_call(&record);
-    let raw_text = pretty(&record.raw);
-    let copy = |text: String, label: &'static str, test_id: &'static str| {
+    let (typed_title, typed) = prepared.typed.clone();
+    let result = typed_result(record, exchange);
+    let call = prepared.call.clone();
+    let copy_raw = {
         let on_copy = on_copy.clone();
-        html! {
-            <button type="button" class="link" data-testid={test_id}
-                onclick={Callback::from(move |_| on_copy.emit(text.clone()))}>{ label }</button>
-        }
+        let record = prepared.record.clone();
+        Callback::from(move |_| on_copy.emit(pretty(&record.raw)))
     };
+    let copy_call = call.clone().map(|call| {
+        let on_copy = on_copy.clone();
+        Callback::from(move |_| on_copy.emit(call.clone()))
+    });
+    let record_key = format!("{}:{}", entry.frame, entry.seq());
     html! {
         <section class="details" data-testid="record-details" aria-label="Selected record">
             <h2>{ message.name() }</h2>
@@ -226,21 +298,21 @@ pub fn details(props: DetailsProps) -> Html {
             if !typed.is_empty() {
                 <h3>{ typed_title }</h3>
                 <dl data-testid="typed-fields">
-                    { for typed.into_iter().map(|(label, value)| html! {
-                        <><dt>{ label }</dt><dd class="mono">{ value }</dd></>
+                    { for typed.iter().map(|(label, value)| html! {
+                        <><dt>{ long_text(label, &on_copy) }</dt><dd class="mono">{ long_text(value, &on_copy) }</dd></>
                     }) }
                 </dl>
             }
             { check.map(request_section).unwrap_or_default() }
             { read_section(&reads) }
-            { user_data_table(&record, check, &reads) }
-            { user_data_changes(&record, &reads, &earlier, compare_with, on_compare) }
+            { user_data_table(record, check, &reads, &record_key, &on_copy) }
+            { user_data_changes(record, &reads, &earlier, compare_with, on_compare, &record_key, &on_copy) }
             if let Some(result) = &result {
                 <h3>{ "Result" }</h3>
                 if let Some(problem) = &result.shape_problem {
                     <p class="shape-problem">{ problem.clone() }</p>
                 }
-                <pre data-testid="typed-result">{ pretty(&result.result) }</pre>
+                { block(&pretty(&result.result), "typed-result", "", &on_copy) }
             }
             <div class="copy-actions">
                 if let Some((on_resend, on_edit)) = resend {
@@ -249,24 +321,32 @@ pub fn details(props: DetailsProps) -> Html {
                     <button type="button" class="link" data-testid="edit-and-send" onclick={on_edit}
                         title="Open it in the console to change it before sending">{ "Edit and send" }</button>
                 }
-                if let Some(call) = call.clone() {
-                    { copy(call, "Copy as genesys.wwe.service call", "copy-as-call") }
+                if let Some(copy_call) = copy_call {
+                    <button type="button" class="link" data-testid="copy-as-call" onclick={copy_call}>{ "Copy as genesys.wwe.service call" }</button>
                 }
-                { copy(raw_text, "Copy raw JSON", "copy-raw") }
+                <button type="button" class="link" data-testid="copy-raw" onclick={copy_raw}>{ "Copy raw JSON" }</button>
                 if let Some(copied) = copied {
                     <span class="muted" role="status" data-testid="copy-status">{ copied }</span>
                 }
             </div>
-            if let Some(call) = call {
-                <pre class="call" data-testid="call-snippet">{ call }</pre>
+            if let Some(call) = &call {
+                { block(call, "call-snippet", "call", &on_copy) }
             }
             <h3>{ "Raw" }</h3>
-            { json_tree(&record.raw, "raw-tree") }
+            <JsonTree key={record_key.clone()} value={prepared.raw.clone()} test_id="raw-tree" on_copy={on_copy.clone()} />
             <details class="decoded">
                 <summary>{ "Decoded (as the core crate types it)" }</summary>
-                <pre data-testid="decoded-json">{ pretty(&record.decoded) }</pre>
+                if let Some(decoded) = &prepared.decoded_pretty {
+                    <pre data-testid="decoded-json">{ decoded.clone() }</pre>
+                } else {
+                    <p class="muted" data-testid="decoded-left-out">{ format!(
+                        "Left out: the message is {:.1} MB. The tree above shows it; Copy raw JSON copies it.",
+                        entry.raw.len() as f64 / 1e6) }</p>
+                }
             </details>
-            <pre data-testid="raw-json" hidden=true>{ pretty(&record.raw) }</pre>
+            if let Some(raw) = &prepared.raw_pretty {
+                <pre data-testid="raw-json" hidden=true>{ raw.clone() }</pre>
+            }
         </section>
     }
 }
@@ -325,7 +405,13 @@ fn exchange_fields(
 
 /// The `userData` a message carries (a write's keys and values, or what a result or event
 /// shows), with the keys the policy hides or refuses marked.
-fn user_data_table(record: &Record, check: Option<&RequestCheck>, reads: &[&ReadCheck]) -> Html {
+fn user_data_table(
+    record: &Record,
+    check: Option<&RequestCheck>,
+    reads: &[&ReadCheck],
+    record_key: &str,
+    on_copy: &Callback<String>,
+) -> Html {
     let (title, user_data): (&str, Option<Map<String, Value>>) = match &record.decoded.message {
         Message::Request { typed, .. } => match &typed.call {
             scapi::requests::Call::SetUserData { user_data, .. } => {
@@ -357,16 +443,9 @@ fn user_data_table(record: &Record, check: Option<&RequestCheck>, reads: &[&Read
         .iter()
         .flat_map(|read| read.unreadable_delivered.iter())
         .collect();
-    let row = |key: &str, value: Option<&Value>, status: &'static str, text: &'static str| {
-        html! {
-            <tr data-testid="user-data-row" data-key={key.to_owned()} data-status={status}>
-                <td class="key">{ key.to_owned() }</td>
-                <td class="mono">{ value.map(text_of).unwrap_or_else(|| "—".to_owned()) }</td>
-                <td class={classes!("status", status)}>{ text }</td>
-            </tr>
-        }
-    };
-    let rows: Html = user_data
+    // (key, value as text, status, what it means), rendered a page at a time.
+    type Row = (String, Option<String>, &'static str, &'static str);
+    let items: Vec<Row> = user_data
         .iter()
         .map(|(key, value)| {
             let (status, text) = if refused.contains(key) {
@@ -376,19 +455,37 @@ fn user_data_table(record: &Record, check: Option<&RequestCheck>, reads: &[&Read
             } else {
                 ("visible", "")
             };
-            row(key, Some(value), status, text)
+            (key.clone(), Some(text_of(value)), status, text)
         })
         .chain(
             hidden
                 .iter()
-                .map(|key| row(key, None, "hidden", "hidden by read-allowed")),
+                .map(|key| ((*key).clone(), None, "hidden", "hidden by read-allowed")),
         )
-        .chain(
-            probably
-                .iter()
-                .map(|key| row(key, None, "probably-hidden", "written earlier, absent here")),
-        )
+        .chain(probably.iter().map(|key| {
+            (
+                (*key).clone(),
+                None,
+                "probably-hidden",
+                "written earlier, absent here",
+            )
+        }))
         .collect();
+    let total = items.len();
+    let item = {
+        let on_copy = on_copy.clone();
+        Callback::from(move |i: usize| {
+            let (key, value, status, text) = &items[i];
+            html! {
+                <tr data-testid="user-data-row" data-key={clip(key, TEXT_SHOWN).0.to_owned()} data-status={*status}>
+                    <td class="key">{ long_text(key, &on_copy) }</td>
+                    <td class="mono">{ value.as_deref().map(|value| long_text(value, &on_copy)).unwrap_or_else(|| html! { "—" }) }</td>
+                    <td class={classes!("status", *status)}>{ *text }</td>
+                </tr>
+            }
+        })
+    };
+    let rows = html! { <Paged key={record_key.to_owned()} {total} {item} columns={3} /> };
     html! {
         <>
             <h3>{ title }</h3>
@@ -407,6 +504,8 @@ fn user_data_changes(
     earlier: &[Earlier],
     compare_with: Option<(u32, u64)>,
     on_compare: Callback<(u32, u64)>,
+    record_key: &str,
+    on_copy: &Callback<String>,
 ) -> Html {
     let Some(id) = reads.iter().find_map(|read| read.interaction_id.clone()) else {
         return Html::default();
@@ -437,7 +536,7 @@ fn user_data_changes(
         let value = format!("{}:{}", e.id.0, e.id.1);
         html! { <option {value} selected={e.id == chosen.id}>{ format!("{} {}", clock(e.time), e.name) }</option> }
     };
-    let rows: Html = changes
+    let items: Vec<(String, &'static str, String, String)> = changes
         .iter()
         .map(|(key, change)| {
             let (kind, before, after) = match change {
@@ -445,14 +544,23 @@ fn user_data_changes(
                 Change::Removed(value) => ("removed", text_of(value), "—".to_owned()),
                 Change::Changed { before, after } => ("changed", text_of(before), text_of(after)),
             };
+            (key.clone(), kind, before, after)
+        })
+        .collect();
+    let total = items.len();
+    let item = {
+        let on_copy = on_copy.clone();
+        Callback::from(move |i: usize| {
+            let (key, kind, before, after) = &items[i];
             html! {
-                <tr data-testid="user-data-change" data-key={key.clone()} data-change={kind}>
-                    <td class="key">{ key.clone() }</td><td>{ kind }</td>
-                    <td class="mono">{ before }</td><td class="mono">{ after }</td>
+                <tr data-testid="user-data-change" data-key={clip(key, TEXT_SHOWN).0.to_owned()} data-change={*kind}>
+                    <td class="key">{ long_text(key, &on_copy) }</td><td>{ *kind }</td>
+                    <td class="mono">{ long_text(before, &on_copy) }</td><td class="mono">{ long_text(after, &on_copy) }</td>
                 </tr>
             }
         })
-        .collect();
+    };
+    let rows = html! { <Paged key={format!("{record_key}-changes")} {total} {item} columns={4} /> };
     html! {
         <>
             <h3>{ format!("Changes to interaction {id}'s userData") }</h3>

@@ -1,12 +1,24 @@
 //! User data per interaction: the keys apps wrote, the keys results and events showed, and those
 //! read-allowed hides or write-allowed refuses.
 
+//!
+//! Interactions and their keys show a page at a time ("Show next 200"): 10,000 keys build the
+//! rows of the first 200, not 110,000 nodes.
+
+use crate::analysis::Analysis;
+use crate::view::big::{clip, long_text, Paged, TEXT_SHOWN};
 use scapi::correlate::RecordRef;
-use scapi::policy::audit::{InteractionKeys, PolicyAudit};
+use scapi::policy::audit::InteractionKeys;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use yew::prelude::*;
 
-pub fn user_data_view(audit: &PolicyAudit, on_show: Callback<Vec<RecordRef>>) -> Html {
+pub fn user_data_view(
+    analysis: Rc<Analysis>,
+    on_show: Callback<Vec<RecordRef>>,
+    on_copy: Callback<String>,
+) -> Html {
+    let audit = &analysis.audit;
     if audit.interactions.is_empty() {
         return html! {
             <section class="side user-data empty" data-testid="user-data-view" aria-label="User data">
@@ -22,7 +34,12 @@ pub fn user_data_view(audit: &PolicyAudit, on_show: Callback<Vec<RecordRef>>) ->
             } else {
                 "Per interaction, read off the capture: paste the options to see exactly what read-allowed hides."
             } }</p>
-            { for audit.interactions.iter().map(|keys| interaction_view(keys, on_show.clone())) }
+            <Paged total={audit.interactions.len()} item={{
+                let analysis = analysis.clone();
+                Callback::from(move |i: usize| {
+                    interaction_view(&analysis.audit.interactions[i], on_show.clone(), on_copy.clone())
+                })
+            }} />
         </section>
     }
 }
@@ -45,7 +62,11 @@ fn key_status(keys: &InteractionKeys, key: &str) -> (&'static str, &'static str)
     }
 }
 
-fn interaction_view(keys: &InteractionKeys, on_show: Callback<Vec<RecordRef>>) -> Html {
+fn interaction_view(
+    keys: &InteractionKeys,
+    on_show: Callback<Vec<RecordRef>>,
+    on_copy: Callback<String>,
+) -> Html {
     let all: BTreeSet<&String> = keys
         .written
         .keys()
@@ -55,38 +76,46 @@ fn interaction_view(keys: &InteractionKeys, on_show: Callback<Vec<RecordRef>>) -
         .chain(&keys.refused)
         .chain(&keys.deleted)
         .collect();
-    let rows: Html = all
+    // (key, status, what it means, its writes, read back), rendered a page at a time.
+    type Row = (String, &'static str, &'static str, Vec<RecordRef>, bool);
+    let items: Vec<Row> = all
         .into_iter()
         .map(|key| {
             let (status, text) = key_status(keys, key);
             let writes = keys.written.get(key).cloned().unwrap_or_default();
-            let written = if writes.is_empty() {
-                html! { { "—" } }
-            } else {
-                let on_show = on_show.clone();
-                let count = writes.len();
-                html! {
-                    <button type="button" class="link" onclick={Callback::from(move |_| on_show.emit(writes.clone()))}>
-                        { format!("{count} write{}", if count == 1 { "" } else { "s" }) }
-                    </button>
-                }
-            };
-            html! {
-                <tr data-testid="user-data-key" data-key={key.clone()} data-status={status}>
-                    <td class="key">{ key.clone() }</td>
-                    <td>{ written }</td>
-                    <td>{ if keys.read.contains(key) { "yes" } else { "no" } }</td>
-                    <td class={classes!("status", status)}>{ text }</td>
-                </tr>
-            }
+            (key.clone(), status, text, writes, keys.read.contains(key))
         })
         .collect();
+    let total = items.len();
+    let item = Callback::from(move |i: usize| {
+        let (key, status, text, writes, read) = &items[i];
+        let written = if writes.is_empty() {
+            html! { { "—" } }
+        } else {
+            let on_show = on_show.clone();
+            let count = writes.len();
+            let writes = writes.clone();
+            html! {
+                <button type="button" class="link" onclick={Callback::from(move |_| on_show.emit(writes.clone()))}>
+                    { format!("{count} write{}", if count == 1 { "" } else { "s" }) }
+                </button>
+            }
+        };
+        html! {
+            <tr data-testid="user-data-key" data-key={clip(key, TEXT_SHOWN).0.to_owned()} data-status={*status}>
+                <td class="key">{ long_text(key, &on_copy) }</td>
+                <td>{ written }</td>
+                <td>{ if *read { "yes" } else { "no" } }</td>
+                <td class={classes!("status", *status)}>{ *text }</td>
+            </tr>
+        }
+    });
     html! {
         <article class="interaction" data-testid="interaction-keys" data-interaction-id={keys.interaction_id.clone()}>
             <h3>{ format!("Interaction {}", keys.interaction_id) }</h3>
             <table>
                 <thead><tr><th>{ "Key" }</th><th>{ "Written" }</th><th>{ "Read" }</th><th>{ "Status" }</th></tr></thead>
-                <tbody>{ rows }</tbody>
+                <tbody><Paged key={keys.interaction_id.clone()} {total} {item} columns={4} /></tbody>
             </table>
         </article>
     }

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use channel::{Channel, ChannelEnd, MessageType};
-pub use read::{read_har, read_har_stream, HarError, HarEvent, HarFlavor};
+pub use read::{read_har, read_har_stream, HarError, HarEvent, HarFlavor, HarReader};
 pub use sanitize::{Sanitized, Sanitizer};
 pub use write::{to_har_string, write_har, CaptureRef, ExportOptions, HarWriter};
 

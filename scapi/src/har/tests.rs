@@ -496,7 +496,7 @@ fn bad_files_say_what_is_wrong_and_where() {
     );
     assert_eq!(
         error_of("[]"),
-        "not a HAR: expected a JSON object with `log`, found an array at line 1 column 2"
+        "not a HAR: expected a JSON object with `log`, found an array at line 1 column 1"
     );
     assert_eq!(
         error_of("{\"a\": 1}"),
@@ -659,4 +659,87 @@ fn an_imported_record_whose_decoding_is_not_its_data_is_exported_where_it_reads_
     assert_eq!(rewrite(&sanitized, &ExportOptions::default()), sanitized);
     let sensitive_text = export(&capture, &sensitive());
     assert_eq!(rewrite(&sensitive_text, &sensitive()), sensitive_text);
+}
+
+/// Every event `HarReader` hands on when fed `text` in pieces of `size` bytes.
+fn events_in_pieces(text: &[u8], size: usize) -> (Result<HarFlavor, HarError>, Vec<HarEvent>) {
+    let mut events = Vec::new();
+    let mut collect = |event| {
+        events.push(event);
+        std::ops::ControlFlow::Continue(())
+    };
+    let mut reader = HarReader::new();
+    for piece in text.chunks(size) {
+        if let Err(error) = reader.feed(piece, &mut collect) {
+            return (Err(error), events);
+        }
+    }
+    let result = reader.finish(&mut collect);
+    (result, events)
+}
+
+#[test]
+fn the_reader_fed_in_pieces_of_any_size_reads_what_it_reads_at_once() {
+    let ours = export(&seeded(), &sensitive());
+    // A BOM, white space and line breaks between the tokens of the walked structure.
+    let pretty = format!(
+        "\u{feff}{}",
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(&ours).unwrap()).unwrap()
+    );
+    for text in [ours.clone(), pretty, chrome_websocket_har()] {
+        let (whole, expected) = events_in_pieces(text.as_bytes(), text.len());
+        let whole = whole.unwrap();
+        assert!(expected.len() > 3);
+        for size in [1, 2, 3, 7, 64, 1000] {
+            let (result, events) = events_in_pieces(text.as_bytes(), size);
+            assert_eq!(result, Ok(whole), "pieces of {size}");
+            assert_eq!(events, expected, "pieces of {size}");
+        }
+    }
+    // An error is the same, wherever the pieces are cut.
+    let mut har: Value = serde_json::from_str(&chrome_websocket_har()).unwrap();
+    har["log"]["entries"][0]["_webSocketMessages"][1]["time"] = json!("1732467255.625");
+    let text = serde_json::to_string_pretty(&har).unwrap();
+    let (whole, _) = events_in_pieces(text.as_bytes(), text.len());
+    let whole = whole.unwrap_err();
+    assert!(
+        whole.to_string().starts_with(
+            "log.entries[0]._webSocketMessages[1].time is a string, expected a number at line "
+        ),
+        "{whole}"
+    );
+    for size in [1, 5, 100] {
+        assert_eq!(
+            events_in_pieces(text.as_bytes(), size).0,
+            Err(whole.clone())
+        );
+    }
+}
+
+#[test]
+fn the_reader_holds_one_message_at_a_time_however_long_the_file() {
+    let message = json!({"type": "receive", "time": 1_732_467_255.5, "opcode": 1,
+        "data": json!({"event": "interaction", "data": {"eventType": "ATTACHED_DATA_CHANGED"}, "userAgent": "WWE Server", "protocolVersion": 2}).to_string()});
+    let messages = vec![message; 20_000];
+    let har = json!({"log": {"version": "1.2", "entries": [
+        {"request": {"url": "wss://a.example/"}, "_webSocketMessages": messages}]}});
+    let text = har.to_string();
+    assert!(text.len() > 3_000_000);
+    let mut reader = HarReader::new();
+    let mut records = 0;
+    let mut count = |event| {
+        if matches!(event, HarEvent::Record { .. }) {
+            records += 1;
+        }
+        std::ops::ControlFlow::Continue(())
+    };
+    let mut most = 0;
+    for piece in text.as_bytes().chunks(64 * 1024) {
+        reader.feed(piece, &mut count).unwrap();
+        most = most.max(reader.bytes_held());
+    }
+    assert_eq!(reader.bytes_fed(), text.len() as u64);
+    assert_eq!(reader.finish(&mut count), Ok(HarFlavor::WebSocket));
+    assert_eq!(records, 20_000);
+    assert!(most < 3 * 64 * 1024, "held {most} bytes");
 }
