@@ -82,9 +82,9 @@ fn a_burst_larger_than_one_message_goes_to_the_panel_in_parts() {
             seqs.extend(
                 scapi::Batch::from_json(part)
                     .unwrap()
-                    .records
+                    .digests
                     .iter()
-                    .map(|r| r.seq),
+                    .map(|digest| digest.facts.seq),
             );
         }
         assert_eq!(seqs, (0..12_000).collect::<Vec<u64>>());

@@ -317,7 +317,8 @@ export async function withWorkspaceAndPanel(check) {
 
 /**
  * The tab's log as the background holds it (a 'history' port, as the popup's Save log reads it),
- * from an extension page (the panel): every batch, records with their raw data.
+ * from an extension page (the panel): every batch, records with their raw data. The background
+ * sends digests (docs/formats.md): each is given as a record `{seq, time, origin, raw, facts}`.
  */
 export async function logOf(extensionPage, tabId, { timeout = 30000 } = {}) {
   // As JSON text: records may nest deeper than Playwright carries objects.
@@ -339,5 +340,12 @@ export async function logOf(extensionPage, tabId, { timeout = 30000 } = {}) {
       }),
     { tabId, timeout },
   );
-  return texts.map((text) => JSON.parse(text));
+  return texts.map((text) => {
+    const batch = JSON.parse(text);
+    const digested = (batch.digests ?? []).map((digest) => ({
+      seq: digest.facts.seq, time: digest.facts.time, origin: digest.facts.origin,
+      raw: JSON.parse(digest.raw), facts: digest.facts,
+    }));
+    return { ...batch, records: [...(batch.records ?? []), ...digested] };
+  });
 }
