@@ -11,6 +11,7 @@
 //! pending ids, ignores the answer. The panel and the HAR export tell console exchanges by that
 //! prefix ([`is_console_reference`]).
 
+use crate::message::type_name;
 use crate::message::{decode, Message};
 use crate::requests::{decode_call, spec, suggest, ParamProblem, RequestSpec};
 use serde::{Deserialize, Serialize};
@@ -167,7 +168,7 @@ pub fn check(draft: &Draft) -> Checked {
                     Ok(other) => {
                         checked.problems.push(problem(format!(
                             "the parameters are {}, expected an array of positional parameters such as [\"Ready\"]",
-                            kind_of(&other)
+                            type_name(&other)
                         )));
                         return checked;
                     }
@@ -207,7 +208,7 @@ pub fn check(draft: &Draft) -> Checked {
                 } else {
                     checked.problems.push(problem(format!(
                         "the topics are {}, expected a topic such as \"agent\" or an array of them such as [\"agent\", \"interaction\"]",
-                        kind_of(&data)
+                        type_name(&data)
                     )));
                 }
             }
@@ -222,7 +223,7 @@ pub fn check(draft: &Draft) -> Checked {
             }
             Ok(other) => checked.problems.push(problem(format!(
                 "the subscription id is {}, expected the subscriptionId a subscribe answer gave (a string or a number)",
-                kind_of(&other)
+                type_name(&other)
             ))),
             Err(problem) => checked.problems.push(problem),
         },
@@ -231,17 +232,6 @@ pub fn check(draft: &Draft) -> Checked {
         checked.body = None;
     }
     checked
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// The envelope fields an app adds to every message, as it sent them.

@@ -363,6 +363,7 @@ mod present {
     }
 }
 
+/// "a string", "an array", …: what a JSON value is, for error messages.
 pub(crate) fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",

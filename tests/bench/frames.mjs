@@ -10,10 +10,10 @@ import { parseArgs } from 'node:util';
 import { readFile, readdir } from 'node:fs/promises';
 import { start } from '../support/server.mjs';
 import { DIST_CHROME, requireDist, launch } from '../support/browser.mjs';
+import { median } from '../support/stats.mjs';
 
 const { values: opts } = parseArgs({ options: { loads: { type: 'string', default: '12' } } });
 const LOADS = Number(opts.loads);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2; };
 
 /**
  * Memory (bytes) of every process whose command line names the profile directory: the extension's

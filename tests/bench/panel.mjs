@@ -10,16 +10,10 @@
 import { parseArgs } from 'node:util';
 import { start } from '../support/server.mjs';
 import { DIST_CHROME, requireDist, launch, tabIdFor, openPanel } from '../support/browser.mjs';
+import { quantile, recordCount } from '../support/stats.mjs';
 
 const { values: opts } = parseArgs({ options: { records: { type: 'string', default: '100000' } } });
 const RECORDS = Number(opts.records);
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  return s[Math.floor(i)] + (s[Math.ceil(i)] - s[Math.floor(i)]) * (i - Math.floor(i));
-};
-const recordCount = (panel) =>
-  panel.$eval('[data-testid="record-count"]', (e) => Number(e.textContent.replace(/[^0-9/ ]/g, '').trim().split(/\s+/).pop()));
 
 async function main() {
   await requireDist(DIST_CHROME);

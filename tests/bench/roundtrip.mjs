@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { start } from '../support/server.mjs';
 import { DIST_CHROME, requireDist, launch, tabIdFor, openPanel } from '../support/browser.mjs';
+import { quantile, median } from '../support/stats.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -27,12 +28,6 @@ const WARMUP = Number(opts.warmup);
 const GOAL = Number(opts.goal);
 if (BATCH % CHUNK !== 0) throw new Error('--batch must be a multiple of --chunk');
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  return s[Math.floor(i)] + (s[Math.ceil(i)] - s[Math.floor(i)]) * (i - Math.floor(i));
-};
-const median = (xs) => quantile(xs, 0.5);
 const spread = (xs) => `${quantile(xs, 0.25).toFixed(1)}–${quantile(xs, 0.75).toFixed(1)}`;
 
 async function setUp(server, extension, { panel = false } = {}) {

@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { start } from '../support/server.mjs';
 import { DIST_CHROME, requireDist, launch, tabIdFor, openPanel } from '../support/browser.mjs';
+import { quantile, recordCount } from '../support/stats.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -26,15 +27,7 @@ const ROUNDS = Number(opts.rounds);
 const RATE = Number(opts.rate);
 const SECONDS = Number(opts.seconds);
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  return s[Math.floor(i)] + (s[Math.ceil(i)] - s[Math.floor(i)]) * (i - Math.floor(i));
-};
 const counter = (id) => `Number(document.querySelector('[data-testid="${id}"]')?.textContent.replace(/[^0-9]/g, '') || 0)`;
-// The toolbar's count ("N records" or "shown / N"): the last number is every record held.
-const recordCount = (panel) =>
-  panel.$eval('[data-testid="record-count"]', (e) => Number(e.textContent.replace(/[^0-9/ ]/g, '').trim().split(/\s+/).pop()));
 
 /** Waits until the panel's count has not moved for `quiet` ms; returns it. */
 async function settled(panel, quiet = 1500) {

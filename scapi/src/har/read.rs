@@ -13,6 +13,7 @@ use crate::har::time::parse_iso;
 use crate::har::wire::{CaptureWire, MessageIn};
 use crate::har::{Capture, CaptureMeta, Tool, HAR_FORMAT_VERSION};
 use crate::message::decode;
+use crate::message::type_name;
 use crate::record::{FrameInfo, FramePlacement, Record};
 use crate::SourceRelation;
 use serde::de::{self, IgnoredAny};
@@ -923,18 +924,6 @@ impl Reader<'_> {
     }
 }
 
-/// "a string", "an array", …: what a JSON value is, for error messages.
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// A message of another tool's HAR, read but not yet handed on.
 struct ForeignMessage {
     at: usize,
@@ -1028,14 +1017,14 @@ fn read_message<E: de::Error>(
     let Value::Object(mut fields) = message else {
         return Err(E::custom(format!(
             "{path} is {}, expected an object",
-            kind_of(&message)
+            type_name(&message)
         )));
     };
     let wrong = |field: &str, value: Option<&Value>, expected: &str| -> E {
         match value {
             Some(value) => E::custom(format!(
                 "{path}.{field} is {}, expected {expected}",
-                kind_of(value)
+                type_name(value)
             )),
             None => E::custom(format!("{path}.{field} is missing, expected {expected}")),
         }
