@@ -226,15 +226,17 @@ export async function launchFirefox({ extension = DIST_FIREFOX } = {}) {
  * process (dom.ipc.cancel_content_js_when_navigating) and reports it as "Script terminated by
  * timeout" at whatever runs then: a pagehide listener (the hook's included — a page's own listener
  * gets the same), or a content script just starting in a document that is already being replaced
- * (capture.js's first lines). It is no slow script (puppeteer's profile turns those timeouts off: a
+ * (capture.js's first lines, or the page hook arming its listeners: `arm` called from its top). It is no slow script (puppeteer's profile turns those timeouts off: a
  * slow script hangs the test instead), and what the frame captured still reaches the panel (a test
  * checks it). Only a stack whose one or two frames are in the hook's leaving path or at the top of
- * the content script counts as such a cancel.
+ * the content script, or the hook's `arm` under its top-level code (three frames), counts as such
+ * a cancel.
  */
 function cancelledOnLeaving(message) {
   if (message.level !== 'warning' || !/^Script terminated by timeout at:/.test(message.text)) return false;
   const frames = message.text.split('\n').filter((line) => line.startsWith('@') || /@/.test(line.split(':')[0] ?? ''));
-  return /onLeave@/.test(message.text) || (/capture\.js:\d+:\d+/.test(message.text) && frames.length <= 2);
+  return /onLeave@/.test(message.text) || (/capture\.js:\d+:\d+/.test(message.text) && frames.length <= 2)
+    || (/^arm@/m.test(message.text) && frames.length <= 3);
 }
 
 /** Installs `window.scapiTest` in the browser window: kept browsers by key, and Firefox internals. */
