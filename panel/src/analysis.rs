@@ -249,12 +249,13 @@ pub fn duration_text(ms: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use scapi::{decode, Batch, FramePlacement, Record, SourceRelation};
     use serde_json::{json, Value};
 
-    fn batch(
+    /// A frame's batch of records (time, source, sender origin, data), numbered from 0.
+    pub(crate) fn batch(
         key: &str,
         origin: &str,
         depth: u32,

@@ -1,51 +1,7 @@
 use super::*;
-use scapi::{decode, Batch, FrameInfo, FramePlacement, Record, SourceRelation};
-use serde_json::{json, Value};
-
-fn batch(
-    key: &str,
-    origin: &str,
-    depth: u32,
-    records: Vec<(f64, SourceRelation, &str, Value)>,
-) -> Batch {
-    Batch {
-        digests: Vec::new(),
-        frame: FrameInfo {
-            key: key.into(),
-            url: format!("{origin}/{key}.html"),
-            origin: origin.into(),
-            is_top: depth == 0,
-            placement: FramePlacement {
-                depth,
-                index_in_parent: (depth > 0).then_some(0),
-                has_opener: false,
-            },
-            browser_frame_id: None,
-            started: 0.0,
-            ended: None,
-        },
-        dropped: 0,
-        captured: 0,
-        replay: false,
-        records: records
-            .into_iter()
-            .enumerate()
-            .map(|(seq, (time, source, origin, raw))| Record {
-                seq: seq as u64,
-                time,
-                wall: time,
-                origin: origin.into(),
-                source,
-                child_index: (source == SourceRelation::Child).then_some(0),
-                ports: 0,
-                decoded: decode(&raw),
-                raw,
-            })
-            .collect(),
-        foreign_evicted: 0,
-        unreadable: 0,
-    }
-}
+use crate::analysis::tests::batch;
+use scapi::SourceRelation;
+use serde_json::json;
 
 #[test]
 fn the_apps_are_the_frames_workspace_answers_with_their_target_and_envelope() {
