@@ -38,7 +38,14 @@
   let leaving = false;
 
   // Crypto.randomUUID needs a secure context; plain-http Workspace (on-premise) is not one.
-  const key = Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(16).padStart(8, '0')).join('');
+  const randomHex = () => Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(16).padStart(8, '0')).join('');
+  const key = randomHex();
+  // The request console's channel to the page hook is an event named with this secret. The hook
+  // is told it at document start, before any page script runs, and confirms with `adopted`; after
+  // that no one is told again (a page script may send a hello of its own), so the page cannot
+  // listen for a request on its way to be posted.
+  const secret = randomHex();
+  let adopted = false;
   // Where this frame sits, so a request Workspace got from "child k" can be paired with it.
   const placement = (() => {
     let depth = 0;
@@ -117,12 +124,14 @@
     sendNow();
   };
   const onFlush = () => sendNow();
-  const ready = () => window.dispatchEvent(new CustomEvent('scapi-inspector:ready', { detail: '' }));
+  const ready = () => window.dispatchEvent(new CustomEvent('scapi-inspector:ready', { detail: adopted ? '' : secret }));
+  const onAdopted = (event) => { if (event.detail === secret) adopted = true; };
   // document.open() erases every listener on the window: arm again when the document is replaced.
   const arm = () => {
     window.addEventListener('scapi-inspector:records', onRecords);
     window.addEventListener('scapi-inspector:dropped', onDropped);
     window.addEventListener('scapi-inspector:hello', ready);
+    window.addEventListener('scapi-inspector:adopted', onAdopted);
     window.addEventListener('scapi-inspector:flush', onFlush); // the page starts a navigation
     window.addEventListener('pagehide', onLeave);
     window.addEventListener('pageshow', onLeave);
@@ -201,12 +210,13 @@
     if (message && message.type === 'listen') startStreaming();
     // The request console: this frame's app is to send a message (the page hook posts it, and
     // cancels the event once it did). Other frames of the tab do not answer. A frame that never
-    // captured a message is named by its place.
+    // captured a message is named by its place. Without a hook that adopted the secret, nothing
+    // here could post it: the answer is "not sent".
     const place = message && message.place;
     if (message && message.type === 'console-send' && (message.key === key || (place && place.depth === placement.depth
       && place.index === placement.indexInParent && place.origin === self.origin))) {
-      const event = new CustomEvent('scapi-inspector:send', { detail: message.detail, cancelable: true });
-      sendResponse(!window.dispatchEvent(event));
+      const event = new CustomEvent(`scapi-inspector:send:${secret}`, { detail: message.detail, cancelable: true });
+      sendResponse(adopted && !window.dispatchEvent(event));
     }
   });
 })();

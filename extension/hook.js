@@ -48,7 +48,16 @@
   let dropped = 0;
 
   const send = (type, detail) => dispatch.call(win, new Custom(type, { detail }));
-  const onReady = () => {
+  // The content script's ready names, at document start (before any page script), the secret
+  // event name the request console's messages come under; the first is kept and confirmed.
+  let consoleType = '';
+  const onReady = (event) => {
+    const secret = event.detail;
+    if (!consoleType && typeof secret === 'string' && secret) {
+      consoleType = `scapi-inspector:send:${secret}`;
+      addListener.call(win, consoleType, onSend);
+      send('scapi-inspector:adopted', secret);
+    }
     if (!held) return;
     const records = held;
     held = null;
@@ -257,8 +266,9 @@
   const navigation = win.navigation; // the Navigation API, where the browser has it
 
   // The inspector's request console (docs/ARCHITECTURE.md): the content script asks this frame to
-  // post an app message; it leaves from this window, as the app's own, to the window the app talks
-  // to. Cancelling the event tells the content script it was posted.
+  // post an app message, under an event name page scripts do not know; it leaves from this window,
+  // as the app's own, to the window the app talks to. Cancelling the event tells the content
+  // script it was posted.
   const onSend = (event) => {
     try {
       const { relation, childIndex, origin, text } = parse(event.detail);
@@ -275,7 +285,7 @@
     try { frameOrigin = self.origin; } catch (_) { /* keep the last one */ }
     addListener.call(win, 'message', onMessage, true);
     addListener.call(win, 'scapi-inspector:ready', onReady);
-    addListener.call(win, 'scapi-inspector:send', onSend);
+    if (consoleType) addListener.call(win, consoleType, onSend);
     // Capture phase: at the window, capture listeners run first, so the batch reaches the content
     // script's own pagehide listener, which sends it on before the document goes.
     addListener.call(win, 'pagehide', onLeave, true);

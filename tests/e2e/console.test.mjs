@@ -145,6 +145,45 @@ test('agent.getState as the iframe app: answered, paired, marked; the page sees 
     assert.equal(mine.data.referenceId, id);
   }));
 
+test('the app\'s page cannot overhear the console: no event it can listen for carries the request before it is posted', () =>
+  withWorkspace(async ({ page, panel }) => {
+    // A page script in the app's frame listens, in the capture phase, for every event name it
+    // could guess the inspector uses, asks the content script to introduce itself again (the
+    // hello a page hook sends) and listens under every name built from what it was told.
+    await inApp(page, 'app', () => {
+      const names = ['send', 'ready', 'hello', 'adopted', 'records', 'dropped', 'flush', 'console', 'post', 'console-send']
+        .map((name) => `scapi-inspector:${name}`);
+      window.overheard = [];
+      window.told = [];
+      const listen = (type) => window.addEventListener(type, (event) => {
+        window.overheard.push({ type, detail: typeof event.detail === 'string' ? event.detail : String(event.detail) });
+      }, true);
+      for (const name of names) listen(name);
+      window.addEventListener('scapi-inspector:ready', (event) => {
+        const detail = String(event.detail ?? '');
+        window.told.push(detail);
+        if (detail) for (const guess of [detail, `scapi-inspector:send:${detail}`, `scapi-inspector:${detail}`]) listen(guess);
+      }, true);
+      window.dispatchEvent(new CustomEvent('scapi-inspector:hello', { detail: '' }));
+    });
+
+    await openConsole(panel);
+    await chooseApp(panel, 'app.html (');
+    await compose(panel, 'agent.getState');
+    const id = await send(panel);
+    await pairedRows(panel, id);
+
+    const { overheard, told } = await inApp(page, 'app', () => ({ overheard: window.overheard, told: window.told }));
+    // The content script answered the page's hello, and told it nothing it could listen under.
+    assert.ok(told.length >= 1, 'the content script answers a hello');
+    assert.deepEqual([...new Set(told)], [''], `the page learnt: ${JSON.stringify(told)}`);
+    // The request went from the content script to the page hook unheard. (Record batches carry
+    // what this frame received, the answer included, which the page received itself.)
+    const carried = overheard.filter((event) => event.type !== 'scapi-inspector:records'
+      && (event.detail.includes(id) || event.detail.includes('agent.getState')));
+    assert.deepEqual(carried, [], 'an event the page can hear carried the console\'s request');
+  }));
+
 test('agent.getState as a popup app (it talks to its opener): answered and paired', () =>
   withWorkspace(async ({ page, panel }) => {
     const [popup] = await Promise.all([browser.context.waitForEvent('page'), hostScenario(page, 'popupApp')]);
