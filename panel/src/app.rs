@@ -44,6 +44,22 @@ impl Reducible for Version {
 
 /// Rows drawn above and below the visible ones, so fast scrolling shows no blank.
 const OVERSCAN: usize = 12;
+/// While batches stream in, the list is drawn at most this often (capture to screen stays well
+/// within 250 ms: the page hook and content script batch for up to 150 ms before)...
+#[cfg(target_arch = "wasm32")]
+const DRAW_EVERY_MS: f64 = 50.0;
+/// ... and at most once in this many times what the last draw took (its render and layout), up
+/// to DRAW_EVERY_MAX_MS: a panel with many records, or on a slow machine, leaves most of the time
+/// to the page it inspects, which shares the machine with it.
+#[cfg(target_arch = "wasm32")]
+const DRAW_DUTY: f64 = 4.0;
+#[cfg(target_arch = "wasm32")]
+const DRAW_EVERY_MAX_MS: f64 = 160.0;
+
+thread_local! {
+    /// When the last streamed draw started, and what it took (until the list was scrolled).
+    static DRAW_TIMES: Cell<(f64, f64)> = const { Cell::new((f64::NAN, 0.0)) };
+}
 
 /// The analysis, what it was made from, and when, so that a stream of batches re-analyses at a
 /// pace the capture's size allows.
@@ -834,11 +850,13 @@ pub fn app(props: &AppProps) -> Html {
         let follow = follow.clone();
         let scroll = scroll.clone();
         Rc::new(move |position: usize| {
-            *follow.borrow_mut() = false;
+            // While following the tail, the position kept is not the list's (it is not updated
+            // for a scroll to the bottom): the row is scrolled to in any case.
+            let was_following = std::mem::replace(&mut *follow.borrow_mut(), false);
             let (top, height) = *scroll;
             let row_top = position as f64 * ROW_HEIGHT;
             let body_height = (height - ROW_HEIGHT).max(ROW_HEIGHT);
-            if row_top < top || row_top + ROW_HEIGHT > top + body_height {
+            if was_following || row_top < top || row_top + ROW_HEIGHT > top + body_height {
                 *scroll_request.borrow_mut() = Some((row_top - body_height / 2.0).max(0.0));
             }
         })
@@ -992,7 +1010,10 @@ pub fn app(props: &AppProps) -> Html {
                     *received_when_unfollowed.borrow_mut() = received;
                     *follow = false;
                 }
-                if *scroll != (top, height) {
+                // While the list follows the tail, the rows drawn are the last ones whatever the
+                // position: a new position alone is no reason to draw again.
+                let tailing = *follow && at_bottom && scroll.1 == height;
+                if !tailing && *scroll != (top, height) {
                     scroll.set((top, height));
                 }
             }
@@ -1068,6 +1089,19 @@ pub fn app(props: &AppProps) -> Html {
         use_effect(move || {
             if let Some(list) = list_ref.cast::<web_sys::Element>() {
                 let requested = scroll_request.borrow_mut().take();
+                // A streamed draw ends here, once the list is laid out (by the scroll below).
+                let end_draw = || {
+                    #[cfg(target_arch = "wasm32")]
+                    DRAW_TIMES.with(|times| {
+                        let (started, took) = times.get();
+                        let took = if started.is_nan() {
+                            took
+                        } else {
+                            js_sys::Date::now() - started
+                        };
+                        times.set((f64::NAN, took));
+                    });
+                };
                 let tail = (requested.is_none() && *follow.borrow())
                     .then(|| f64::from(list.scroll_height()));
                 if let Some(target) = requested.or(tail) {
@@ -1080,7 +1114,16 @@ pub fn app(props: &AppProps) -> Html {
                     f64::from(list.scroll_top()),
                     f64::from(list.client_height()),
                 );
-                if now != *scroll && now.1 > 0.0 {
+                // Following the tail, the render already drew the last rows: only a new height
+                // needs another render (each batch drew twice before, the second time for
+                // nothing).
+                let changed = if tail.is_some() {
+                    now.1 != scroll.1
+                } else {
+                    now != *scroll
+                };
+                end_draw();
+                if changed && now.1 > 0.0 {
                     scroll.set(now);
                 }
             }
@@ -1116,6 +1159,12 @@ pub fn app(props: &AppProps) -> Html {
 
     // --- the virtual list ------------------------------------------------------------------
     let (scroll_top, viewport) = *scroll;
+    // Following the tail, the list is about to be scrolled to its bottom (after this render).
+    let scroll_top = if *follow.borrow() && scroll_request.borrow().is_none() {
+        (indexes.len() as f64 * ROW_HEIGHT - viewport).max(0.0)
+    } else {
+        scroll_top
+    };
     let first = ((scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
     let visible = (viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
     let last = (first + visible).min(indexes.len());
@@ -1572,18 +1621,36 @@ fn start(
         }
     };
     // Batches are applied as they come; the list is drawn again at most once per animation frame
-    // (a replay of 50,000 records in ten batches, or a stream of twenty batches a second, is one
-    // render per frame, not one per batch). A panel that is not shown draws when it is.
+    // and, while batches keep coming, at most every DRAW_EVERY_MS (a replay of 50,000 records in
+    // ten batches, or a stream of forty batches a second from two frames, is a few renders, not
+    // one per batch: each render lays the list out again, and the panel shares the machine with
+    // the page it inspects). A panel that is not shown draws when it is.
     let render_soon = {
         let scheduled = Rc::new(Cell::new(false));
-        // The next animation frame draws; a timer is the backstop where frames do not come (a
-        // page in the background), so records still show within a moment.
+        let last_draw = Rc::new(Cell::new(f64::NEG_INFINITY));
         let draw: Rc<wasm_bindgen::closure::Closure<dyn Fn()>> = {
             let scheduled = scheduled.clone();
+            let last_draw = last_draw.clone();
             let bump = bump.clone();
             Rc::new(wasm_bindgen::closure::Closure::new(move || {
                 if scheduled.replace(false) {
+                    let started = js_sys::Date::now();
+                    last_draw.set(started);
+                    DRAW_TIMES.with(|times| times.set((started, times.get().1)));
                     bump.dispatch(());
+                }
+            }))
+        };
+        // The next animation frame draws; a timer is the backstop where frames do not come (a
+        // page in the background), so records still show within a moment.
+        let next_frame: Rc<wasm_bindgen::closure::Closure<dyn Fn()>> = {
+            let draw = draw.clone();
+            Rc::new(wasm_bindgen::closure::Closure::new(move || {
+                if let Some(window) = web_sys::window() {
+                    let callback = (*draw).as_ref().unchecked_ref();
+                    let _ = window.request_animation_frame(callback);
+                    let _ =
+                        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, 100);
                 }
             }))
         };
@@ -1591,10 +1658,20 @@ fn start(
             if scheduled.replace(true) {
                 return;
             }
-            if let Some(window) = web_sys::window() {
-                let callback = (*draw).as_ref().unchecked_ref();
-                let _ = window.request_animation_frame(callback);
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, 100);
+            let took = DRAW_TIMES.with(|times| times.get().1);
+            let gap = (took * DRAW_DUTY).clamp(DRAW_EVERY_MS, DRAW_EVERY_MAX_MS);
+            let wait = last_draw.get() + gap - js_sys::Date::now();
+            if wait <= 0.0 {
+                (*next_frame)
+                    .as_ref()
+                    .unchecked_ref::<js_sys::Function>()
+                    .call0(&wasm_bindgen::JsValue::NULL)
+                    .ok();
+            } else if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    (*next_frame).as_ref().unchecked_ref(),
+                    wait.ceil() as i32,
+                );
             }
         }
     };
