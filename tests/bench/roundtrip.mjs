@@ -3,7 +3,10 @@
 // browsers without the extension, with it and no panel, and with it and its panel open on the tab
 // (as users run it), run alternating batches in one process so that machine noise hits all alike.
 // Prints the median µs per round trip and the total time of all round trips (a median hides
-// stalls), each side's ratio to the side without the extension.
+// stalls), each side's ratio to the side without the extension; and where the time goes: CPU time
+// per 1,000 round trips of each side's processes (the page's renderers, the browser process, the
+// extension's process: its service worker and panel), and the panel's main thread (script,
+// layout, style) from DevTools metrics.
 //
 //   node tests/bench/roundtrip.mjs [--alternations 30] [--batch 300] [--chunk 50] [--warmup 600]
 //   env SCAPI_DIST_CHROME (default dist/chrome)
@@ -11,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { start } from '../support/server.mjs';
 import { DIST_CHROME, requireDist, launch, tabIdFor, openPanel } from '../support/browser.mjs';
 import { quantile, median } from '../support/stats.mjs';
+import { cpuByKind, cpuSpent } from '../support/cpu.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -34,12 +38,26 @@ async function setUp(server, extension, { panel = false } = {}) {
   const browser = await launch({ extension });
   const page = await browser.context.newPage();
   await page.goto(server.urlA('bench.html'));
-  if (panel) await openPanel(browser, await tabIdFor(browser, server.urlA('bench.html'), page));
+  let panelPage = null;
+  if (panel) panelPage = await openPanel(browser, await tabIdFor(browser, server.urlA('bench.html'), page));
   const frame = await (await page.waitForSelector('iframe#client')).contentFrame();
   await frame.waitForFunction(() => typeof window.runBatch === 'function');
-  const run = (n) => frame.evaluate(([n, chunk]) => window.runBatch(n, chunk), [n, CHUNK]);
+  const cpu = { browser: 0, page: 0, extension: 0, other: 0 };
+  const run = async (n) => {
+    const before = await cpuByKind(browser.dir);
+    const samples = await frame.evaluate(([n, chunk]) => window.runBatch(n, chunk), [n, CHUNK]);
+    for (const [kind, ms] of Object.entries(cpuSpent(before, await cpuByKind(browser.dir)))) cpu[kind] += ms;
+    return samples;
+  };
   await run(WARMUP - (WARMUP % CHUNK) || CHUNK); // JIT, caches, the extension's wasm instantiation
-  return { browser, run };
+  for (const kind of Object.keys(cpu)) cpu[kind] = 0;
+  let metrics = null;
+  if (panelPage) {
+    const cdp = await browser.context.newCDPSession(panelPage);
+    await cdp.send('Performance.enable');
+    metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  }
+  return { browser, run, cpu, metrics, panelStart: metrics ? await metrics() : null };
 }
 
 async function main() {
@@ -76,6 +94,24 @@ async function main() {
           `${total(samples[side]).toFixed(2)} s, ratio ${(total(samples[side]) / total(samples.without)).toFixed(3)} (goal ≤ 1.15)`,
       );
     }
+    // Where the time goes. CPU time is counted while each side ran its batches (what a panel
+    // did between them, catching up, is not), so it is a floor for the extension's process.
+    const rounds = samples.without.length * CHUNK;
+    for (const side of names) {
+      const cpu = sides[side].cpu;
+      console.log(
+        `roundtrip CPU per 1,000 round trips (${label[side]}): ` +
+          Object.entries(cpu).map(([kind, ms]) => `${kind} ${((ms * 1000) / rounds).toFixed(0)} ms`).join(', '),
+      );
+    }
+    const { metrics, panelStart } = sides.panel;
+    const end = await metrics();
+    const spent = (name) => ((end[name] - panelStart[name]) * 1000 * 1000) / rounds;
+    console.log(
+      `roundtrip panel main thread per 1,000 round trips (over the whole run): tasks ${spent('TaskDuration').toFixed(0)} ms ` +
+        `(script ${spent('ScriptDuration').toFixed(0)}, layout ${spent('LayoutDuration').toFixed(0)}, ` +
+        `style ${spent('RecalcStyleDuration').toFixed(0)}), ${((end.LayoutCount - panelStart.LayoutCount) * 1000 / rounds).toFixed(1)} layouts`,
+    );
   } finally {
     for (const s of Object.values(sides)) await s.browser.close();
     await server.stop();
