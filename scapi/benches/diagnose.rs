@@ -11,7 +11,8 @@
 
 use scapi::correlate::correlate_facts;
 use scapi::facts::{Facts, Kind};
-use scapi::findings::{diagnose, find_facts};
+use scapi::findings::{diagnose, find_facts, AnalysisJob};
+use scapi::job::Budget;
 use scapi::policy::audit::audit_facts;
 use scapi::{decode, FrameInfo, FramePlacement, Record, SourceRelation};
 use serde_json::{json, Value};
@@ -179,6 +180,37 @@ fn main() {
             "diagnose {shape}: {count} records ({calls} requests), {diagnose_ms:.0} ms (correlate {correlate_ms:.0} ms, audit {audit_ms:.0} ms, find {find_ms:.0} ms); {} exchanges, {} findings",
             diagnosis.correlation.exchanges.len(),
             diagnosis.findings.len()
+        );
+        let findings = diagnosis.findings.len();
+        let started = Instant::now();
+        drop(diagnosis);
+        let drop_ms = ms(started);
+        // The job as the panel runs it: steps of UNITS, the longest step.
+        const UNITS: usize = 2000;
+        let started = Instant::now();
+        let mut job = AnalysisJob::new(&frames, records.len(), now, None);
+        let (mut steps, mut longest) = (0, 0.0f64);
+        loop {
+            let before = job.progress();
+            let step = Instant::now();
+            let done = job.step(&records, &mut Budget::new(UNITS));
+            let took = ms(step);
+            if took > 20.0 {
+                eprintln!("  step at {before:?} of {count}: {took:.1} ms");
+            }
+            longest = longest.max(took);
+            steps += 1;
+            if done {
+                break;
+            }
+        }
+        let step_end = Instant::now();
+        let stepped = job.finish();
+        let finish_ms = ms(step_end);
+        assert_eq!(stepped.findings.len(), findings);
+        println!(
+            "diagnose {shape} stepped: {steps} steps of {UNITS} units in {:.0} ms, longest step {longest:.1} ms; the result dropped in {drop_ms:.0} ms",
+            ms(started) - finish_ms
         );
     }
 }

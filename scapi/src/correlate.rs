@@ -7,7 +7,7 @@
 //! the sender's origin).
 
 use crate::facts::{as_refs, facts_of, Detail, Facts};
-use crate::job::{chunk, Budget, FactsSource, TimeOrder};
+use crate::job::{chunk, passes_progress, Budget, FactsSource, TimeOrder};
 use crate::message::{Message, Outcome};
 use crate::record::{FrameInfo, Record};
 use crate::results::{decode_result, TypedResult};
@@ -300,19 +300,22 @@ impl CorrelateJob {
 
     /// Work units done so far and in all (about), for a progress bar.
     pub(crate) fn progress(&self) -> (usize, usize) {
-        let n = self.count;
-        let done = match self.phase {
-            CorrelatePhase::Sort => 0,
-            CorrelatePhase::FrameIds(at) => n + at,
-            CorrelatePhase::Requests(at) => 2 * n + at,
-            CorrelatePhase::Trial(at) => 3 * n + at,
-            CorrelatePhase::Answers(at) => 4 * n + at,
-            CorrelatePhase::Settle(at) => 5 * n + at * 3,
-            CorrelatePhase::Subscriptions(at) => 6 * n + at,
-            CorrelatePhase::Done => 7 * n,
+        let (n, exchanges) = (self.count, self.correlation.exchanges.len());
+        let (index, at, len) = match self.phase {
+            CorrelatePhase::Sort => (0, 0, n),
+            CorrelatePhase::FrameIds(at) => (1, at, n),
+            CorrelatePhase::Requests(at) => (2, at, n),
+            CorrelatePhase::Trial(at) => (3, at, n),
+            CorrelatePhase::Answers(at) => (4, at, n),
+            CorrelatePhase::Settle(at) => (5, at, exchanges),
+            CorrelatePhase::Subscriptions(at) => (6, at, n),
+            CorrelatePhase::Done => (7, 0, n),
         };
-        (done, 7 * n)
+        passes_progress(index, at, len, n, Self::PASSES)
     }
+
+    /// The passes [`CorrelateJob::progress`] counts.
+    pub(crate) const PASSES: usize = 7;
 
     /// Pairs on within the budget; `true` once done.
     pub fn step<R: FactsSource + ?Sized>(&mut self, records: &R, budget: &mut Budget) -> bool {

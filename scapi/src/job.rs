@@ -76,6 +76,23 @@ pub(crate) fn chunk(at: usize, total: usize, budget: &mut Budget) -> std::ops::R
     at..(at + n).min(total)
 }
 
+/// Progress through a job's passes: pass `index` of `passes`, `at` of its `len` items, each pass
+/// weighing `n` units (records in the job): `(done, total)`, never going back.
+pub(crate) fn passes_progress(
+    index: usize,
+    at: usize,
+    len: usize,
+    n: usize,
+    passes: usize,
+) -> (usize, usize) {
+    let within = if len == 0 {
+        0
+    } else {
+        ((at as u128 * n as u128) / len as u128) as usize
+    };
+    (index * n + within.min(n), passes * n)
+}
+
 /// Items sorted per block before the merges.
 const RUN: usize = 1024;
 

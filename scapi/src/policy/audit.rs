@@ -15,7 +15,7 @@ use crate::correlate::NONE;
 use crate::correlate::{Client, Correlation, Exchange, ExchangeState, RecordRef};
 use crate::facts::{as_refs, facts_of, Detail, Facts, UserDataSeen, UserDataWrite};
 use crate::findings::{Finding, FindingCode, Severity};
-use crate::job::{chunk, Budget, FactsSource, TimeOrder};
+use crate::job::{chunk, passes_progress, Budget, FactsSource, TimeOrder};
 use crate::rate_limit::{parse_rate_limit, RateLimitError};
 use crate::record::{FrameInfo, Record};
 use serde::{Deserialize, Serialize};
@@ -429,22 +429,28 @@ impl AuditJob {
     /// Work units done so far and in all (about), for a progress bar.
     pub(crate) fn progress(&self) -> (usize, usize) {
         let n = self.order.len();
-        let calls = self.arrivals.len();
-        let done = match self.phase {
-            AuditPhase::Walk(at) => at,
-            AuditPhase::SortArrivals => n,
-            AuditPhase::Announced(at) | AuditPhase::Answers(at) => n + at / 2,
-            AuditPhase::Judge(at) => n + calls + at,
-            AuditPhase::UserData(at) => n + 2 * calls + at,
-            AuditPhase::Rates(at)
-            | AuditPhase::Limits(at)
-            | AuditPhase::Answered(at)
-            | AuditPhase::Silent(at)
-            | AuditPhase::Groups(at) => 2 * n + 2 * calls + at / 2,
-            AuditPhase::Reads(_) | AuditPhase::Done => 3 * n,
+        let calls = self.arrivals.len().max(self.requests.len());
+        let reads = self.audit.as_ref().map_or(0, |audit| audit.reads.len());
+        let (index, at, len) = match self.phase {
+            AuditPhase::Walk(at) => (0, at, n),
+            AuditPhase::SortArrivals => (1, 0, n),
+            AuditPhase::Announced(at) => (2, at, calls),
+            AuditPhase::Answers(at) => (3, at, calls),
+            AuditPhase::Judge(at) => (4, at, calls),
+            AuditPhase::UserData(at) => (5, at, n),
+            AuditPhase::Rates(at) => (6, at, calls),
+            AuditPhase::Limits(at) => (7, at, calls),
+            AuditPhase::Answered(at) => (8, at, calls),
+            AuditPhase::Silent(at) => (9, at, calls),
+            AuditPhase::Groups(at) => (10, at, calls),
+            AuditPhase::Reads(at) => (11, at, reads),
+            AuditPhase::Done => (12, 0, n),
         };
-        (done.min(3 * n), 3 * n)
+        passes_progress(index, at, len, n, Self::PASSES)
     }
+
+    /// The passes [`AuditJob::progress`] counts.
+    pub(crate) const PASSES: usize = 12;
 
     /// Audits on within the budget; `true` once done.
     pub(crate) fn step<R: FactsSource + ?Sized>(
