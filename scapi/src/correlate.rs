@@ -7,7 +7,7 @@
 //! the sender's origin).
 
 use crate::facts::{as_refs, facts_of, Detail, Facts};
-use crate::job::{chunk, passes_progress, Budget, FactsSource, TimeOrder};
+use crate::job::{chunk, passes_progress, Budget, FactsSource, Shredder, TimeOrder};
 use crate::message::{Message, Outcome};
 use crate::record::{FrameInfo, Record};
 use crate::results::{decode_result, TypedResult};
@@ -255,6 +255,10 @@ pub struct CorrelateJob {
     subscriptions: Vec<Subscription>,
     issues: Vec<SubscriptionIssue>,
     unsubscribed_topics: HashMap<(Client, String), Vec<RecordRef>>,
+    /// Requests, subscribes and unsubscribes with a referenceId (counted before they are paired).
+    calls: usize,
+    /// What the job no longer needs, let go a piece at a time.
+    trash: Shredder,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -277,6 +281,8 @@ pub(crate) struct Correlated {
     pub(crate) order: Vec<u32>,
     /// The exchange of each record (by position), [`NONE`] when none.
     pub(crate) exchange_of: Vec<u32>,
+    /// Requests, subscribes and unsubscribes with a referenceId.
+    pub(crate) calls: usize,
 }
 
 impl CorrelateJob {
@@ -295,6 +301,8 @@ impl CorrelateJob {
             subscriptions: Vec::new(),
             issues: Vec::new(),
             unsubscribed_topics: HashMap::new(),
+            calls: 0,
+            trash: Shredder::default(),
         }
     }
 
@@ -327,8 +335,12 @@ impl CorrelateJob {
         let n = self.count;
         let time = |position: u32| records.at(position as usize).1.time;
         loop {
-            if budget.is_spent() && self.phase != CorrelatePhase::Done {
+            if budget.is_spent() && (self.phase != CorrelatePhase::Done || !self.trash.is_empty()) {
                 return false;
+            }
+            if !self.trash.is_empty() {
+                self.trash.step(budget);
+                continue;
             }
             match self.phase {
                 CorrelatePhase::Sort => {
@@ -346,9 +358,17 @@ impl CorrelateJob {
                         if let Detail::FrameId { frame_id } = &record.detail {
                             self.pairer.assign_frame_id(frame, (**frame_id).clone());
                         }
+                        if record.kind().is_call() && record.reference_id.is_some() {
+                            self.calls += 1;
+                        }
                     }
                     self.phase = if range.end >= n {
                         self.correlation.frame_ids = self.pairer.frame_ids().clone();
+                        // Growing these a request at a time would copy them all now and then, in
+                        // one step.
+                        self.pairer.reserve(self.calls);
+                        self.correlation.exchanges.reserve(self.calls);
+                        self.first_response.reserve(self.calls);
                         CorrelatePhase::Requests(0)
                     } else {
                         CorrelatePhase::FrameIds(range.end)
@@ -371,6 +391,7 @@ impl CorrelateJob {
                         {
                             // What the trial pass needs: every request so far (this one's sender
                             // interned already), and from now on each one as the pairer gets it.
+                            self.pairer.reserve_unresolved(self.calls);
                             self.trial = Some(self.pairer.clone());
                         }
                         self.pairer.open(client, reference_id, record.time, index);
@@ -426,6 +447,7 @@ impl CorrelateJob {
                     } else {
                         let trial = self.trial.take().expect("a trial pass has its pairer");
                         self.pairer.know(trial.learned());
+                        trial.shred(&mut self.trash);
                         CorrelatePhase::Answers(0)
                     };
                 }
@@ -523,6 +545,7 @@ impl CorrelateJob {
                         }
                         self.correlation.subscriptions = std::mem::take(&mut self.subscriptions);
                         self.correlation.subscription_issues = std::mem::take(&mut self.issues);
+                        std::mem::take(&mut self.pairer).shred(&mut self.trash);
                         self.phase = CorrelatePhase::Done;
                     }
                 }
@@ -537,6 +560,7 @@ impl CorrelateJob {
             correlation: self.correlation,
             order: self.order.into_order(),
             exchange_of: self.exchange_of,
+            calls: self.calls,
         }
     }
 

@@ -211,6 +211,7 @@ impl AnalysisJob {
                         &self.frames,
                         correlated.order,
                         correlated.exchange_of,
+                        correlated.calls,
                         self.options.as_ref(),
                     );
                     self.done_before = CorrelateJob::PASSES * n;

@@ -76,6 +76,55 @@ pub(crate) fn chunk(at: usize, total: usize, budget: &mut Budget) -> std::ops::R
     at..(at + n).min(total)
 }
 
+/// Large structures let go a bounded number of items per step: dropping a map of a million
+/// entries at once frees millions of allocations in one go (hundreds of milliseconds).
+#[derive(Default)]
+pub struct Shredder {
+    pieces: Vec<Box<dyn Iterator<Item = ()>>>,
+}
+
+impl std::fmt::Debug for Shredder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Shredder({} pieces)", self.pieces.len())
+    }
+}
+
+impl Shredder {
+    /// Lets `items` go, one item per unit, over the next steps.
+    pub fn add<I>(&mut self, items: I)
+    where
+        I: IntoIterator + 'static,
+    {
+        self.pieces.push(Box::new(items.into_iter().map(drop)));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    /// Lets items go within the budget; `true` once all are gone.
+    pub fn step(&mut self, budget: &mut Budget) -> bool {
+        while let Some(piece) = self.pieces.last_mut() {
+            if budget.is_spent() {
+                return false;
+            }
+            let wanted = piece.size_hint().0.max(1);
+            let granted = budget.take(wanted);
+            let mut ended = false;
+            for _ in 0..granted {
+                if piece.next().is_none() {
+                    ended = true;
+                    break;
+                }
+            }
+            if ended || piece.size_hint().1 == Some(0) {
+                self.pieces.pop();
+            }
+        }
+        true
+    }
+}
+
 /// Progress through a job's passes: pass `index` of `passes`, `at` of its `len` items, each pass
 /// weighing `n` units (records in the job): `(done, total)`, never going back.
 pub(crate) fn passes_progress(

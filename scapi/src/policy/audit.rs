@@ -15,7 +15,7 @@ use crate::correlate::NONE;
 use crate::correlate::{Client, Correlation, Exchange, ExchangeState, RecordRef};
 use crate::facts::{as_refs, facts_of, Detail, Facts, UserDataSeen, UserDataWrite};
 use crate::findings::{Finding, FindingCode, Severity};
-use crate::job::{chunk, passes_progress, Budget, FactsSource, TimeOrder};
+use crate::job::{chunk, passes_progress, Budget, FactsSource, Shredder, TimeOrder};
 use crate::rate_limit::{parse_rate_limit, RateLimitError};
 use crate::record::{FrameInfo, Record};
 use serde::{Deserialize, Serialize};
@@ -342,7 +342,8 @@ pub fn audit_facts(
             .time
             .total_cmp(&records[b as usize].1.time)
     });
-    let mut job = AuditJob::new(frames, order, exchange_of, options);
+    let calls = records.iter().filter(|(_, r)| r.kind().is_call()).count();
+    let mut job = AuditJob::new(frames, order, exchange_of, calls, options);
     while !job.step(records, correlation, &mut Budget::unlimited()) {}
     job.finish()
 }
@@ -360,9 +361,13 @@ pub(crate) struct AuditJob {
     exchange_of: Vec<u32>,
     phase: AuditPhase,
     tab: TabState,
+    /// Arrivals in time order.
     arrivals: Vec<Arrival>,
-    /// Arrivals in order of arrival at Workspace (wall clock).
+    /// Arrivals in order of arrival at Workspace (wall clock), once sorted.
     arrival_order: TimeOrder,
+    /// `userData` reads the walk saw coming.
+    reads_expected: usize,
+    trash: Shredder,
     announced: Vec<Announced>,
     answers: AnswerIndex,
     requests: Vec<RequestCheck>,
@@ -399,6 +404,7 @@ impl AuditJob {
         frames: &[FrameInfo],
         order: Vec<u32>,
         exchange_of: Vec<u32>,
+        calls: usize,
         options: Option<&WorkspaceOptions>,
     ) -> AuditJob {
         let count = order.len();
@@ -410,8 +416,10 @@ impl AuditJob {
             exchange_of,
             phase: AuditPhase::Walk(0),
             tab: TabState::default(),
-            arrivals: Vec::new(),
+            arrivals: Vec::with_capacity(calls),
             arrival_order: TimeOrder::default(),
+            reads_expected: 0,
+            trash: Shredder::default(),
             announced: Vec::new(),
             answers: AnswerIndex::default(),
             requests: Vec::new(),
@@ -461,10 +469,14 @@ impl AuditJob {
     ) -> bool {
         let n = self.order.len();
         loop {
-            if budget.is_spent() && self.phase != AuditPhase::Done {
+            if budget.is_spent() && (self.phase != AuditPhase::Done || !self.trash.is_empty()) {
                 return false;
             }
-            let calls = self.arrivals.len();
+            if !self.trash.is_empty() {
+                self.trash.step(budget);
+                continue;
+            }
+            let calls = self.arrivals.len().max(self.requests.len());
             match self.phase {
                 AuditPhase::Walk(at) => {
                     let range = chunk(at, n, budget);
@@ -486,21 +498,13 @@ impl AuditJob {
                         .arrival_order
                         .step(|index| arrivals[index as usize].at, budget)
                     {
-                        let order = std::mem::take(&mut self.arrival_order).into_order();
-                        let mut slots: Vec<Option<Arrival>> = std::mem::take(&mut self.arrivals)
-                            .into_iter()
-                            .map(Some)
-                            .collect();
-                        self.arrivals = order
-                            .into_iter()
-                            .map(|index| slots[index as usize].take().expect("each once"))
-                            .collect();
                         self.phase = AuditPhase::Announced(0);
                     }
                 }
                 AuditPhase::Announced(at) => {
                     let range = chunk(at, calls, budget);
-                    for arrival in &self.arrivals[range.clone()] {
+                    for &index in &self.arrival_order.order()[range.clone()] {
+                        let arrival = &self.arrivals[index as usize];
                         let error = arrival.exchange.and_then(|e| {
                             correlation.exchanges[e as usize].error_message.as_deref()
                         });
@@ -531,7 +535,8 @@ impl AuditJob {
                 }
                 AuditPhase::Judge(at) => {
                     let range = chunk(at, calls, budget);
-                    for arrival in &self.arrivals[range.clone()] {
+                    for &index in &self.arrival_order.order()[range.clone()] {
+                        let arrival = &self.arrivals[index as usize];
                         let facts = records.at(arrival.position as usize).1;
                         let exchange = arrival.exchange.map(|e| &correlation.exchanges[e as usize]);
                         let verdict = self.engine.as_mut().map(|engine| judge(engine, facts));
@@ -563,6 +568,8 @@ impl AuditJob {
                     self.phase = if range.end < calls {
                         AuditPhase::Judge(range.end)
                     } else {
+                        self.trash.add(std::mem::take(&mut self.arrivals));
+                        self.reads.reserve(self.reads_expected);
                         AuditPhase::UserData(0)
                     };
                 }
@@ -578,6 +585,7 @@ impl AuditJob {
                         self.phase = AuditPhase::UserData(range.end);
                     } else {
                         settle_interactions(&mut self.interactions, self.options.as_ref());
+                        self.trash.add(std::mem::take(&mut self.holdings.held));
                         self.phase = AuditPhase::Rates(0);
                     }
                 }
@@ -713,6 +721,7 @@ impl AuditJob {
             _ => None,
         };
         let says_state = matches!(&record.detail, Detail::Event { state: Some(_), .. });
+        self.reads_expected += record.user_data().len();
         if !is_call && flag.is_none() && !says_state {
             // Nothing here for the tab's state or the requests.
             return;
