@@ -40,7 +40,7 @@ fn message(i: usize) -> (bool, Value) {
     let reference = i / 3;
     let interaction = reference % 5000;
     match i % 3 {
-        0 if reference % 4 == 0 => (
+        0 if reference.is_multiple_of(4) => (
             true,
             json!({"request": "interaction.setUserData", "parameters": [interaction.to_string(), {"CustomerId": format!("C-{interaction}")}], "referenceId": reference.to_string(), "userAgent": "WWE Client", "protocolVersion": 2}),
         ),

@@ -58,7 +58,7 @@ impl Budget {
     }
 
     /// How many of `wanted` units this step may still do (at least one: a job always moves on).
-    pub(crate) fn take(&mut self, wanted: usize) -> usize {
+    pub fn take(&mut self, wanted: usize) -> usize {
         let granted = wanted.min(self.left.max(1));
         self.left = self.left.saturating_sub(granted);
         self.used = self.used.saturating_add(granted);
@@ -71,7 +71,7 @@ impl Budget {
 }
 
 /// `[at, at + n)` for the next chunk of a pass over `total` items.
-pub(crate) fn chunk(at: usize, total: usize, budget: &mut Budget) -> std::ops::Range<usize> {
+pub fn chunk(at: usize, total: usize, budget: &mut Budget) -> std::ops::Range<usize> {
     let n = budget.take(total.saturating_sub(at).max(1));
     at..(at + n).min(total)
 }

@@ -216,15 +216,18 @@ fn malformed_messages_are_grouped_by_problem() {
     assert!(!codes(&all).contains(&FindingCode::MissingUserAgent));
 }
 
-/// The failure corpus (`tests/fixtures/failures/`): each capture as frames (one per receiving
-/// frame URL, positions unknown, as an imported raw capture) and records in file order, with its
-/// options.
-fn corpus() -> Vec<(
+/// A capture of the corpus: its name, frames, records and options.
+type CorpusCapture = (
     String,
     Vec<FrameInfo>,
     Vec<(usize, Facts)>,
     WorkspaceOptions,
-)> {
+);
+
+/// The failure corpus (`tests/fixtures/failures/`): each capture as frames (one per receiving
+/// frame URL, positions unknown, as an imported raw capture) and records in file order, with its
+/// options.
+fn corpus() -> Vec<CorpusCapture> {
     use crate::{FramePlacement, HookRecord};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/failures");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
