@@ -8,7 +8,7 @@ use scapi::correlate::{
 };
 use scapi::facts::Facts;
 use scapi::findings::{AnalysisJob, Diagnosis, Finding};
-use scapi::job::{Budget, FactsSource, Shredder};
+use scapi::job::{chunk, Budget, FactsSource, Shredder};
 use scapi::policy::audit::{PolicyAudit, ReadCheck, RequestCheck};
 use scapi::policy::WorkspaceOptions;
 use scapi::FrameInfo;
@@ -107,6 +107,12 @@ impl FactsSource for Snapshot {
 /// it began; [`AnalysisBuild::is_of`] says whether the store still has the same frames.
 pub struct AnalysisBuild {
     snapshot: Snapshot,
+    /// The store's version the snapshot is of.
+    version: u64,
+    /// Snapshots begun again because batches came while it was taken.
+    restarts: u32,
+    frames: Vec<FrameInfo>,
+    options: Option<WorkspaceOptions>,
     frame_keys: Vec<String>,
     /// The store's [`Store::clears`] when it began.
     clears: u64,
@@ -124,6 +130,9 @@ pub struct AnalysisBuild {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum BuildPhase {
+    /// The store's facts copied (shared), a bounded number at a time: touching a million of
+    /// them takes a hundred milliseconds.
+    Snapshot(usize),
     Diagnose,
     Bounds(usize),
     Exchanges(usize),
@@ -134,34 +143,48 @@ enum BuildPhase {
 
 impl AnalysisBuild {
     pub fn new(store: &Store, now: f64, options: Option<&WorkspaceOptions>) -> AnalysisBuild {
-        let frames: Vec<FrameInfo> = store.frames().iter().map(|f| f.info.clone()).collect();
-        let snapshot = Snapshot(
-            store
-                .entries()
-                .iter()
-                .map(|entry| (entry.frame, entry.facts.clone()))
-                .collect(),
-        );
-        let frame_by_key: HashMap<String, u32> = frames
-            .iter()
-            .enumerate()
-            .map(|(index, frame)| (frame.key.clone(), index as u32))
-            .collect();
-        AnalysisBuild {
-            job: Some(AnalysisJob::new(&frames, snapshot.0.len(), now, options)),
-            frame_keys: frames.into_iter().map(|frame| frame.key).collect(),
-            clears: store.clears(),
-            snapshot,
+        let mut build = AnalysisBuild {
+            snapshot: Snapshot(Vec::new()),
+            version: 0,
+            restarts: 0,
+            frames: Vec::new(),
+            options: options.cloned(),
+            frame_keys: Vec::new(),
+            clears: 0,
+            job: None,
             diagnosis: Diagnosis::default(),
-            phase: BuildPhase::Diagnose,
+            phase: BuildPhase::Snapshot(0),
             bounds: Vec::new(),
             exchange_by_record: ByRecord::default(),
             request_name_by_record: ByRecord::default(),
             check_by_record: ByRecord::default(),
             first_read_by_record: ByRecord::default(),
-            frame_by_key,
+            frame_by_key: HashMap::new(),
             judged_at: now,
-        }
+        };
+        build.begin(store);
+        build
+    }
+
+    /// (Again) from the store as it is: its frames, and an empty snapshot.
+    fn begin(&mut self, store: &Store) {
+        self.frames = store.frames().iter().map(|f| f.info.clone()).collect();
+        self.frame_by_key = self
+            .frames
+            .iter()
+            .enumerate()
+            .map(|(index, frame)| (frame.key.clone(), index as u32))
+            .collect();
+        self.frame_keys = self.frames.iter().map(|frame| frame.key.clone()).collect();
+        self.clears = store.clears();
+        self.version = store.version();
+        self.snapshot = Snapshot(Vec::with_capacity(store.entries().len()));
+        self.phase = BuildPhase::Snapshot(0);
+    }
+
+    /// The snapshot is taken: the records it analyses are set (batches may come from now on).
+    pub fn began(&self) -> bool {
+        !matches!(self.phase, BuildPhase::Snapshot(_))
     }
 
     /// The records it analyses.
@@ -186,21 +209,28 @@ impl AnalysisBuild {
     /// (work done, work in all), about.
     pub fn progress(&self) -> (usize, usize) {
         let n = self.snapshot.0.len();
-        let (done, total) = match &self.job {
-            Some(job) => job.progress(),
-            None => (1, 1),
+        let (done, total) = match (&self.job, self.phase) {
+            (Some(job), _) => job.progress(),
+            (None, BuildPhase::Snapshot(_)) => (0, 1),
+            (None, _) => (1, 1),
+        };
+        let snapshot = match self.phase {
+            BuildPhase::Snapshot(at) => at as f64 / self.snapshot.0.capacity().max(1) as f64,
+            _ => 1.0,
         };
         let tables = match self.phase {
-            BuildPhase::Diagnose => 0,
+            BuildPhase::Snapshot(_) | BuildPhase::Diagnose => 0,
             BuildPhase::Bounds(at) => at / 4,
             BuildPhase::Exchanges(_) => n / 4,
             BuildPhase::Checks(_) => n / 2,
             BuildPhase::Reads(_) => n * 3 / 4,
             BuildPhase::Done => n,
         };
-        // The tables weigh about a tenth of the work.
+        // The snapshot weighs about a twentieth of the work, the tables a tenth.
         let scale = total.max(1) as f64;
-        let share = 0.9 * done as f64 / scale + 0.1 * tables as f64 / n.max(1) as f64;
+        let share = 0.05 * snapshot.min(1.0)
+            + 0.85 * done as f64 / scale
+            + 0.1 * tables as f64 / n.max(1) as f64;
         ((share * 1000.0) as usize, 1000)
     }
 
@@ -212,6 +242,42 @@ impl AnalysisBuild {
                 return false;
             }
             match self.phase {
+                BuildPhase::Snapshot(at) => {
+                    if store.version() != self.version || !self.is_of(store) {
+                        // Batches came meanwhile: again, from the store as it is now (at once,
+                        // after a few tries, so that a busy stream cannot keep it from ending).
+                        self.restarts += 1;
+                        self.begin(store);
+                        if self.restarts > 2 {
+                            self.snapshot.0.extend(
+                                store
+                                    .entries()
+                                    .iter()
+                                    .map(|entry| (entry.frame, entry.facts.clone())),
+                            );
+                            self.phase = BuildPhase::Snapshot(store.entries().len());
+                        }
+                        continue;
+                    }
+                    let entries = store.entries();
+                    let range = chunk(at, entries.len(), budget);
+                    self.snapshot.0.extend(
+                        entries[range.clone()]
+                            .iter()
+                            .map(|entry| (entry.frame, entry.facts.clone())),
+                    );
+                    if range.end < entries.len() {
+                        self.phase = BuildPhase::Snapshot(range.end);
+                    } else {
+                        self.job = Some(AnalysisJob::new(
+                            &self.frames,
+                            self.snapshot.0.len(),
+                            self.judged_at,
+                            self.options.as_ref(),
+                        ));
+                        self.phase = BuildPhase::Diagnose;
+                    }
+                }
                 BuildPhase::Diagnose => {
                     let job = self.job.as_mut().expect("running");
                     if job.step(&self.snapshot, budget) {
@@ -701,7 +767,7 @@ pub(crate) mod tests {
                 let (done, all) = build.progress();
                 assert!(done >= last && done < all, "{name}: {done} of {all}");
                 last = done;
-                if steps == 5 {
+                if build.began() && !store.frames().iter().any(|f| f.info.key == "late") {
                     // A batch comes meanwhile: the analysis is of the records it began with.
                     store.apply(
                         batch("late", "http://late", 1, vec![(end, SourceRelation::Parent, "http://a",
@@ -735,6 +801,20 @@ pub(crate) mod tests {
                     "{name} {id:?}"
                 );
             }
+            // A batch while the snapshot is taken: it is taken again, with the batch.
+            let mut build = AnalysisBuild::new(&store, end, None);
+            assert!(!build.step(&store, &mut Budget::new(1)) && !build.began());
+            store.apply(
+                batch("later", "http://later", 1, vec![(end, SourceRelation::Parent, "http://a",
+                    json!({"referenceId": "998", "data": {}, "userAgent": "WWE Server", "protocolVersion": 2}))]),
+                -1,
+            );
+            while !build.step(&store, &mut Budget::new(3)) {}
+            let sliced = build.finish();
+            let whole = Analysis::of(&store, end, None);
+            assert_eq!(sliced.records(), store.entries().len(), "{name}");
+            assert_eq!(sliced.correlation, whole.correlation, "{name}");
+            assert_eq!(sliced.findings, whole.findings, "{name}");
             let build = AnalysisBuild::new(&store, end, None);
             store.clear();
             assert!(!build.is_of(&store), "{name}: cleared");
