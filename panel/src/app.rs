@@ -111,8 +111,8 @@ type SharedCache = Rc<RefCell<AnalysisCache>>;
 const ANALYSE_AT_ONCE: usize = 5_000;
 /// Work units of an analysis step (about a record each): well under a millisecond.
 const STEP_UNITS: usize = 1_000;
-/// Work per slice before the panel yields, as the import does.
-const SLICE_MS: f64 = 8.0;
+/// Work per slice before the panel yields (to a frame when one is due: see `bridge::soon`).
+const SLICE_MS: f64 = 10.0;
 
 /// The filtered list and what it was made from.
 #[derive(Default)]
@@ -238,6 +238,9 @@ fn schedule_slice(
     }
     state.slice_scheduled = true;
     let (cache, store, bump) = (cache.clone(), store.clone(), bump.clone());
+    #[cfg(target_arch = "wasm32")]
+    crate::bridge::soon(move || analysis_slice(cache, store, bump));
+    #[cfg(not(target_arch = "wasm32"))]
     later(0.0, move || analysis_slice(cache, store, bump));
 }
 

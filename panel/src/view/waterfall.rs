@@ -57,14 +57,24 @@ impl Overview {
             }
         }
         let mut spans = Vec::new();
+        // Exchanges of one app follow one another: its frame is looked up once per run.
+        let mut known: Option<(&str, Option<u32>)> = None;
         for exchange in &analysis.correlation.exchanges {
             let Some(from) = exchange.requested_at else {
                 continue;
             };
             // The span belongs to the app that asked; an unresolved app to the frame that heard it.
-            let frame = match &exchange.client {
-                Client::Frame { frame } => store.frame_position(frame),
-                Client::Unresolved { receiver, .. } => store.frame_position(receiver),
+            let key = match &exchange.client {
+                Client::Frame { frame } => frame.as_str(),
+                Client::Unresolved { receiver, .. } => receiver.as_str(),
+            };
+            let frame = match known {
+                Some((seen, frame)) if seen == key => frame,
+                _ => {
+                    let frame = store.frame_position(key);
+                    known = Some((key, frame));
+                    frame
+                }
             };
             let Some(frame) = frame else {
                 continue;
