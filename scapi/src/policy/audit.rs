@@ -377,6 +377,7 @@ pub(crate) struct AuditJob {
     holdings: Holdings,
     reads: Vec<ReadCheck>,
     rates: RateCount,
+    window_counts: WindowCounts,
     inference: Inference,
     groups: PolicyFindingGroups<RecordRef>,
     audit: Option<PolicyAudit>,
@@ -428,6 +429,7 @@ impl AuditJob {
             holdings: Holdings::default(),
             reads: Vec::new(),
             rates: RateCount::default(),
+            window_counts: WindowCounts::default(),
             inference: Inference::default(),
             groups: PolicyFindingGroups::new(usize::MAX),
             audit: None,
@@ -602,8 +604,8 @@ impl AuditJob {
                 }
                 AuditPhase::Limits(at) => {
                     let range = chunk(at, calls, budget);
-                    for index in range.clone() {
-                        infer_limit(&mut self.inference, &self.requests, index);
+                    for check in &self.requests[range.clone()] {
+                        infer_limit(&mut self.inference, &mut self.window_counts, check);
                     }
                     self.phase = if range.end < calls {
                         AuditPhase::Limits(range.end)
@@ -1287,20 +1289,35 @@ impl RateCount {
     }
 }
 
+/// Requests carried out so far, per fixed-minute window: all of them, and per name.
+#[derive(Debug, Default)]
+struct WindowCounts {
+    windows: HashMap<i64, (u32, HashMap<String, u32>)>,
+}
+
 /// A rate-limit error among the requests (in arrival order) tells the limit in force: the
-/// requests carried out in its window before it.
-fn infer_limit(inference: &mut Inference, requests: &[RequestCheck], index: usize) {
-    let carried_out = |check: &RequestCheck| {
-        matches!(check.observed, Observed::Answered | Observed::Late)
-            || matches!(
-                check.observed,
-                Observed::Failed {
-                    rate_limit: None,
-                    ..
-                }
-            )
-    };
-    let check = &requests[index];
+/// requests carried out in its window before it (`counts`, of the requests before this one).
+fn infer_limit(inference: &mut Inference, counts: &mut WindowCounts, check: &RequestCheck) {
+    let carried_out = matches!(check.observed, Observed::Answered | Observed::Late)
+        || matches!(
+            check.observed,
+            Observed::Failed {
+                rate_limit: None,
+                ..
+            }
+        );
+    let window = window_of(check.at);
+    if carried_out {
+        let (all, by_name) = counts.windows.entry(window).or_default();
+        *all += 1;
+        match by_name.get_mut(&check.name) {
+            Some(count) => *count += 1,
+            None => {
+                by_name.insert(check.name.clone(), 1);
+            }
+        }
+        return;
+    }
     let Observed::Failed {
         rate_limit: Some(limit),
         ..
@@ -1308,17 +1325,12 @@ fn infer_limit(inference: &mut Inference, requests: &[RequestCheck], index: usiz
     else {
         return;
     };
-    let window = window_of(check.at);
-    let before = requests[..index]
-        .iter()
-        .filter(|other| window_of(other.at) == window && carried_out(other));
-    let (mut request_count, mut all_count) = (0, 0);
-    for other in before {
-        all_count += 1;
-        if other.name == limit.request {
-            request_count += 1;
-        }
-    }
+    let (all_count, request_count) = counts
+        .windows
+        .get(&window)
+        .map_or((0, 0), |(all, by_name)| {
+            (*all, by_name.get(&limit.request).copied().unwrap_or(0))
+        });
     if inference
         .limits
         .iter()
