@@ -80,6 +80,20 @@ export function later(callback) {
   setTimeout(callback, 0);
 }
 
+// The same, without the 4 ms a chain of timers waits between them (a message to itself is a task
+// of its own: the browser paints and handles input before it when a frame is due). For work in
+// slices back to back (the analysis of a large capture).
+const soonQueue = [];
+let soonChannel = null;
+export function soon(callback) {
+  if (!soonChannel) {
+    soonChannel = new MessageChannel();
+    soonChannel.port1.onmessage = () => soonQueue.shift()?.();
+  }
+  soonQueue.push(callback);
+  soonChannel.port2.postMessage(null);
+}
+
 // Copies text to the clipboard, then onDone(true) or onDone(false). DevTools panels may not get the
 // asynchronous clipboard API, so a selected text area and the copy command are the fallback.
 export function copyText(text, onDone) {

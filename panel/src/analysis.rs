@@ -7,12 +7,14 @@ use scapi::correlate::{
     Client, Correlation, Exchange, ExchangeState, RecordRef, CLIENT_TIMEOUT_MS,
 };
 use scapi::facts::Facts;
-use scapi::findings::{diagnose, Diagnosis, Finding};
+use scapi::findings::{AnalysisJob, Diagnosis, Finding};
+use scapi::job::{chunk, Budget, FactsSource, Shredder};
 use scapi::policy::audit::{PolicyAudit, ReadCheck, RequestCheck};
 use scapi::policy::WorkspaceOptions;
 use scapi::FrameInfo;
 use scapi::SourceRelation;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// A record of the store: (frame index, seq).
 pub type RecordId = (u32, u64);
@@ -28,19 +30,12 @@ struct ByRecord {
 impl ByRecord {
     const NONE: u32 = u32::MAX;
 
-    fn for_store(store: &Store) -> ByRecord {
-        let mut bounds: Vec<Option<(u64, u64)>> = vec![None; store.frames().len()];
-        for entry in store.entries() {
-            let bound = &mut bounds[entry.frame as usize];
-            *bound = Some(match *bound {
-                None => (entry.seq, entry.seq),
-                Some((low, high)) => (low.min(entry.seq), high.max(entry.seq)),
-            });
-        }
+    /// A table for the records whose (lowest, highest) seq per frame are `bounds`.
+    fn with_bounds(bounds: &[Option<(u64, u64)>]) -> ByRecord {
         ByRecord {
             frames: bounds
-                .into_iter()
-                .map(|bound| match bound {
+                .iter()
+                .map(|bound| match *bound {
                     Some((low, high)) => (low, vec![Self::NONE; (high - low + 1) as usize]),
                     None => (0, Vec::new()),
                 })
@@ -89,69 +84,339 @@ pub struct Analysis {
     frame_by_key: HashMap<String, u32>,
     /// The time the states were judged at (epoch ms).
     pub judged_at: f64,
+    /// The records it was made of.
+    records: usize,
 }
 
-impl Analysis {
-    pub fn of(store: &Store, now: f64, options: Option<&WorkspaceOptions>) -> Analysis {
-        let frames: Vec<FrameInfo> = store.frames().iter().map(|f| f.info.clone()).collect();
-        let records: Vec<(usize, &Facts)> = store
-            .entries()
-            .iter()
-            .map(|entry| (entry.frame as usize, &*entry.facts))
-            .collect();
-        // The one findings engine, the same as the command line's.
-        let Diagnosis {
-            correlation,
-            audit,
-            findings,
-        } = diagnose(&frames, &records, now, options);
-        let frame_by_key: HashMap<String, u32> = frames
+/// The store's records as an analysis reads them: the facts as they were when it began (shared
+/// with the store), so that batches may come while it is made in slices.
+struct Snapshot(Vec<(u32, Rc<Facts>)>);
+
+impl FactsSource for Snapshot {
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+    fn at(&self, position: usize) -> (usize, &Facts) {
+        let (frame, facts) = &self.0[position];
+        (*frame as usize, facts)
+    }
+}
+
+/// An [`Analysis`] made a bounded amount of work at a time: the core crate's [`AnalysisJob`]
+/// (the one findings engine), then the panel's lookup tables. Of the records as they were when
+/// it began; [`AnalysisBuild::is_of`] says whether the store still has the same frames.
+pub struct AnalysisBuild {
+    snapshot: Snapshot,
+    /// The store's version the snapshot is of.
+    version: u64,
+    /// Snapshots begun again because batches came while it was taken.
+    restarts: u32,
+    frames: Vec<FrameInfo>,
+    options: Option<WorkspaceOptions>,
+    frame_keys: Vec<String>,
+    /// The store's [`Store::clears`] when it began.
+    clears: u64,
+    job: Option<AnalysisJob>,
+    diagnosis: Diagnosis,
+    phase: BuildPhase,
+    bounds: Vec<Option<(u64, u64)>>,
+    exchange_by_record: ByRecord,
+    request_name_by_record: ByRecord,
+    check_by_record: ByRecord,
+    first_read_by_record: ByRecord,
+    frame_by_key: HashMap<String, u32>,
+    judged_at: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BuildPhase {
+    /// The store's facts copied (shared), a bounded number at a time: touching a million of
+    /// them takes a hundred milliseconds.
+    Snapshot(usize),
+    Diagnose,
+    Bounds(usize),
+    Exchanges(usize),
+    Checks(usize),
+    Reads(usize),
+    Done,
+}
+
+impl AnalysisBuild {
+    pub fn new(store: &Store, now: f64, options: Option<&WorkspaceOptions>) -> AnalysisBuild {
+        let mut build = AnalysisBuild {
+            snapshot: Snapshot(Vec::new()),
+            version: 0,
+            restarts: 0,
+            frames: Vec::new(),
+            options: options.cloned(),
+            frame_keys: Vec::new(),
+            clears: 0,
+            job: None,
+            diagnosis: Diagnosis::default(),
+            phase: BuildPhase::Snapshot(0),
+            bounds: Vec::new(),
+            exchange_by_record: ByRecord::default(),
+            request_name_by_record: ByRecord::default(),
+            check_by_record: ByRecord::default(),
+            first_read_by_record: ByRecord::default(),
+            frame_by_key: HashMap::new(),
+            judged_at: now,
+        };
+        build.begin(store);
+        build
+    }
+
+    /// (Again) from the store as it is: its frames, and an empty snapshot.
+    fn begin(&mut self, store: &Store) {
+        self.frames = store.frames().iter().map(|f| f.info.clone()).collect();
+        self.frame_by_key = self
+            .frames
             .iter()
             .enumerate()
             .map(|(index, frame)| (frame.key.clone(), index as u32))
             .collect();
-        let id = |record: &RecordRef| -> Option<RecordId> {
-            frame_by_key
-                .get(&record.frame)
-                .map(|&frame| (frame, record.seq))
+        self.frame_keys = self.frames.iter().map(|frame| frame.key.clone()).collect();
+        self.clears = store.clears();
+        self.version = store.version();
+        self.snapshot = Snapshot(Vec::with_capacity(store.entries().len()));
+        self.phase = BuildPhase::Snapshot(0);
+    }
+
+    /// The snapshot is taken: the records it analyses are set (batches may come from now on).
+    pub fn began(&self) -> bool {
+        !matches!(self.phase, BuildPhase::Snapshot(_))
+    }
+
+    /// The records it analyses.
+    pub fn records(&self) -> usize {
+        self.snapshot.0.len()
+    }
+
+    /// Whether `store` is the one it began with (its frames the same so far, nothing cleared):
+    /// batches may have come since (the analysis is of the records it began with), but a cleared
+    /// or another store makes it of no use.
+    pub fn is_of(&self, store: &Store) -> bool {
+        let frames = store.frames();
+        store.clears() == self.clears
+            && frames.len() >= self.frame_keys.len()
+            && self
+                .frame_keys
+                .iter()
+                .zip(frames)
+                .all(|(key, frame)| *key == frame.info.key)
+    }
+
+    /// (work done, work in all), about.
+    pub fn progress(&self) -> (usize, usize) {
+        let n = self.snapshot.0.len();
+        let (done, total) = match (&self.job, self.phase) {
+            (Some(job), _) => job.progress(),
+            (None, BuildPhase::Snapshot(_)) => (0, 1),
+            (None, _) => (1, 1),
         };
-        let mut exchange_by_record = ByRecord::for_store(store);
-        let mut request_name_by_record = ByRecord::for_store(store);
-        let names = &store.strings().names;
-        for (index, exchange) in correlation.exchanges.iter().enumerate() {
-            let name = exchange.name.as_deref().and_then(|name| names.id(name));
-            for record in exchange.request.iter().chain(exchange.responses.iter()) {
-                if let Some(id) = id(record) {
-                    exchange_by_record.set(id, index as u32);
-                    if let Some(name) = name {
-                        request_name_by_record.set(id, name);
+        let snapshot = match self.phase {
+            BuildPhase::Snapshot(at) => at as f64 / self.snapshot.0.capacity().max(1) as f64,
+            _ => 1.0,
+        };
+        let tables = match self.phase {
+            BuildPhase::Snapshot(_) | BuildPhase::Diagnose => 0,
+            BuildPhase::Bounds(at) => at / 4,
+            BuildPhase::Exchanges(_) => n / 4,
+            BuildPhase::Checks(_) => n / 2,
+            BuildPhase::Reads(_) => n * 3 / 4,
+            BuildPhase::Done => n,
+        };
+        // The snapshot weighs about a twentieth of the work, the tables a tenth.
+        let scale = total.max(1) as f64;
+        let share = 0.05 * snapshot.min(1.0)
+            + 0.85 * done as f64 / scale
+            + 0.1 * tables as f64 / n.max(1) as f64;
+        ((share * 1000.0) as usize, 1000)
+    }
+
+    /// Works on within the budget; `true` once done. `store` names the request names (its
+    /// interned strings).
+    pub fn step(&mut self, store: &Store, budget: &mut Budget) -> bool {
+        loop {
+            if budget.is_spent() && self.phase != BuildPhase::Done {
+                return false;
+            }
+            match self.phase {
+                BuildPhase::Snapshot(at) => {
+                    if store.version() != self.version || !self.is_of(store) {
+                        // Batches came meanwhile: again, from the store as it is now (at once,
+                        // after a few tries, so that a busy stream cannot keep it from ending).
+                        self.restarts += 1;
+                        self.begin(store);
+                        if self.restarts > 2 {
+                            self.snapshot.0.extend(
+                                store
+                                    .entries()
+                                    .iter()
+                                    .map(|entry| (entry.frame, entry.facts.clone())),
+                            );
+                            self.phase = BuildPhase::Snapshot(store.entries().len());
+                        }
+                        continue;
+                    }
+                    let entries = store.entries();
+                    let range = chunk(at, entries.len(), budget);
+                    self.snapshot.0.extend(
+                        entries[range.clone()]
+                            .iter()
+                            .map(|entry| (entry.frame, entry.facts.clone())),
+                    );
+                    if range.end < entries.len() {
+                        self.phase = BuildPhase::Snapshot(range.end);
+                    } else {
+                        self.job = Some(AnalysisJob::new(
+                            &self.frames,
+                            self.snapshot.0.len(),
+                            self.judged_at,
+                            self.options.as_ref(),
+                        ));
+                        self.phase = BuildPhase::Diagnose;
                     }
                 }
+                BuildPhase::Diagnose => {
+                    let job = self.job.as_mut().expect("running");
+                    if job.step(&self.snapshot, budget) {
+                        self.diagnosis = self.job.take().expect("running").finish();
+                        self.bounds = vec![None; self.frame_keys.len()];
+                        self.phase = BuildPhase::Bounds(0);
+                    }
+                }
+                BuildPhase::Bounds(at) => {
+                    let total = self.snapshot.0.len();
+                    let end = (at + budget.take(total.saturating_sub(at).max(1))).min(total);
+                    for (frame, facts) in &self.snapshot.0[at..end] {
+                        let bound = &mut self.bounds[*frame as usize];
+                        *bound = Some(match *bound {
+                            None => (facts.seq, facts.seq),
+                            Some((low, high)) => (low.min(facts.seq), high.max(facts.seq)),
+                        });
+                    }
+                    if end < total {
+                        self.phase = BuildPhase::Bounds(end);
+                    } else {
+                        self.exchange_by_record = ByRecord::with_bounds(&self.bounds);
+                        self.request_name_by_record = ByRecord::with_bounds(&self.bounds);
+                        self.check_by_record = ByRecord::with_bounds(&self.bounds);
+                        self.first_read_by_record = ByRecord::with_bounds(&self.bounds);
+                        self.phase = BuildPhase::Exchanges(0);
+                    }
+                }
+                BuildPhase::Exchanges(at) => {
+                    let exchanges = &self.diagnosis.correlation.exchanges;
+                    let total = exchanges.len();
+                    let end = (at + budget.take(total.saturating_sub(at).max(1))).min(total);
+                    let names = &store.strings().names;
+                    for (index, exchange) in exchanges[at..end].iter().enumerate() {
+                        let index = at + index;
+                        let name = exchange.name.as_deref().and_then(|name| names.id(name));
+                        for record in exchange.request.iter().chain(exchange.responses.iter()) {
+                            if let Some(&frame) = self.frame_by_key.get(&record.frame) {
+                                let id = (frame, record.seq);
+                                self.exchange_by_record.set(id, index as u32);
+                                if let Some(name) = name {
+                                    self.request_name_by_record.set(id, name);
+                                }
+                            }
+                        }
+                    }
+                    self.phase = if end < total {
+                        BuildPhase::Exchanges(end)
+                    } else {
+                        BuildPhase::Checks(0)
+                    };
+                }
+                BuildPhase::Checks(at) => {
+                    let checks = &self.diagnosis.audit.requests;
+                    let total = checks.len();
+                    let end = (at + budget.take(total.saturating_sub(at).max(1))).min(total);
+                    for (index, check) in checks[at..end].iter().enumerate() {
+                        if let Some(&frame) = self.frame_by_key.get(&check.record.frame) {
+                            self.check_by_record
+                                .set((frame, check.record.seq), (at + index) as u32);
+                        }
+                    }
+                    self.phase = if end < total {
+                        BuildPhase::Checks(end)
+                    } else {
+                        BuildPhase::Reads(0)
+                    };
+                }
+                BuildPhase::Reads(at) => {
+                    let reads = &self.diagnosis.audit.reads;
+                    let total = reads.len();
+                    let end = (at + budget.take(total.saturating_sub(at).max(1))).min(total);
+                    for (index, read) in reads[at..end].iter().enumerate() {
+                        if let Some(&frame) = self.frame_by_key.get(&read.record.frame) {
+                            self.first_read_by_record
+                                .set_first((frame, read.record.seq), (at + index) as u32);
+                        }
+                    }
+                    self.phase = if end < total {
+                        BuildPhase::Reads(end)
+                    } else {
+                        BuildPhase::Done
+                    };
+                }
+                BuildPhase::Done => return true,
             }
         }
-        let mut check_by_record = ByRecord::for_store(store);
-        for (index, check) in audit.requests.iter().enumerate() {
-            if let Some(id) = id(&check.record) {
-                check_by_record.set(id, index as u32);
-            }
-        }
-        let mut first_read_by_record = ByRecord::for_store(store);
-        for (index, read) in audit.reads.iter().enumerate() {
-            if let Some(id) = id(&read.record) {
-                first_read_by_record.set_first(id, index as u32);
-            }
-        }
+    }
+
+    /// The analysis, once [`AnalysisBuild::step`] said it is done; the records it read go to
+    /// `shredder` (with a million, letting them go at once is a long task of its own).
+    pub fn finish_into(self, shredder: &mut Shredder) -> Analysis {
+        let records = self.snapshot.0.len();
+        shredder.add(self.snapshot.0);
+        let Diagnosis {
+            correlation,
+            audit,
+            findings,
+        } = self.diagnosis;
         Analysis {
             correlation,
             findings,
             audit,
-            exchange_by_record,
-            check_by_record,
-            first_read_by_record,
-            request_name_by_record,
-            frame_by_key,
-            judged_at: now,
+            exchange_by_record: self.exchange_by_record,
+            check_by_record: self.check_by_record,
+            first_read_by_record: self.first_read_by_record,
+            request_name_by_record: self.request_name_by_record,
+            frame_by_key: self.frame_by_key,
+            judged_at: self.judged_at,
+            records,
         }
+    }
+
+    /// The analysis, once done.
+    pub fn finish(self) -> Analysis {
+        self.finish_into(&mut Shredder::default())
+    }
+}
+
+impl Analysis {
+    /// The analysis of the store's records, made in one go.
+    pub fn of(store: &Store, now: f64, options: Option<&WorkspaceOptions>) -> Analysis {
+        let mut build = AnalysisBuild::new(store, now, options);
+        while !build.step(store, &mut Budget::unlimited()) {}
+        build.finish()
+    }
+
+    /// Lets the analysis go a piece at a time (its exchanges, checks and reads are a few million
+    /// allocations with a million records).
+    pub fn shred(self, shredder: &mut Shredder) {
+        shredder.add(self.correlation.exchanges);
+        shredder.add(self.audit.requests);
+        shredder.add(self.audit.reads);
+        shredder.add(self.findings);
+    }
+
+    /// The records it was made of.
+    pub fn records(&self) -> usize {
+        self.records
     }
 
     /// The exchange a record is the request or an answer of.
@@ -476,6 +741,84 @@ pub(crate) mod tests {
             .findings
             .iter()
             .any(|f| f.code == C::RateLimited && f.advice.contains("Reload Workspace")));
+    }
+
+    /// The panel makes the analysis of a large capture in slices between frames: it is the
+    /// analysis made at once, of the records there were when it began (batches may come
+    /// meanwhile), and a cleared store makes it of no use.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn an_analysis_made_in_slices_is_the_one_made_at_once() {
+        for name in [
+            "04-global-rate-limit",
+            "07-read-hidden",
+            "09-subscribed-twice",
+            "16-realtime-down",
+            "17-same-reference-ids",
+        ] {
+            let (mut store, end) = corpus_store(name);
+            let whole = Analysis::of(&store, end, None);
+            let ids: Vec<RecordId> = store.entries().iter().map(|e| (e.frame, e.seq())).collect();
+            let mut build = AnalysisBuild::new(&store, end, None);
+            let mut steps = 0;
+            let mut last = 0;
+            while !build.step(&store, &mut Budget::new(3)) {
+                steps += 1;
+                let (done, all) = build.progress();
+                assert!(done >= last && done < all, "{name}: {done} of {all}");
+                last = done;
+                if build.began() && !store.frames().iter().any(|f| f.info.key == "late") {
+                    // A batch comes meanwhile: the analysis is of the records it began with.
+                    store.apply(
+                        batch("late", "http://late", 1, vec![(end, SourceRelation::Parent, "http://a",
+                            json!({"referenceId": "999", "data": {}, "userAgent": "WWE Server", "protocolVersion": 2}))]),
+                        -1,
+                    );
+                    assert!(build.is_of(&store));
+                }
+            }
+            assert!(steps > 20, "{name}: {steps} steps");
+            let sliced = build.finish();
+            assert_eq!(sliced.correlation, whole.correlation, "{name}");
+            assert_eq!(sliced.audit, whole.audit, "{name}");
+            assert_eq!(sliced.findings, whole.findings, "{name}");
+            assert_eq!(sliced.records(), ids.len());
+            for &id in &ids {
+                assert_eq!(sliced.exchange(id), whole.exchange(id), "{name} {id:?}");
+                assert_eq!(
+                    sliced.request_name(id),
+                    whole.request_name(id),
+                    "{name} {id:?}"
+                );
+                assert_eq!(
+                    sliced.request_check(id),
+                    whole.request_check(id),
+                    "{name} {id:?}"
+                );
+                assert_eq!(
+                    sliced.read_checks(id),
+                    whole.read_checks(id),
+                    "{name} {id:?}"
+                );
+            }
+            // A batch while the snapshot is taken: it is taken again, with the batch.
+            let mut build = AnalysisBuild::new(&store, end, None);
+            assert!(!build.step(&store, &mut Budget::new(1)) && !build.began());
+            store.apply(
+                batch("later", "http://later", 1, vec![(end, SourceRelation::Parent, "http://a",
+                    json!({"referenceId": "998", "data": {}, "userAgent": "WWE Server", "protocolVersion": 2}))]),
+                -1,
+            );
+            while !build.step(&store, &mut Budget::new(3)) {}
+            let sliced = build.finish();
+            let whole = Analysis::of(&store, end, None);
+            assert_eq!(sliced.records(), store.entries().len(), "{name}");
+            assert_eq!(sliced.correlation, whole.correlation, "{name}");
+            assert_eq!(sliced.findings, whole.findings, "{name}");
+            let build = AnalysisBuild::new(&store, end, None);
+            store.clear();
+            assert!(!build.is_of(&store), "{name}: cleared");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! options and the panel's preferences, and renders the toolbar, the filter bar, the overview, the
 //! virtual list and the side pane.
 
-use crate::analysis::{state_text, Analysis, RecordId};
+use crate::analysis::{state_text, Analysis, AnalysisBuild, RecordId};
 use crate::console::{app_frames, history_key, ConsoleState};
 use crate::filter::{parse_terms, Filter, Judged};
 use crate::har_io::{self, ExportChoice};
@@ -76,9 +76,59 @@ struct AnalysisCache {
     stamp: u64,
     /// It is of a saved capture, judged as of its end: the clock does not age it.
     of_saved_capture: bool,
+    /// An analysis being made in slices (a large capture), the one shown staying meanwhile.
+    building: Option<Building>,
+    /// Old analyses and the records they were made of, let go a piece at a time.
+    trash: scapi::job::Shredder,
+    /// A slice of analysis work is scheduled.
+    slice_scheduled: bool,
+}
+
+/// An analysis being made, and what of.
+struct Building {
+    build: AnalysisBuild,
+    store_version: u64,
+    policy_generation: u64,
+    of_saved_capture: bool,
+    /// Milliseconds of work so far (the slices, not the waits between them).
+    work: f64,
+    /// When the shown progress last changed (ms).
+    shown_at: f64,
+    shown_percent: u8,
+}
+
+impl AnalysisCache {
+    /// Percent done of the analysis being made, if one is.
+    fn analysing(&self) -> Option<u8> {
+        self.building
+            .as_ref()
+            .map(|building| building.shown_percent)
+    }
+
+    fn discard_build(&mut self) {
+        if let Some(building) = self.building.take() {
+            // Its records and what it found so far go a piece at a time.
+            let _ = building.build.finish_into(&mut self.trash);
+        }
+    }
+
+    /// Lets an analysis go: a piece at a time when nothing else holds it.
+    fn throw_away(&mut self, analysis: Option<Rc<Analysis>>) {
+        if let Some(analysis) = analysis.and_then(|analysis| Rc::try_unwrap(analysis).ok()) {
+            analysis.shred(&mut self.trash);
+        }
+    }
 }
 
 type SharedCache = Rc<RefCell<AnalysisCache>>;
+
+/// Records analysed in one go: a few milliseconds of work (the analysis costs a few
+/// microseconds a record). Larger captures are analysed in slices between frames.
+const ANALYSE_AT_ONCE: usize = 5_000;
+/// Work units of an analysis step (about a record each): well under a millisecond.
+const STEP_UNITS: usize = 1_000;
+/// Work per slice before the panel yields (to a frame when one is due: see `bridge::soon`).
+const SLICE_MS: f64 = 10.0;
 
 /// The filtered list and what it was made from.
 #[derive(Default)]
@@ -112,9 +162,12 @@ fn now(store: &Store) -> f64 {
 
 /// The analysis for the current store and options: recomputed when they changed, but during a
 /// stream of batches at most every few times the last computation took (a later render catches
-/// up), so that 100,000 records keep the panel responsive.
+/// up), so that 100,000 records keep the panel responsive. A large capture is analysed in slices
+/// between frames ([`analysis_slice`]): the analysis shown meanwhile is the previous one (none
+/// at first), and the toolbar says how far the new one is.
 fn analysis_for(
     cache: &SharedCache,
+    shared_store: &Rc<RefCell<Store>>,
     store: &Store,
     policy: &PolicyState,
     policy_generation: u64,
@@ -124,11 +177,20 @@ fn analysis_for(
     // A saved capture is judged as of its end; a live one as of now.
     let at = store.ended_at().unwrap_or(clock);
     let mut state = cache.borrow_mut();
+    let current = |state: &AnalysisCache| state.analysis.clone().unwrap_or_default();
     let changed = state.store_version != store.version()
         || state.policy_generation != policy_generation
         || state.analysis.as_ref().is_none_or(|a| a.stale_at(at));
     if let (false, Some(analysis)) = (changed, &state.analysis) {
         return analysis.clone();
+    }
+    if let Some(building) = &state.building {
+        if building.policy_generation == policy_generation && building.build.is_of(store) {
+            // Under way: when it is done, a render shows it (and a later one catches up).
+            return current(&state);
+        }
+        // Other options, or another store (cleared, a file imported): what it makes is of no use.
+        state.discard_build();
     }
     let since = clock - state.computed_at;
     // Eight times: the analysis is the largest part of a render (a flood of 50,000 events
@@ -136,9 +198,24 @@ fn analysis_for(
     let wait = (state.took * 8.0).min(2000.0);
     let first = state.analysis.is_none() || state.policy_generation != policy_generation;
     if first || since >= wait || !cfg!(target_arch = "wasm32") {
-        // Free the old analysis first: with 100,000 records two at once would double the peak,
-        // and a wasm memory never shrinks.
-        state.analysis = None;
+        if store.entries().len() > ANALYSE_AT_ONCE && cfg!(target_arch = "wasm32") {
+            // In slices; the analysis shown stays until the new one is made.
+            state.building = Some(Building {
+                build: AnalysisBuild::new(store, at, policy.options()),
+                store_version: store.version(),
+                policy_generation,
+                of_saved_capture: store.ended_at().is_some(),
+                work: 0.0,
+                shown_at: clock,
+                shown_percent: 0,
+            });
+            schedule_slice(&mut state, cache, shared_store, bump);
+            return current(&state);
+        }
+        // Free the old analysis first: two at once would double the peak, and a wasm memory
+        // never shrinks.
+        let old = state.analysis.take();
+        state.throw_away(old);
         let started = now(store);
         let analysis = Rc::new(Analysis::of(store, at, policy.options()));
         state.took = (now(store) - started).max(0.0);
@@ -148,6 +225,9 @@ fn analysis_for(
         state.stamp += 1;
         state.of_saved_capture = store.ended_at().is_some();
         state.analysis = Some(analysis.clone());
+        if !state.trash.is_empty() {
+            schedule_slice(&mut state, cache, shared_store, bump);
+        }
         return analysis;
     }
     if !state.refresh_scheduled {
@@ -159,7 +239,106 @@ fn analysis_for(
             bump.dispatch(());
         });
     }
-    state.analysis.clone().expect("computed before")
+    current(&state)
+}
+
+/// Schedules the next slice of analysis work (or of letting old analyses go), once.
+fn schedule_slice(
+    state: &mut AnalysisCache,
+    cache: &SharedCache,
+    store: &Rc<RefCell<Store>>,
+    bump: &UseReducerDispatcher<Version>,
+) {
+    if state.slice_scheduled {
+        return;
+    }
+    state.slice_scheduled = true;
+    let (cache, store, bump) = (cache.clone(), store.clone(), bump.clone());
+    #[cfg(target_arch = "wasm32")]
+    crate::bridge::soon(move || analysis_slice(cache, store, bump));
+    #[cfg(not(target_arch = "wasm32"))]
+    later(0.0, move || analysis_slice(cache, store, bump));
+}
+
+/// One slice of analysis work, [`SLICE_MS`] long at most: the analysis being made moves on (a
+/// render shows it once it is done, and its progress now and then), else old analyses are let go.
+fn analysis_slice(
+    cache: SharedCache,
+    store: Rc<RefCell<Store>>,
+    bump: UseReducerDispatcher<Version>,
+) {
+    let mut state = cache.borrow_mut();
+    state.slice_scheduled = false;
+    let Ok(store_ref) = store.try_borrow() else {
+        schedule_slice(&mut state, &cache, &store, &bump);
+        return;
+    };
+    let started = clock_ms();
+    let mut render = false;
+    if let Some(mut building) = state.building.take() {
+        if !building.build.is_of(&store_ref) {
+            // Cleared, or another store: the next render starts again.
+            let _ = building.build.finish_into(&mut state.trash);
+            render = true;
+        } else {
+            let mut done = false;
+            while !done && clock_ms() - started < SLICE_MS {
+                done = building
+                    .build
+                    .step(&store_ref, &mut scapi::job::Budget::new(STEP_UNITS));
+            }
+            let finished = clock_ms();
+            building.work += finished - started;
+            if done {
+                let analysis = Rc::new(building.build.finish_into(&mut state.trash));
+                let old = state.analysis.replace(analysis);
+                state.throw_away(old);
+                state.took = building.work;
+                state.computed_at = finished;
+                state.store_version = building.store_version;
+                state.policy_generation = building.policy_generation;
+                state.of_saved_capture = building.of_saved_capture;
+                state.stamp += 1;
+                render = true;
+            } else {
+                let (work, all) = building.build.progress();
+                let percent = (work * 100 / all.max(1)).min(99) as u8;
+                // The progress shows at most every 100 ms (a render of its own).
+                if percent != building.shown_percent && finished - building.shown_at >= 100.0 {
+                    building.shown_percent = percent;
+                    building.shown_at = finished;
+                    render = true;
+                }
+                state.building = Some(building);
+            }
+        }
+    }
+    // What is left of the slice lets old analyses go.
+    while !state.trash.is_empty() && clock_ms() - started < SLICE_MS {
+        state
+            .trash
+            .step(&mut scapi::job::Budget::new(STEP_UNITS * 4));
+    }
+    drop(store_ref);
+    if state.building.is_some() || !state.trash.is_empty() {
+        schedule_slice(&mut state, &cache, &store, &bump);
+    }
+    drop(state);
+    if render {
+        bump.dispatch(());
+    }
+}
+
+/// Milliseconds, for timing slices (in the browser the wall clock; elsewhere none passes).
+fn clock_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
 }
 
 /// Runs `f` after `ms` milliseconds (in the browser; elsewhere never).
@@ -471,6 +650,7 @@ pub fn app(props: &AppProps) -> Html {
 
     let analysis = analysis_for(
         &cache,
+        &store,
         &store.borrow(),
         &policy.borrow(),
         *policy_generation.borrow(),
@@ -1344,8 +1524,9 @@ pub fn app(props: &AppProps) -> Html {
         prefs_ref.foreign,
     ];
 
+    let analysing = cache.borrow().analysing();
     html! {
-        <div class="app">
+        <div class="app" data-analysed={analysis.records().to_string()}>
             { toolbar(ToolbarProps {
                 connection: &connection,
                 records: entries.len(),
@@ -1356,6 +1537,7 @@ pub fn app(props: &AppProps) -> Html {
                 not_recorded: not_recorded.borrow().get(),
                 preserve_log: store_ref.preserve_log,
                 findings: (count(Severity::Error), count(Severity::Warning), count(Severity::Info)),
+                analysing,
                 side: *side,
                 options: options_state,
                 importing: imported.is_some(),

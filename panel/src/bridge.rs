@@ -36,6 +36,8 @@ extern "C" {
     fn read_block_js(file: &JsValue, start: f64, end: f64, on_bytes: &JsValue, on_error: &JsValue);
     #[wasm_bindgen(js_name = later)]
     fn later_js(callback: &JsValue);
+    #[wasm_bindgen(js_name = soon)]
+    fn soon_js(callback: &JsValue);
     #[wasm_bindgen(js_name = readChosenFile)]
     fn read_chosen_file_js(
         input: &web_sys::HtmlInputElement,
@@ -172,4 +174,10 @@ pub fn read_block(
 /// Runs `callback` once the browser has had its turn.
 pub fn later(callback: impl FnOnce() + 'static) {
     later_js(&Closure::once_into_js(callback));
+}
+
+/// Runs `callback` in a task of its own, soon (no timer's minimum wait): the browser paints and
+/// handles input first when it is due to.
+pub fn soon(callback: impl FnOnce() + 'static) {
+    soon_js(&Closure::once_into_js(callback));
 }

@@ -6,6 +6,7 @@ use scapi::facts::{Facts, Kind};
 use scapi::{decode, Batch, Digest, Direction, FrameInfo, Record, SourceRelation};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// Raw text from this size up is a large message (see [`Entry::summary`]).
 const BIG_RAW: usize = 64 * 1024;
@@ -107,7 +108,8 @@ pub struct Strings {
 }
 
 /// One captured message, compact: what the list and its filter read in place, the analyses'
-/// facts boxed (a vector of 100,000 doubles what it holds inline), the data as JSON text.
+/// facts behind a pointer (a vector of 100,000 doubles what it holds inline; shared, so that an
+/// analysis made in slices reads the records as they were when it began), the data as JSON text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// Index into [`Store::frames`].
@@ -121,7 +123,7 @@ pub struct Entry {
     pub topic: u32,
     pub event_type: u32,
     pub ports: u32,
-    pub facts: Box<Facts>,
+    pub facts: Rc<Facts>,
     /// The message data exactly as captured, as JSON text.
     pub raw: Box<str>,
     /// Interaction ids the message names (parameters, `interactionId` fields), for filters.
@@ -162,7 +164,7 @@ impl Entry {
             seq: facts.seq,
             time: facts.time,
             ports,
-            facts: Box::new(facts),
+            facts: Rc::new(facts),
             raw: raw.into_boxed_str(),
             interactions: interactions
                 .into_iter()
@@ -278,6 +280,9 @@ pub struct Store {
     strings: Strings,
     /// Bumped on every change, for caches.
     version: u64,
+    /// Bumped when records are cleared (Clear, or a navigation without Preserve log): an
+    /// analysis begun before is of records no longer there.
+    clears: u64,
     /// Records added since the panel opened (whatever the cap or Clear removed since).
     received: u64,
     /// A saved capture's end: what its analysis takes as now (nothing after it is known).
@@ -296,6 +301,7 @@ impl Default for Store {
             preserve_log: false,
             strings: Strings::default(),
             version: 0,
+            clears: 0,
             received: 0,
             ended_at: None,
         }
@@ -337,6 +343,9 @@ impl Store {
                 self.entries.clear();
             }
             applied.cleared_by_navigation = self.entries.len() != before;
+            if applied.cleared_by_navigation {
+                self.clears += 1;
+            }
         }
         let frame = self.frame_for(batch.frame, batch.dropped, batch.captured);
         let counted = &mut self.frames[frame as usize];
@@ -465,6 +474,7 @@ impl Store {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.version += 1;
+        self.clears += 1;
     }
 
     /// Sets the cap; records beyond it are dropped now (oldest first) and counted.
@@ -538,6 +548,11 @@ impl Store {
 
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// How many times records were cleared (Clear, a navigation without Preserve log).
+    pub fn clears(&self) -> u64 {
+        self.clears
     }
 
     pub fn strings(&self) -> &Strings {

@@ -7,6 +7,7 @@
 //! the sender's origin).
 
 use crate::facts::{as_refs, facts_of, Detail, Facts};
+use crate::job::{chunk, passes_progress, Budget, FactsSource, Shredder, TimeOrder};
 use crate::message::{Message, Outcome};
 use crate::record::{FrameInfo, Record};
 use crate::results::{decode_result, TypedResult};
@@ -225,113 +226,439 @@ pub fn type_results(
 /// [`correlate`] over the facts of the records; [`Exchange::result`] stays empty (see
 /// [`type_results`]).
 pub fn correlate_facts(frames: &[FrameInfo], records: &[(usize, &Facts)], now: f64) -> Correlation {
-    let mut sorted: Vec<&(usize, &Facts)> = records.iter().collect();
-    sorted.sort_by(|a, b| a.1.time.total_cmp(&b.1.time));
-    let mut correlation = Correlation::default();
-    // The pairing state the streaming summary and checker use too; here with hindsight: every
-    // frameId first, then every request, then the answers (two frames' clocks may disagree by a
-    // little). Its data per exchange is the index into `correlation.exchanges`.
-    let mut pairer: Pairer<usize> = Pairer::new(frames.to_vec());
-    for (frame, record) in sorted.iter().copied() {
-        if let Detail::FrameId { frame_id } = &record.detail {
-            pairer.assign_frame_id(*frame, (**frame_id).clone());
+    let mut job = CorrelateJob::new(frames, records.len(), now);
+    while !job.step(records, &mut Budget::unlimited()) {}
+    job.finish().correlation
+}
+
+/// No exchange, in [`CorrelateJob`]'s tables by record position.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// [`correlate_facts`] a bounded amount of work at a time ([`CorrelateJob::step`]), for a caller
+/// that cannot block for the whole capture. The same records must be given at every step.
+#[derive(Debug)]
+pub struct CorrelateJob {
+    frames: Vec<FrameInfo>,
+    now: f64,
+    count: usize,
+    order: TimeOrder,
+    phase: CorrelatePhase,
+    correlation: Correlation,
+    pairer: Pairer<usize>,
+    /// The pairing's first pass with hindsight (see below); made at the first request of a
+    /// sender no frame matched (without one, there is nothing to learn).
+    trial: Option<Pairer<usize>>,
+    /// The exchange each record (by position) is the request or an answer of.
+    exchange_of: Vec<u32>,
+    /// Each exchange's first answer (its position).
+    first_response: Vec<u32>,
+    subscriptions: Vec<Subscription>,
+    issues: Vec<SubscriptionIssue>,
+    unsubscribed_topics: HashMap<(Client, String), Vec<RecordRef>>,
+    /// Requests, subscribes and unsubscribes with a referenceId (counted before they are paired).
+    calls: usize,
+    /// What the job no longer needs, let go a piece at a time.
+    trash: Shredder,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CorrelatePhase {
+    Sort,
+    FrameIds(usize),
+    Requests(usize),
+    Trial(usize),
+    Answers(usize),
+    Settle(usize),
+    Subscriptions(usize),
+    Done,
+}
+
+/// What [`CorrelateJob`] leaves for the analyses after it.
+#[derive(Debug)]
+pub(crate) struct Correlated {
+    pub(crate) correlation: Correlation,
+    /// Record positions in time order.
+    pub(crate) order: Vec<u32>,
+    /// The exchange of each record (by position), [`NONE`] when none.
+    pub(crate) exchange_of: Vec<u32>,
+    /// Requests, subscribes and unsubscribes with a referenceId.
+    pub(crate) calls: usize,
+}
+
+impl CorrelateJob {
+    pub fn new(frames: &[FrameInfo], count: usize, now: f64) -> CorrelateJob {
+        CorrelateJob {
+            frames: frames.to_vec(),
+            now,
+            count,
+            order: TimeOrder::new(count),
+            phase: CorrelatePhase::Sort,
+            correlation: Correlation::default(),
+            pairer: Pairer::new(frames.to_vec()),
+            trial: None,
+            exchange_of: vec![NONE; count],
+            first_response: Vec::new(),
+            subscriptions: Vec::new(),
+            issues: Vec::new(),
+            unsubscribed_topics: HashMap::new(),
+            calls: 0,
+            trash: Shredder::default(),
         }
     }
-    correlation.frame_ids = pairer.frame_ids().clone();
 
-    for (frame, record) in sorted.iter().copied() {
-        if !record.kind().is_call() {
-            continue;
-        }
-        let Some(reference_id) = record.reference_id.clone() else {
-            continue;
+    /// Work units done so far and in all (about), for a progress bar.
+    pub(crate) fn progress(&self) -> (usize, usize) {
+        let (n, exchanges) = (self.count, self.correlation.exchanges.len());
+        let (index, at, len) = match self.phase {
+            CorrelatePhase::Sort => (0, 0, n),
+            CorrelatePhase::FrameIds(at) => (1, at, n),
+            CorrelatePhase::Requests(at) => (2, at, n),
+            CorrelatePhase::Trial(at) => (3, at, n),
+            CorrelatePhase::Answers(at) => (4, at, n),
+            CorrelatePhase::Settle(at) => (5, at, exchanges),
+            CorrelatePhase::Subscriptions(at) => (6, at, n),
+            CorrelatePhase::Done => (7, 0, n),
         };
-        let client = pairer.sender(*frame, *record);
-        pairer.open(
-            client,
-            &reference_id,
-            record.time,
-            correlation.exchanges.len(),
+        passes_progress(index, at, len, n, Self::PASSES)
+    }
+
+    /// The passes [`CorrelateJob::progress`] counts.
+    pub(crate) const PASSES: usize = 7;
+
+    /// Pairs on within the budget; `true` once done.
+    pub fn step<R: FactsSource + ?Sized>(&mut self, records: &R, budget: &mut Budget) -> bool {
+        debug_assert_eq!(
+            records.count(),
+            self.count,
+            "the same records at every step"
         );
-        correlation.exchanges.push(Exchange {
-            client: pairer.client(client).clone(),
-            reference_id,
-            name: Some(record.name.clone()),
-            request: Some(reference(frames, *frame, record.seq)),
-            requested_at: Some(record.time),
-            responses: Vec::new(),
-            answered_at: None,
-            state: ExchangeState::Pending,
-            latency_ms: None,
-            error_message: None,
-            result: None,
-            ambiguous: false,
-        });
-    }
-
-    // With hindsight: a first pass learns which unresolved sender each frame is from the answers
-    // only one sender's request could take (a later unique referenceId tells about an earlier
-    // colliding one); the pairing proper starts with that.
-    let mut trial = pairer.clone();
-    for (frame, record) in sorted.iter().copied() {
-        if let (Detail::Response { .. }, Some(reference_id)) =
-            (&record.detail, &record.reference_id)
-        {
-            if let Some(choice) = trial.choose(*frame, record.time, reference_id) {
-                trial.learn(*frame, choice);
-                trial.answered(choice.exchange);
+        let n = self.count;
+        let time = |position: u32| records.at(position as usize).1.time;
+        loop {
+            if budget.is_spent() && (self.phase != CorrelatePhase::Done || !self.trash.is_empty()) {
+                return false;
             }
-        }
-    }
-    pairer.know(trial.learned());
-
-    for (frame, record) in sorted.iter().copied() {
-        let (Detail::Response { error_message, .. }, Some(reference_id)) =
-            (&record.detail, &record.reference_id)
-        else {
-            continue;
-        };
-        let this = reference(frames, *frame, record.seq);
-        match pairer.choose(*frame, record.time, reference_id) {
-            Some(choice) => {
-                pairer.learn(*frame, choice);
-                pairer.answered(choice.exchange);
-                let index = pairer
-                    .get(choice.exchange)
-                    .map(|open| open.data)
-                    .expect("open");
-                let exchange = &mut correlation.exchanges[index];
-                if exchange.responses.is_empty() {
-                    exchange.answered_at = Some(record.time);
-                    exchange.error_message = error_message.clone();
-                    exchange.ambiguous = choice.ambiguous;
+            if !self.trash.is_empty() {
+                self.trash.step(budget);
+                continue;
+            }
+            match self.phase {
+                CorrelatePhase::Sort => {
+                    if self.order.step(time, budget) {
+                        self.phase = CorrelatePhase::FrameIds(0);
+                    }
                 }
-                exchange.responses.push(this);
+                // Every frameId first, then every request, then the answers (two frames' clocks
+                // may disagree by a little). The pairer's data per exchange is the index into
+                // `correlation.exchanges`.
+                CorrelatePhase::FrameIds(at) => {
+                    let range = chunk(at, n, budget);
+                    for &position in &self.order.order()[range.clone()] {
+                        let (frame, record) = records.at(position as usize);
+                        if let Detail::FrameId { frame_id } = &record.detail {
+                            self.pairer.assign_frame_id(frame, (**frame_id).clone());
+                        }
+                        if record.kind().is_call() && record.reference_id.is_some() {
+                            self.calls += 1;
+                        }
+                    }
+                    self.phase = if range.end >= n {
+                        self.correlation.frame_ids = self.pairer.frame_ids().clone();
+                        // Growing these a request at a time would copy them all now and then, in
+                        // one step.
+                        self.pairer.reserve(self.calls);
+                        self.correlation.exchanges.reserve(self.calls);
+                        self.first_response.reserve(self.calls);
+                        CorrelatePhase::Requests(0)
+                    } else {
+                        CorrelatePhase::FrameIds(range.end)
+                    };
+                }
+                CorrelatePhase::Requests(at) => {
+                    let range = chunk(at, n, budget);
+                    for &position in &self.order.order()[range.clone()] {
+                        let (frame, record) = records.at(position as usize);
+                        if !record.kind().is_call() {
+                            continue;
+                        }
+                        let Some(reference_id) = &record.reference_id else {
+                            continue;
+                        };
+                        let index = self.correlation.exchanges.len();
+                        let client = self.pairer.sender(frame, record);
+                        let client_info = self.pairer.client(client);
+                        if self.trial.is_none() && matches!(client_info, Client::Unresolved { .. })
+                        {
+                            // What the trial pass needs: every request so far (this one's sender
+                            // interned already), and from now on each one as the pairer gets it.
+                            self.pairer.reserve_unresolved(self.calls);
+                            self.trial = Some(self.pairer.clone());
+                        }
+                        self.pairer.open(client, reference_id, record.time, index);
+                        if let Some(trial) = &mut self.trial {
+                            let same = trial.sender(frame, record);
+                            debug_assert_eq!(same, client);
+                            trial.open(same, reference_id, record.time, index);
+                        }
+                        self.exchange_of[position as usize] = index as u32;
+                        self.first_response.push(NONE);
+                        self.correlation.exchanges.push(Exchange {
+                            client: self.pairer.client(client).clone(),
+                            reference_id: reference_id.clone(),
+                            name: Some(record.name.clone()),
+                            request: Some(reference(&self.frames, frame, record.seq)),
+                            requested_at: Some(record.time),
+                            responses: Vec::new(),
+                            answered_at: None,
+                            state: ExchangeState::Pending,
+                            latency_ms: None,
+                            error_message: None,
+                            result: None,
+                            ambiguous: false,
+                        });
+                    }
+                    self.phase = if range.end < n {
+                        CorrelatePhase::Requests(range.end)
+                    } else if self.trial.is_some() {
+                        CorrelatePhase::Trial(0)
+                    } else {
+                        CorrelatePhase::Answers(0)
+                    };
+                }
+                // With hindsight: a first pass learns which unresolved sender each frame is from
+                // the answers only one sender's request could take (a later unique referenceId
+                // tells about an earlier colliding one); the pairing proper starts with that.
+                CorrelatePhase::Trial(at) => {
+                    let range = chunk(at, n, budget);
+                    let trial = self.trial.as_mut().expect("a trial pass has its pairer");
+                    for &position in &self.order.order()[range.clone()] {
+                        let (frame, record) = records.at(position as usize);
+                        if let (Detail::Response { .. }, Some(reference_id)) =
+                            (&record.detail, &record.reference_id)
+                        {
+                            if let Some(choice) = trial.choose(frame, record.time, reference_id) {
+                                trial.learn(frame, choice);
+                                trial.answered(choice.exchange);
+                            }
+                        }
+                    }
+                    self.phase = if range.end < n {
+                        CorrelatePhase::Trial(range.end)
+                    } else {
+                        let trial = self.trial.take().expect("a trial pass has its pairer");
+                        self.pairer.know(trial.learned());
+                        trial.shred(&mut self.trash);
+                        CorrelatePhase::Answers(0)
+                    };
+                }
+                CorrelatePhase::Answers(at) => {
+                    let range = chunk(at, n, budget);
+                    for &position in &self.order.order()[range.clone()] {
+                        let (frame, record) = records.at(position as usize);
+                        let (Detail::Response { error_message, .. }, Some(reference_id)) =
+                            (&record.detail, &record.reference_id)
+                        else {
+                            continue;
+                        };
+                        let this = reference(&self.frames, frame, record.seq);
+                        match self.pairer.choose(frame, record.time, reference_id) {
+                            Some(choice) => {
+                                self.pairer.learn(frame, choice);
+                                self.pairer.answered(choice.exchange);
+                                let index = self
+                                    .pairer
+                                    .get(choice.exchange)
+                                    .map(|open| open.data)
+                                    .expect("open");
+                                let exchange = &mut self.correlation.exchanges[index];
+                                if exchange.responses.is_empty() {
+                                    exchange.answered_at = Some(record.time);
+                                    exchange.error_message = error_message.clone();
+                                    exchange.ambiguous = choice.ambiguous;
+                                    self.first_response[index] = position;
+                                }
+                                exchange.responses.push(this);
+                                self.exchange_of[position as usize] = index as u32;
+                            }
+                            None => {
+                                self.exchange_of[position as usize] =
+                                    self.correlation.exchanges.len() as u32;
+                                self.first_response.push(position);
+                                self.correlation.exchanges.push(Exchange {
+                                    client: Client::Frame {
+                                        frame: self.frames[frame].key.clone(),
+                                    },
+                                    reference_id: reference_id.clone(),
+                                    name: None,
+                                    request: None,
+                                    requested_at: None,
+                                    responses: vec![this],
+                                    answered_at: Some(record.time),
+                                    state: ExchangeState::Orphan,
+                                    latency_ms: None,
+                                    error_message: error_message.clone(),
+                                    result: None,
+                                    ambiguous: false,
+                                })
+                            }
+                        }
+                    }
+                    self.phase = if range.end < n {
+                        CorrelatePhase::Answers(range.end)
+                    } else {
+                        CorrelatePhase::Settle(0)
+                    };
+                }
+                CorrelatePhase::Settle(at) => {
+                    let total = self.correlation.exchanges.len();
+                    let range = chunk(at, total, budget);
+                    for exchange in &mut self.correlation.exchanges[range.clone()] {
+                        settle(exchange, self.now);
+                    }
+                    self.phase = if range.end < total {
+                        CorrelatePhase::Settle(range.end)
+                    } else {
+                        CorrelatePhase::Subscriptions(0)
+                    };
+                }
+                CorrelatePhase::Subscriptions(at) => {
+                    let range = chunk(at, n, budget);
+                    for index in range.clone() {
+                        let position = self.order.order()[index];
+                        self.follow_subscription(records, position);
+                    }
+                    if range.end < n {
+                        self.phase = CorrelatePhase::Subscriptions(range.end);
+                    } else {
+                        let mut unsubscribed: Vec<_> =
+                            std::mem::take(&mut self.unsubscribed_topics)
+                                .into_iter()
+                                .collect();
+                        unsubscribed.sort_by(|a, b| a.1[0].cmp(&b.1[0]));
+                        for ((client, topic), events) in unsubscribed {
+                            self.issues
+                                .push(SubscriptionIssue::EventWithoutSubscription {
+                                    client,
+                                    topic,
+                                    events,
+                                });
+                        }
+                        self.correlation.subscriptions = std::mem::take(&mut self.subscriptions);
+                        self.correlation.subscription_issues = std::mem::take(&mut self.issues);
+                        std::mem::take(&mut self.pairer).shred(&mut self.trash);
+                        self.phase = CorrelatePhase::Done;
+                    }
+                }
+                CorrelatePhase::Done => return true,
             }
-            None => correlation.exchanges.push(Exchange {
-                client: Client::Frame {
-                    frame: frames[*frame].key.clone(),
-                },
-                reference_id: reference_id.clone(),
-                name: None,
-                request: None,
-                requested_at: None,
-                responses: vec![this],
-                answered_at: Some(record.time),
-                state: ExchangeState::Orphan,
-                latency_ms: None,
-                error_message: error_message.clone(),
-                result: None,
-                ambiguous: false,
-            }),
         }
     }
 
-    for exchange in &mut correlation.exchanges {
-        settle(exchange, now);
+    /// The pairing, once [`CorrelateJob::step`] said it is done, with what the audit reuses.
+    pub(crate) fn finish(self) -> Correlated {
+        Correlated {
+            correlation: self.correlation,
+            order: self.order.into_order(),
+            exchange_of: self.exchange_of,
+            calls: self.calls,
+        }
     }
-    follow_subscriptions(frames, &sorted, &mut correlation);
-    correlation
+
+    /// Subscriptions: one record, in time order.
+    fn follow_subscription<R: FactsSource + ?Sized>(&mut self, records: &R, position: u32) {
+        let (frame, record) = records.at(position as usize);
+        let frames = &self.frames;
+        let exchange_index = self.exchange_of[position as usize];
+        // Only a call's own exchange counts here (an answer's is another record's request).
+        let own_exchange =
+            (exchange_index != NONE && record.kind().is_call()).then_some(exchange_index as usize);
+        match &record.detail {
+            Detail::Subscribe { topics } => {
+                let this = reference(frames, frame, record.seq);
+                let Some(index) = own_exchange else {
+                    return;
+                };
+                let exchange = &self.correlation.exchanges[index];
+                let client = exchange.client.clone();
+                for topic in topics {
+                    let earlier = self.subscriptions.iter().find(|s| {
+                        s.client == client && s.unsubscribe.is_none() && s.topics.contains(topic)
+                    });
+                    if let Some(earlier) = earlier {
+                        self.issues.push(SubscriptionIssue::SubscribedTwice {
+                            client: client.clone(),
+                            topic: topic.clone(),
+                            first: earlier.subscribe.clone(),
+                            again: this.clone(),
+                        });
+                    }
+                }
+                // Subscribe responses carry the subscriptionId.
+                let subscription_id = match self.first_response.get(index) {
+                    Some(&response) if response != NONE => {
+                        match &records.at(response as usize).1.detail {
+                            Detail::Response {
+                                subscription_id: Some(id),
+                                ..
+                            } => Some((**id).clone()),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                self.subscriptions.push(Subscription {
+                    client,
+                    topics: topics.clone(),
+                    subscription_id,
+                    subscribe: this,
+                    unsubscribe: None,
+                });
+            }
+            Detail::Unsubscribe { subscription_id } => {
+                let this = reference(frames, frame, record.seq);
+                let client = own_exchange
+                    .map(|index| self.correlation.exchanges[index].client.clone())
+                    .unwrap_or_else(|| {
+                        client_of(frames, frame, record, &self.correlation.frame_ids)
+                    });
+                let active = self.subscriptions.iter_mut().find(|s| {
+                    s.client == client
+                        && s.unsubscribe.is_none()
+                        && s.subscription_id.as_ref() == Some(&**subscription_id)
+                });
+                match active {
+                    Some(subscription) => subscription.unsubscribe = Some(this),
+                    None => self.issues.push(SubscriptionIssue::UnknownSubscriptionId {
+                        client,
+                        subscription_id: (**subscription_id).clone(),
+                        unsubscribe: this,
+                    }),
+                }
+            }
+            Detail::Event { topic, .. } => {
+                // Judge only clients whose subscribing this capture saw.
+                let key = &frames[frame].key;
+                let is_client =
+                    |s: &Subscription| matches!(&s.client, Client::Frame { frame } if frame == key);
+                let saw_any = self.subscriptions.iter().any(is_client);
+                if !saw_any {
+                    return;
+                }
+                let covered = self
+                    .subscriptions
+                    .iter()
+                    .any(|s| is_client(s) && s.unsubscribe.is_none() && s.topics.contains(topic));
+                if !covered {
+                    let client = Client::Frame { frame: key.clone() };
+                    self.unsubscribed_topics
+                        .entry((client, topic.clone()))
+                        .or_default()
+                        .push(reference(frames, frame, record.seq));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn reference(frames: &[FrameInfo], frame: usize, seq: u64) -> RecordRef {
@@ -497,118 +824,6 @@ pub(crate) fn settled_state(
         None if now - requested_at > CLIENT_TIMEOUT_MS => ExchangeState::TimedOut,
         None => ExchangeState::Pending,
     }
-}
-
-fn follow_subscriptions(
-    frames: &[FrameInfo],
-    sorted: &[&(usize, &Facts)],
-    correlation: &mut Correlation,
-) {
-    // Subscribe responses carry the subscriptionId.
-    let subscription_ids: HashMap<RecordRef, Value> = sorted
-        .iter()
-        .filter_map(|(frame, record)| match &record.detail {
-            Detail::Response {
-                subscription_id: Some(id),
-                ..
-            } => Some((reference(frames, *frame, record.seq), (**id).clone())),
-            _ => None,
-        })
-        .collect();
-    let exchange_by_request: HashMap<RecordRef, usize> = correlation
-        .exchanges
-        .iter()
-        .enumerate()
-        .filter_map(|(index, exchange)| exchange.request.clone().map(|r| (r, index)))
-        .collect();
-
-    let mut subscriptions: Vec<Subscription> = Vec::new();
-    let mut issues = Vec::new();
-    let mut unsubscribed_topics: HashMap<(Client, String), Vec<RecordRef>> = HashMap::new();
-    for (frame, record) in sorted.iter().copied() {
-        let this = reference(frames, *frame, record.seq);
-        match &record.detail {
-            Detail::Subscribe { topics } => {
-                let Some(&index) = exchange_by_request.get(&this) else {
-                    continue;
-                };
-                let exchange = &correlation.exchanges[index];
-                let client = exchange.client.clone();
-                for topic in topics {
-                    let earlier = subscriptions.iter().find(|s| {
-                        s.client == client && s.unsubscribe.is_none() && s.topics.contains(topic)
-                    });
-                    if let Some(earlier) = earlier {
-                        issues.push(SubscriptionIssue::SubscribedTwice {
-                            client: client.clone(),
-                            topic: topic.clone(),
-                            first: earlier.subscribe.clone(),
-                            again: this.clone(),
-                        });
-                    }
-                }
-                let subscription_id = exchange
-                    .responses
-                    .first()
-                    .and_then(|response| subscription_ids.get(response))
-                    .cloned();
-                subscriptions.push(Subscription {
-                    client,
-                    topics: topics.clone(),
-                    subscription_id,
-                    subscribe: this,
-                    unsubscribe: None,
-                });
-            }
-            Detail::Unsubscribe { subscription_id } => {
-                let client = exchange_by_request
-                    .get(&this)
-                    .map(|&index| correlation.exchanges[index].client.clone())
-                    .unwrap_or_else(|| client_of(frames, *frame, *record, &correlation.frame_ids));
-                let active = subscriptions.iter_mut().find(|s| {
-                    s.client == client
-                        && s.unsubscribe.is_none()
-                        && s.subscription_id.as_ref() == Some(&**subscription_id)
-                });
-                match active {
-                    Some(subscription) => subscription.unsubscribe = Some(this),
-                    None => issues.push(SubscriptionIssue::UnknownSubscriptionId {
-                        client,
-                        subscription_id: (**subscription_id).clone(),
-                        unsubscribe: this,
-                    }),
-                }
-            }
-            Detail::Event { topic, .. } => {
-                let client = Client::Frame {
-                    frame: frames[*frame].key.clone(),
-                };
-                // Judge only clients whose subscribing this capture saw.
-                let saw_any = subscriptions.iter().any(|s| s.client == client);
-                let covered = subscriptions.iter().any(|s| {
-                    s.client == client && s.unsubscribe.is_none() && s.topics.contains(topic)
-                });
-                if saw_any && !covered {
-                    unsubscribed_topics
-                        .entry((client, topic.clone()))
-                        .or_default()
-                        .push(this);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut unsubscribed: Vec<_> = unsubscribed_topics.into_iter().collect();
-    unsubscribed.sort_by(|a, b| a.1[0].cmp(&b.1[0]));
-    for ((client, topic), events) in unsubscribed {
-        issues.push(SubscriptionIssue::EventWithoutSubscription {
-            client,
-            topic,
-            events,
-        });
-    }
-    correlation.subscriptions = subscriptions;
-    correlation.subscription_issues = issues;
 }
 
 #[cfg(test)]

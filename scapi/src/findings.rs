@@ -1,10 +1,11 @@
 //! Protocol checks: what is wrong in a capture, which records show it, and what to do.
 
 use crate::correlate::{
-    correlate_facts, Client, Correlation, ExchangeState, RecordRef, SubscriptionIssue,
+    Client, CorrelateJob, Correlation, Exchange, ExchangeState, RecordRef, SubscriptionIssue,
 };
 use crate::facts::{as_refs, facts_of, Detail, Facts, ProtocolVersion};
-use crate::policy::audit::{audit_facts, InferredCause, PolicyAudit, RequestCheck};
+use crate::job::{chunk, passes_progress, Budget, FactsSource};
+use crate::policy::audit::{AuditJob, InferredCause, PolicyAudit, RequestCheck};
 use crate::policy::WorkspaceOptions;
 use crate::rate_limit::parse_rate_limit;
 use crate::record::{FrameInfo, Record};
@@ -92,37 +93,240 @@ pub struct Diagnosis {
 
 /// The one findings engine the panel and the command line share: pairs the records, applies the
 /// options (or reads what it can off the capture without them), and names every problem, a
-/// timeout with its probable cause.
+/// timeout with its probable cause. [`AnalysisJob`] run to completion.
 pub fn diagnose(
     frames: &[FrameInfo],
     records: &[(usize, &Facts)],
     now: f64,
     options: Option<&WorkspaceOptions>,
 ) -> Diagnosis {
-    let correlation = correlate_facts(frames, records, now);
-    let audit = audit_facts(frames, records, &correlation, options);
-    let causes: HashMap<&RecordRef, &RequestCheck> = audit
-        .requests
-        .iter()
-        .map(|check| (&check.record, check))
-        .collect();
-    let mut findings = find_facts(frames, records, &correlation);
-    findings.retain_mut(|finding| {
-        if finding.code != FindingCode::TimedOut {
-            return true;
+    let mut job = AnalysisJob::new(frames, records.len(), now, options);
+    while !job.step(records, &mut Budget::unlimited()) {}
+    job.finish()
+}
+
+/// [`diagnose`], a bounded amount of work at a time: for a panel that must not block its main
+/// thread for the seconds a million records take. Each [`AnalysisJob::step`] does at most about
+/// the budget's units of work (a unit is about one record, exchange or request looked at once);
+/// the same records must be given at every step (a caller whose records changed starts a new
+/// job). Run to completion in any number of steps, it gives exactly what [`diagnose`] gives.
+#[derive(Debug)]
+pub struct AnalysisJob {
+    frames: Vec<FrameInfo>,
+    count: usize,
+    options: Option<WorkspaceOptions>,
+    stage: Stage,
+    /// Work units done in the stages behind.
+    done_before: usize,
+}
+
+#[derive(Debug)]
+enum Stage {
+    Correlate(Box<CorrelateJob>),
+    Audit {
+        correlation: Correlation,
+        job: Box<AuditJob>,
+    },
+    Find {
+        correlation: Correlation,
+        audit: PolicyAudit,
+        job: Box<FindJob>,
+    },
+    /// Each timeout given its probable cause: the audit's check of its request, looked up.
+    Explain {
+        diagnosis: Diagnosis,
+        /// The timeouts' requests, and the check of each once found.
+        wanted: HashMap<RecordRef, Option<usize>>,
+        at: usize,
+    },
+    Done(Box<Diagnosis>),
+    Taken,
+}
+
+impl AnalysisJob {
+    /// A job over `count` records (given at each step) of `frames`, judged as of `now`.
+    pub fn new(
+        frames: &[FrameInfo],
+        count: usize,
+        now: f64,
+        options: Option<&WorkspaceOptions>,
+    ) -> AnalysisJob {
+        AnalysisJob {
+            frames: frames.to_vec(),
+            count,
+            options: options.cloned(),
+            stage: Stage::Correlate(Box::new(CorrelateJob::new(frames, count, now))),
+            done_before: 0,
         }
-        let Some(check) = finding.records.first().and_then(|r| causes.get(r)) else {
-            return true;
+    }
+
+    /// The number of records the job analyses.
+    pub fn records(&self) -> usize {
+        self.count
+    }
+
+    /// (work done, work in all), about: for "analysing… N%".
+    pub fn progress(&self) -> (usize, usize) {
+        let n = self.count;
+        let total = (CorrelateJob::PASSES + AuditJob::PASSES + FindJob::PASSES) * n + 1;
+        let current = match &self.stage {
+            Stage::Correlate(job) => job.progress().0,
+            Stage::Audit { job, .. } => job.progress().0,
+            Stage::Find {
+                job, correlation, ..
+            } => job.progress(correlation.exchanges.len()).0,
+            Stage::Explain { .. } => 0,
+            Stage::Done(_) | Stage::Taken => return (total, total),
         };
-        explain_timeout(finding, check)
-    });
-    findings.extend(audit.findings.iter().cloned());
-    // Stable: within a severity, the protocol's findings come first.
-    findings.sort_by_key(|finding| finding.severity);
-    Diagnosis {
-        correlation,
-        audit,
-        findings,
+        ((self.done_before + current).min(total - 1), total)
+    }
+
+    pub fn is_done(&self) -> bool {
+        matches!(self.stage, Stage::Done(_) | Stage::Taken)
+    }
+
+    /// Analyses on within the budget; `true` once done.
+    pub fn step<R: FactsSource + ?Sized>(&mut self, records: &R, budget: &mut Budget) -> bool {
+        debug_assert_eq!(
+            records.count(),
+            self.count,
+            "the same records at every step"
+        );
+        let n = self.count;
+        loop {
+            if budget.is_spent() && !self.is_done() {
+                return false;
+            }
+            match &mut self.stage {
+                Stage::Correlate(job) => {
+                    if !job.step(records, budget) {
+                        continue;
+                    }
+                    let Stage::Correlate(job) = std::mem::replace(&mut self.stage, Stage::Taken)
+                    else {
+                        unreachable!()
+                    };
+                    let correlated = job.finish();
+                    let job = AuditJob::new(
+                        &self.frames,
+                        correlated.order,
+                        correlated.exchange_of,
+                        correlated.calls,
+                        self.options.as_ref(),
+                    );
+                    self.done_before = CorrelateJob::PASSES * n;
+                    self.stage = Stage::Audit {
+                        correlation: correlated.correlation,
+                        job: Box::new(job),
+                    };
+                }
+                Stage::Audit { correlation, job } => {
+                    if !job.step(records, correlation, budget) {
+                        continue;
+                    }
+                    let Stage::Audit { correlation, job } =
+                        std::mem::replace(&mut self.stage, Stage::Taken)
+                    else {
+                        unreachable!()
+                    };
+                    self.done_before = (CorrelateJob::PASSES + AuditJob::PASSES) * n;
+                    self.stage = Stage::Find {
+                        correlation,
+                        audit: job.finish(),
+                        job: Box::new(FindJob::new(&self.frames, n)),
+                    };
+                }
+                Stage::Find {
+                    correlation, job, ..
+                } => {
+                    if !job.step(records, correlation, budget) {
+                        continue;
+                    }
+                    let Stage::Find {
+                        correlation,
+                        audit,
+                        job,
+                    } = std::mem::replace(&mut self.stage, Stage::Taken)
+                    else {
+                        unreachable!()
+                    };
+                    let findings = job.finish();
+                    let wanted = findings
+                        .iter()
+                        .filter(|finding| finding.code == FindingCode::TimedOut)
+                        .filter_map(|finding| finding.records.first())
+                        .map(|record| (record.clone(), None))
+                        .collect();
+                    self.done_before =
+                        (CorrelateJob::PASSES + AuditJob::PASSES + FindJob::PASSES) * n;
+                    self.stage = Stage::Explain {
+                        diagnosis: Diagnosis {
+                            correlation,
+                            audit,
+                            findings,
+                        },
+                        wanted,
+                        at: 0,
+                    };
+                }
+                Stage::Explain {
+                    diagnosis,
+                    wanted,
+                    at,
+                } => {
+                    let requests = &diagnosis.audit.requests;
+                    let total = if wanted.is_empty() { 0 } else { requests.len() };
+                    let range = chunk(*at, total, budget);
+                    for (index, check) in requests[range.clone()].iter().enumerate() {
+                        if let Some(slot) = wanted.get_mut(&check.record) {
+                            *slot = Some(range.start + index);
+                        }
+                    }
+                    *at = range.end;
+                    if range.end < total {
+                        continue;
+                    }
+                    let Stage::Explain {
+                        mut diagnosis,
+                        wanted,
+                        ..
+                    } = std::mem::replace(&mut self.stage, Stage::Taken)
+                    else {
+                        unreachable!()
+                    };
+                    let Diagnosis {
+                        audit, findings, ..
+                    } = &mut diagnosis;
+                    findings.retain_mut(|finding| {
+                        if finding.code != FindingCode::TimedOut {
+                            return true;
+                        }
+                        let Some(check) = finding
+                            .records
+                            .first()
+                            .and_then(|r| wanted.get(r).copied().flatten())
+                            .map(|index| &audit.requests[index])
+                        else {
+                            return true;
+                        };
+                        explain_timeout(finding, check)
+                    });
+                    findings.extend(audit.findings.iter().cloned());
+                    // Stable: within a severity, the protocol's findings come first.
+                    findings.sort_by_key(|finding| finding.severity);
+                    self.stage = Stage::Done(Box::new(diagnosis));
+                }
+                Stage::Done(_) | Stage::Taken => return true,
+            }
+        }
+    }
+
+    /// What the job found, once [`AnalysisJob::step`] said it is done (else nothing).
+    pub fn finish(mut self) -> Diagnosis {
+        match std::mem::replace(&mut self.stage, Stage::Taken) {
+            Stage::Done(diagnosis) => *diagnosis,
+            _ => Diagnosis::default(),
+        }
     }
 }
 
@@ -184,22 +388,129 @@ pub fn find_facts(
     records: &[(usize, &Facts)],
     correlation: &Correlation,
 ) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let reference = |frame: usize, record: &Facts| RecordRef {
-        frame: frames[frame].key.clone(),
-        seq: record.seq,
-    };
-    let mut envelope: BTreeMap<(FindingCode, String), Vec<RecordRef>> = BTreeMap::new();
-    let mut malformed: BTreeMap<String, Vec<RecordRef>> = BTreeMap::new();
-    let mut unknown_events: BTreeMap<String, Vec<RecordRef>> = BTreeMap::new();
-    let mut requests = Vec::new();
-    let mut heard_workspace = false;
+    let mut job = FindJob::new(frames, records.len());
+    while !job.step(records, correlation, &mut Budget::unlimited()) {}
+    job.finish()
+}
 
-    for &(frame, record) in records {
-        let this = reference(frame, record);
+/// [`find_facts`] a bounded amount of work at a time.
+#[derive(Debug)]
+struct FindJob {
+    frames: Vec<FrameInfo>,
+    count: usize,
+    phase: FindPhase,
+    findings: Vec<Finding>,
+    envelope: BTreeMap<(FindingCode, String), Vec<RecordRef>>,
+    malformed: BTreeMap<String, Vec<RecordRef>>,
+    unknown_events: BTreeMap<String, Vec<RecordRef>>,
+    /// The requests, while nothing came from Workspace (the finding that says so names them).
+    requests: Vec<RecordRef>,
+    heard_workspace: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FindPhase {
+    Records(usize),
+    Exchanges(usize),
+    Done,
+}
+
+impl FindJob {
+    fn new(frames: &[FrameInfo], count: usize) -> FindJob {
+        FindJob {
+            frames: frames.to_vec(),
+            count,
+            phase: FindPhase::Records(0),
+            findings: Vec::new(),
+            envelope: BTreeMap::new(),
+            malformed: BTreeMap::new(),
+            unknown_events: BTreeMap::new(),
+            requests: Vec::new(),
+            heard_workspace: false,
+        }
+    }
+
+    fn progress(&self, exchanges: usize) -> (usize, usize) {
+        let n = self.count;
+        let (index, at, len) = match self.phase {
+            FindPhase::Records(at) => (0, at, n),
+            FindPhase::Exchanges(at) => (1, at, exchanges),
+            FindPhase::Done => (2, 0, n),
+        };
+        passes_progress(index, at, len, n, Self::PASSES)
+    }
+
+    const PASSES: usize = 2;
+
+    fn step<R: FactsSource + ?Sized>(
+        &mut self,
+        records: &R,
+        correlation: &Correlation,
+        budget: &mut Budget,
+    ) -> bool {
+        loop {
+            if budget.is_spent() && self.phase != FindPhase::Done {
+                return false;
+            }
+            match self.phase {
+                FindPhase::Records(at) => {
+                    let range = chunk(at, self.count, budget);
+                    for position in range.clone() {
+                        let (frame, record) = records.at(position);
+                        self.record(frame, record);
+                    }
+                    if range.end < self.count {
+                        self.phase = FindPhase::Records(range.end);
+                    } else {
+                        self.envelope_findings();
+                        self.phase = FindPhase::Exchanges(0);
+                    }
+                }
+                FindPhase::Exchanges(at) => {
+                    let total = correlation.exchanges.len();
+                    let range = chunk(at, total, budget);
+                    for exchange in &correlation.exchanges[range.clone()] {
+                        exchange_finding(exchange, &mut self.findings);
+                    }
+                    if range.end < total {
+                        self.phase = FindPhase::Exchanges(range.end);
+                    } else {
+                        subscription_findings(correlation, &mut self.findings);
+                        self.no_workspace();
+                        self.phase = FindPhase::Done;
+                    }
+                }
+                FindPhase::Done => return true,
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<Finding> {
+        self.findings.sort_by_key(|finding| finding.severity);
+        self.findings
+    }
+
+    /// One record, in capture order.
+    fn record(&mut self, frame: usize, record: &Facts) {
+        let frames = &self.frames;
+        let this = || RecordRef {
+            frame: frames[frame].key.clone(),
+            seq: record.seq,
+        };
+        let findings = &mut self.findings;
         let kind = record.kind();
         let from_workspace = kind.is_from_workspace();
-        heard_workspace |= from_workspace;
+        if from_workspace && !self.heard_workspace {
+            self.heard_workspace = true;
+            self.requests = Vec::new();
+        }
+        let heard_workspace = self.heard_workspace;
+        let requests = &mut self.requests;
+        let mut remember_request = || {
+            if !heard_workspace {
+                requests.push(this());
+            }
+        };
         match &record.detail {
             Detail::Request {
                 known,
@@ -209,13 +520,13 @@ pub fn find_facts(
                 ..
             } => {
                 let request = &record.name;
-                requests.push(this.clone());
+                remember_request();
                 for note in notes {
                     findings.push(Finding {
                         code: FindingCode::ParameterNote,
                         severity: Severity::Info,
                         title: format!("`{request}`: target named with `type`, the docs say `target`"),
-                        records: vec![this.clone()],
+                        records: vec![this()],
                         problem: format!("{note}. Both occur (the vendor sample sends `type`); if Workspace refuses the transfer, try `target`."),
                         advice: "Name the target type with `target` ({\"target\": \"AGENT\", \"destination\": …}), as the documentation does.".to_owned(),
                     });
@@ -229,7 +540,7 @@ pub fn find_facts(
                         code: FindingCode::UnknownRequest,
                         severity: Severity::Error,
                         title: format!("Unknown request `{request}`"),
-                        records: vec![this.clone()],
+                        records: vec![this()],
                         problem: format!("`{request}` is not a Service Client API request; Workspace will not carry it out."),
                         advice,
                     });
@@ -238,23 +549,24 @@ pub fn find_facts(
                         code: FindingCode::BadParameters,
                         severity: Severity::Error,
                         title: format!("Wrong parameters for `{request}`"),
-                        records: vec![this.clone()],
+                        records: vec![this()],
                         problem: problems.join("; "),
                         advice: format!("Pass the parameters `{request}` expects, in order (see its reference page); a missing optional one is sent as null."),
                     });
                 }
             }
-            Detail::Subscribe { .. } | Detail::Unsubscribe { .. } => requests.push(this.clone()),
+            Detail::Subscribe { .. } | Detail::Unsubscribe { .. } => remember_request(),
             Detail::Event { known: false, .. } => {
-                unknown_events
+                self.unknown_events
                     .entry(record.name.clone())
                     .or_default()
-                    .push(this.clone());
+                    .push(this());
             }
-            Detail::Malformed { problem } => malformed
+            Detail::Malformed { problem } => self
+                .malformed
                 .entry(problem.clone())
                 .or_default()
-                .push(this.clone()),
+                .push(this()),
             _ => {}
         }
         if !matches!(record.detail, Detail::Other | Detail::Malformed { .. }) {
@@ -264,32 +576,40 @@ pub fn find_facts(
                 "client"
             };
             if !record.has_user_agent {
-                envelope
+                self.envelope
                     .entry((FindingCode::MissingUserAgent, side.to_owned()))
                     .or_default()
-                    .push(this.clone());
+                    .push(this());
             }
             match &record.protocol_version {
-                ProtocolVersion::Missing => envelope
+                ProtocolVersion::Missing => self
+                    .envelope
                     .entry((FindingCode::MissingProtocolVersion, side.to_owned()))
                     .or_default()
-                    .push(this.clone()),
-                ProtocolVersion::Other(version) => envelope
+                    .push(this()),
+                ProtocolVersion::Other(version) => self
+                    .envelope
                     .entry((
                         FindingCode::UnexpectedProtocolVersion,
                         format!("{side}\u{1f}{version}"),
                     ))
                     .or_default()
-                    .push(this.clone()),
+                    .push(this()),
                 ProtocolVersion::Two => {}
             }
         }
     }
 
-    for ((code, detail), records) in envelope {
-        let (side, version) = detail.split_once('\u{1f}').unwrap_or((detail.as_str(), ""));
-        let count = records.len();
-        let (title, problem, advice, severity) = match code {
+    /// After the records: the envelope's, malformed messages' and unknown events' findings.
+    fn envelope_findings(&mut self) {
+        let findings = &mut self.findings;
+        let envelope = std::mem::take(&mut self.envelope);
+        let malformed = std::mem::take(&mut self.malformed);
+        let unknown_events = std::mem::take(&mut self.unknown_events);
+        for ((code, detail), records) in envelope {
+            let (side, version) = detail.split_once('\u{1f}').unwrap_or((detail.as_str(), ""));
+            let count = records.len();
+            let (title, problem, advice, severity) = match code {
             FindingCode::MissingUserAgent if side == "Workspace" => (
                 format!("{count} message(s) from Workspace without userAgent"),
                 "The client library only accepts messages whose userAgent contains \"WWE\": it ignores these.".to_owned(),
@@ -315,30 +635,30 @@ pub fn find_facts(
                 Severity::Warning,
             ),
         };
-        findings.push(Finding {
-            code,
-            severity,
-            title,
-            records,
-            problem,
-            advice,
-        });
-    }
-    for (problem, records) in malformed {
-        findings.push(Finding {
-            code: FindingCode::Malformed,
-            severity: Severity::Error,
-            title: format!("Malformed SCAPI message: {problem}"),
-            records,
-            problem: format!(
-                "The message looks like SCAPI but {problem}; neither side can act on it."
-            ),
-            advice: "Build messages with the vendor's client library, or fix the field named."
-                .to_owned(),
-        });
-    }
-    for (name, records) in unknown_events {
-        findings.push(Finding {
+            findings.push(Finding {
+                code,
+                severity,
+                title,
+                records,
+                problem,
+                advice,
+            });
+        }
+        for (problem, records) in malformed {
+            findings.push(Finding {
+                code: FindingCode::Malformed,
+                severity: Severity::Error,
+                title: format!("Malformed SCAPI message: {problem}"),
+                records,
+                problem: format!(
+                    "The message looks like SCAPI but {problem}; neither side can act on it."
+                ),
+                advice: "Build messages with the vendor's client library, or fix the field named."
+                    .to_owned(),
+            });
+        }
+        for (name, records) in unknown_events {
+            findings.push(Finding {
             code: FindingCode::UnknownEventType,
             severity: Severity::Info,
             title: format!("Undocumented event `{name}`"),
@@ -346,27 +666,27 @@ pub fn find_facts(
             problem: format!("`{name}` is in none of the documented event types; it is shown typed as far as the envelope goes."),
             advice: "Check the Workspace version's release notes; handle unknown event types without failing.".to_owned(),
         });
+        }
     }
 
-    exchange_findings(correlation, &mut findings);
-    subscription_findings(correlation, &mut findings);
-
-    if !heard_workspace && !requests.is_empty() {
-        findings.push(Finding {
+    /// No answer, event or frameId from Workspace at all: the requests that went unheard.
+    fn no_workspace(&mut self) {
+        if !self.heard_workspace && !self.requests.is_empty() {
+            self.findings.push(Finding {
             code: FindingCode::NoWorkspace,
             severity: Severity::Error,
-            title: format!("{} request(s) and nothing ever came back from Workspace", requests.len()),
-            records: requests,
+            title: format!("{} request(s) and nothing ever came back from Workspace", self.requests.len()),
+            records: std::mem::take(&mut self.requests),
             problem: "No response, event or frameId assignment from Workspace was captured in this tab.".to_owned(),
             advice: "Workspace ignores apps whose origin is not in service-client-api.accepted-web-content-origins (empty by default): add this app's origin. Also check that the app posts to the Workspace window (window.parent, window.opener, or targetWWEWindow).".to_owned(),
         });
+        }
     }
-    findings.sort_by_key(|finding| finding.severity);
-    findings
 }
 
-fn exchange_findings(correlation: &Correlation, findings: &mut Vec<Finding>) {
-    for exchange in &correlation.exchanges {
+/// The findings of one exchange.
+fn exchange_finding(exchange: &Exchange, findings: &mut Vec<Finding>) {
+    {
         let name = exchange
             .name
             .clone()

@@ -17,6 +17,7 @@ pub mod facts;
 pub mod findings;
 pub mod har;
 pub mod interaction;
+pub mod job;
 pub mod message;
 pub mod policy;
 pub mod rate_limit;

@@ -5,7 +5,8 @@
 //! 100,000 records captured through the extension (`tests/bench/panel.mjs`: filter latency, scroll
 //! frame time, memory); an ordinary page with 30 iframes and no SCAPI traffic (`tests/bench/frames.mjs`:
 //! load time and memory per frame); a HAR of 1,000,000 messages imported in the panel and a file of
-//! huge records (`tests/bench/import.mjs`: memory, main-thread blocks, time to show each record's
+//! huge records (`tests/bench/import.mjs`: memory, main-thread blocks while reading and until the
+//! analysis of all the records is shown, the time that takes, time to show each record's
 //! details); then the core crate's decoding throughput (`scapi/benches/decode.rs`,
 //! criterion) against plain JSON parsing.
 

@@ -621,3 +621,77 @@ async fn options_being_typed_survive_a_render_before_they_are_applied() {
         .unwrap();
     assert_eq!(status.get_attribute("data-state").unwrap(), "applied");
 }
+
+/// A capture too large to analyse in one go is analysed in slices between frames: the list shows
+/// at once, the toolbar says "analysing… N%", and then the analysis of every record is shown
+/// (its findings, the requests' states).
+#[wasm_bindgen_test]
+async fn a_large_capture_is_analysed_in_slices_while_the_list_shows() {
+    const PAIRS: u64 = 3_000;
+    let mut requests = Vec::new();
+    let mut answers = Vec::new();
+    for i in 0..PAIRS {
+        let name = if i == PAIRS / 2 {
+            "voice.pauseRecording"
+        } else {
+            "agent.getState"
+        };
+        requests.push(record(
+            i,
+            i as f64 * 10.0,
+            json!({"request": name, "referenceId": i.to_string(),
+            "userAgent": "WWE Client", "protocolVersion": 2}),
+        ));
+        answers.push(record(
+            i,
+            i as f64 * 10.0 + 3.0,
+            json!({"referenceId": i.to_string(), "data": {},
+            "userAgent": "WWE Server", "protocolVersion": 2}),
+        ));
+    }
+    let root = mount(vec![
+        batch("top", "http://127.0.0.1:1/workspace.html", requests, 0),
+        batch("app", "http://localhost:1/app.html", answers, 0),
+    ]);
+    let analysed = |root: &web_sys::Element| {
+        root.query_selector(".app")
+            .unwrap()
+            .unwrap()
+            .get_attribute("data-analysed")
+            .unwrap()
+    };
+    settle().await;
+    // The list is there before the analysis is.
+    assert!(!rows(&root).is_empty());
+    assert_eq!(analysed(&root), "0");
+    let mut saw_progress = false;
+    for _ in 0..1000 {
+        if analysed(&root) == (2 * PAIRS).to_string() {
+            break;
+        }
+        saw_progress |= root
+            .query_selector("[data-testid=analysing]")
+            .unwrap()
+            .is_some();
+        settle().await;
+    }
+    assert_eq!(analysed(&root), (2 * PAIRS).to_string());
+    assert!(saw_progress, "no \"analysing… N%\" shown");
+    settle().await;
+    assert!(root
+        .query_selector("[data-testid=analysing]")
+        .unwrap()
+        .is_none());
+    let findings = root
+        .query_selector("[data-testid=findings-toggle]")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(findings, "Findings (1)", "the misspelled request");
+    let status = rows(&root)[0]
+        .query_selector(".cell.status")
+        .unwrap()
+        .map(|cell| cell.text_content().unwrap());
+    assert_eq!(status.as_deref().map(str::trim), Some("answered 3 ms"));
+}

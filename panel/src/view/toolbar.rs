@@ -65,6 +65,9 @@ pub struct ToolbarProps<'a> {
     pub preserve_log: bool,
     /// Findings by severity: errors, warnings, information.
     pub findings: (usize, usize, usize),
+    /// Percent done of the analysis being made (a large capture is analysed in slices; the
+    /// findings shown meanwhile are the previous analysis').
+    pub analysing: Option<u8>,
     pub side: Side,
     /// `none`, `applied` or `rejected`: the state of the pasted options.
     pub options: &'static str,
@@ -91,6 +94,7 @@ pub fn toolbar(props: ToolbarProps) -> Html {
         not_recorded,
         preserve_log,
         findings: (errors, warnings, infos),
+        analysing,
         side,
         options,
         importing,
@@ -156,6 +160,12 @@ pub fn toolbar(props: ToolbarProps) -> Html {
                 title={format!("{errors} errors, {warnings} warnings, {infos} notes")}>
                 { format!("Findings ({total})") }
             </button>
+            if let Some(percent) = analysing {
+                <span class="analysing" role="status" data-testid="analysing" data-percent={percent.to_string()}
+                    title="The records are being analysed (pairs, findings, the policy); what is shown is the analysis before">
+                    { format!("analysing… {percent}%") }
+                </span>
+            }
             <button type="button" class={classes!("options-toggle", options)} data-testid="policy-toggle"
                 data-options={options} aria-pressed={(side == Side::Policy).to_string()}
                 onclick={toggle(Side::Policy)} title="Workspace options: paste them to see what Workspace does with each request">

@@ -6,6 +6,7 @@
 //! (bounded memory is theirs to keep).
 
 use super::{client_of, Client, Sender, SKEW_MS};
+use crate::job::Shredder;
 use crate::record::FrameInfo;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -79,6 +80,29 @@ impl<T> Pairer<T> {
             frames,
             ..Pairer::default()
         }
+    }
+
+    /// Room for `requests` more requests (a pairing that knows how many saves the rehashes).
+    pub fn reserve(&mut self, requests: usize) {
+        self.exchanges.reserve(requests);
+        self.by_key.reserve(requests);
+    }
+
+    /// Room for `requests` more requests of senders no frame matched.
+    pub fn reserve_unresolved(&mut self, requests: usize) {
+        self.unresolved.reserve(requests);
+    }
+
+    /// Lets the pairing state go a piece at a time (see [`Shredder`]).
+    pub fn shred(self, shredder: &mut Shredder)
+    where
+        T: 'static,
+    {
+        shredder.add(self.exchanges);
+        shredder.add(self.by_key);
+        shredder.add(self.unresolved);
+        shredder.add(self.client_ids);
+        shredder.add(self.clients);
     }
 
     /// Adds a frame records can then name by its index.

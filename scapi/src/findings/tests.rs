@@ -215,3 +215,138 @@ fn malformed_messages_are_grouped_by_problem() {
     assert_eq!(only(&all, FindingCode::Malformed).records.len(), 2);
     assert!(!codes(&all).contains(&FindingCode::MissingUserAgent));
 }
+
+/// A capture of the corpus: its name, frames, records and options.
+type CorpusCapture = (
+    String,
+    Vec<FrameInfo>,
+    Vec<(usize, Facts)>,
+    WorkspaceOptions,
+);
+
+/// The failure corpus (`tests/fixtures/failures/`): each capture as frames (one per receiving
+/// frame URL, positions unknown, as an imported raw capture) and records in file order, with its
+/// options.
+fn corpus() -> Vec<CorpusCapture> {
+    use crate::{FramePlacement, HookRecord};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/failures");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "jsonl"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 17, "{names:?}");
+    names
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut frames: Vec<FrameInfo> = Vec::new();
+            let mut seqs: Vec<u64> = Vec::new();
+            let mut records = Vec::new();
+            for line in text.lines().filter(|line| !line.trim().is_empty()) {
+                let hook = HookRecord::parse(line).unwrap();
+                let frame = match frames.iter().position(|f| f.url == hook.frame_url) {
+                    Some(index) => index,
+                    None => {
+                        frames.push(FrameInfo {
+                            key: hook.frame_url.clone(),
+                            url: hook.frame_url.clone(),
+                            origin: hook.frame_origin.clone(),
+                            is_top: hook.is_top,
+                            placement: FramePlacement {
+                                depth: u32::from(!hook.is_top),
+                                index_in_parent: None,
+                                has_opener: false,
+                            },
+                            browser_frame_id: None,
+                            started: 0.0,
+                            ended: None,
+                        });
+                        seqs.push(0);
+                        frames.len() - 1
+                    }
+                };
+                let record = Record::from_hook(seqs[frame], hook);
+                seqs[frame] += 1;
+                records.push((frame, Facts::of(&record)));
+            }
+            let options = std::fs::read_to_string(path.with_extension("options.ini"))
+                .map(|text| {
+                    crate::policy::options::parse_options(&text)
+                        .unwrap()
+                        .options
+                })
+                .unwrap_or_default();
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            (name, frames, records, options)
+        })
+        .collect()
+}
+
+fn assert_same(name: &str, stepped: &Diagnosis, whole: &Diagnosis) {
+    assert_eq!(stepped.correlation, whole.correlation, "{name}: pairing");
+    assert_eq!(stepped.audit, whole.audit, "{name}: audit");
+    assert_eq!(stepped.findings, whole.findings, "{name}: findings");
+}
+
+/// The panel runs the engine a few thousand records at a time between frames: every way of
+/// cutting the work gives what one call gives — on each capture of the failure corpus, with its
+/// options and without, and on all of them at once (many frames, records out of time order,
+/// every finding the engine knows).
+#[test]
+fn the_analysis_job_in_small_steps_finds_exactly_what_one_call_finds() {
+    let corpus = corpus();
+    // All of them as one capture: frames renamed apart, the files' records interleaved.
+    let mut frames = Vec::new();
+    let mut all: Vec<(usize, Facts)> = Vec::new();
+    for (index, (name, file_frames, records, _)) in corpus.iter().enumerate() {
+        let base = frames.len();
+        frames.extend(file_frames.iter().map(|frame| FrameInfo {
+            key: format!("{name}:{}", frame.key),
+            ..frame.clone()
+        }));
+        for (at, (frame, facts)) in records.iter().enumerate() {
+            let mut facts = facts.clone();
+            // Out of time order, with ties: the job sorts as the engine always did.
+            facts.time += ((index * 7 + at * 13) % 5) as f64 * 1000.0;
+            all.push((base + frame, facts));
+        }
+    }
+    let mut cases = corpus;
+    cases.push(("all".to_owned(), frames, all, WorkspaceOptions::default()));
+    let mut stepped_cases = 0;
+    for (name, frames, records, options) in &cases {
+        let refs = as_refs(records);
+        let end = refs.iter().map(|(_, r)| r.time).fold(0.0, f64::max);
+        for options in [None, Some(options)] {
+            let whole = diagnose(frames, &refs, end, options);
+            for units in [1usize, 3, 50] {
+                let mut job = AnalysisJob::new(frames, refs.len(), end, options);
+                let mut steps = 0;
+                let mut last = (0, 1);
+                while !job.step(&refs, &mut Budget::new(units)) {
+                    steps += 1;
+                    let progress = job.progress();
+                    assert!(
+                        progress.0 >= last.0 && progress.0 < progress.1,
+                        "{name}: {progress:?}"
+                    );
+                    last = progress;
+                }
+                assert!(
+                    units > 1 || steps > refs.len(),
+                    "{name}: {steps} steps of {units}"
+                );
+                stepped_cases += 1;
+                assert_eq!(job.progress().0, job.progress().1);
+                assert_same(&format!("{name}, {units} a step"), &job.finish(), &whole);
+            }
+        }
+    }
+    assert!(stepped_cases > 100);
+    // What the corpus shows is there to compare: pairs, verdicts, findings of every kind.
+    let (_, frames, records, _) = cases.last().unwrap();
+    let all = diagnose(frames, &as_refs(records), f64::MAX, None);
+    assert!(all.findings.len() > 20, "{:#?}", all.findings);
+}

@@ -11,9 +11,11 @@ use super::options::{
 };
 use super::origins::JWT_REQUEST;
 use crate::circumstance::{Circumstance, TabState};
+use crate::correlate::NONE;
 use crate::correlate::{Client, Correlation, Exchange, ExchangeState, RecordRef};
 use crate::facts::{as_refs, facts_of, Detail, Facts, UserDataSeen, UserDataWrite};
 use crate::findings::{Finding, FindingCode, Severity};
+use crate::job::{chunk, passes_progress, Budget, FactsSource, Shredder, TimeOrder};
 use crate::rate_limit::{parse_rate_limit, RateLimitError};
 use crate::record::{FrameInfo, Record};
 use serde::{Deserialize, Serialize};
@@ -283,15 +285,18 @@ pub struct InferredLimit {
 }
 
 /// One request as the audit walks them.
-struct Arrival<'a> {
+#[derive(Debug)]
+struct Arrival {
     /// What held when it was sent (see [`crate::circumstance`]).
     circumstance: Option<Circumstance>,
     record: RecordRef,
     name: String,
     origin: String,
     at: f64,
-    facts: &'a Facts,
-    exchange: Option<&'a Exchange>,
+    /// Its record's position.
+    position: u32,
+    /// Its exchange (index into the correlation's).
+    exchange: Option<u32>,
 }
 
 /// Applies the options (when given) to a capture.
@@ -315,94 +320,502 @@ pub fn audit_facts(
         frame: frames[frame].key.clone(),
         seq: record.seq,
     };
-    let mut exchange_of: HashMap<&RecordRef, &Exchange> = HashMap::new();
-    for exchange in &correlation.exchanges {
+    let mut by_ref: HashMap<RecordRef, u32> = HashMap::new();
+    for (index, exchange) in correlation.exchanges.iter().enumerate() {
         for record in exchange.request.iter().chain(&exchange.responses) {
-            exchange_of.insert(record, exchange);
+            by_ref.insert(record.clone(), index as u32);
         }
     }
-    let mut ordered: Vec<&(usize, &Facts)> = records.iter().collect();
-    ordered.sort_by(|a, b| a.1.time.total_cmp(&b.1.time));
+    let exchange_of = records
+        .iter()
+        .map(|&(frame, record)| {
+            by_ref
+                .get(&reference(frame, record))
+                .copied()
+                .unwrap_or(NONE)
+        })
+        .collect();
+    let mut order: Vec<u32> = (0..records.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        records[a as usize]
+            .1
+            .time
+            .total_cmp(&records[b as usize].1.time)
+    });
+    let calls = records.iter().filter(|(_, r)| r.kind().is_call()).count();
+    let mut job = AuditJob::new(frames, order, exchange_of, calls, options);
+    while !job.step(records, correlation, &mut Budget::unlimited()) {}
+    job.finish()
+}
 
-    let mut arrivals = Vec::new();
-    let mut tab = TabState::default();
-    for &&(frame, record) in &ordered {
-        let this = reference(frame, record);
-        tab.observe(this.clone(), record);
-        if let (
-            Detail::Response {
-                flag: Some(flag), ..
-            },
-            Some(exchange),
-        ) = (&record.detail, exchange_of.get(&this))
-        {
-            if let Some(name) = &exchange.name {
-                tab.answered(name, *flag, this.clone());
+/// [`audit_facts`] a bounded amount of work at a time ([`AuditJob::step`]), after the pairing
+/// (whose time order and exchange per record it reuses). The same records and correlation must
+/// be given at every step.
+#[derive(Debug)]
+pub(crate) struct AuditJob {
+    frames: Vec<FrameInfo>,
+    options: Option<WorkspaceOptions>,
+    engine: Option<PolicyEngine>,
+    /// Record positions in time order.
+    order: Vec<u32>,
+    exchange_of: Vec<u32>,
+    phase: AuditPhase,
+    tab: TabState,
+    /// Arrivals in time order.
+    arrivals: Vec<Arrival>,
+    /// Arrivals in order of arrival at Workspace (wall clock), once sorted.
+    arrival_order: TimeOrder,
+    /// `userData` reads the walk saw coming.
+    reads_expected: usize,
+    trash: Shredder,
+    announced: Vec<Announced>,
+    answers: AnswerIndex,
+    requests: Vec<RequestCheck>,
+    /// The request check of each record (by position).
+    check_of: Vec<u32>,
+    interactions: BTreeMap<String, InteractionKeys>,
+    holdings: Holdings,
+    reads: Vec<ReadCheck>,
+    rates: RateCount,
+    window_counts: WindowCounts,
+    inference: Inference,
+    groups: PolicyFindingGroups<RecordRef>,
+    audit: Option<PolicyAudit>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AuditPhase {
+    Walk(usize),
+    SortArrivals,
+    Announced(usize),
+    Answers(usize),
+    Judge(usize),
+    UserData(usize),
+    Rates(usize),
+    Limits(usize),
+    Answered(usize),
+    Silent(usize),
+    Groups(usize),
+    Reads(usize),
+    Done,
+}
+
+impl AuditJob {
+    pub(crate) fn new(
+        frames: &[FrameInfo],
+        order: Vec<u32>,
+        exchange_of: Vec<u32>,
+        calls: usize,
+        options: Option<&WorkspaceOptions>,
+    ) -> AuditJob {
+        let count = order.len();
+        AuditJob {
+            frames: frames.to_vec(),
+            options: options.cloned(),
+            engine: options.cloned().map(PolicyEngine::new),
+            order,
+            exchange_of,
+            phase: AuditPhase::Walk(0),
+            tab: TabState::default(),
+            arrivals: Vec::with_capacity(calls),
+            arrival_order: TimeOrder::default(),
+            reads_expected: 0,
+            trash: Shredder::default(),
+            announced: Vec::new(),
+            answers: AnswerIndex::default(),
+            requests: Vec::new(),
+            check_of: vec![NONE; count],
+            interactions: BTreeMap::new(),
+            holdings: Holdings::default(),
+            reads: Vec::new(),
+            rates: RateCount::default(),
+            window_counts: WindowCounts::default(),
+            inference: Inference::default(),
+            groups: PolicyFindingGroups::new(usize::MAX),
+            audit: None,
+        }
+    }
+
+    /// Work units done so far and in all (about), for a progress bar.
+    pub(crate) fn progress(&self) -> (usize, usize) {
+        let n = self.order.len();
+        let calls = self.arrivals.len().max(self.requests.len());
+        let reads = self.audit.as_ref().map_or(0, |audit| audit.reads.len());
+        let (index, at, len) = match self.phase {
+            AuditPhase::Walk(at) => (0, at, n),
+            AuditPhase::SortArrivals => (1, 0, n),
+            AuditPhase::Announced(at) => (2, at, calls),
+            AuditPhase::Answers(at) => (3, at, calls),
+            AuditPhase::Judge(at) => (4, at, calls),
+            AuditPhase::UserData(at) => (5, at, n),
+            AuditPhase::Rates(at) => (6, at, calls),
+            AuditPhase::Limits(at) => (7, at, calls),
+            AuditPhase::Answered(at) => (8, at, calls),
+            AuditPhase::Silent(at) => (9, at, calls),
+            AuditPhase::Groups(at) => (10, at, calls),
+            AuditPhase::Reads(at) => (11, at, reads),
+            AuditPhase::Done => (12, 0, n),
+        };
+        passes_progress(index, at, len, n, Self::PASSES)
+    }
+
+    /// The passes [`AuditJob::progress`] counts.
+    pub(crate) const PASSES: usize = 12;
+
+    /// Audits on within the budget; `true` once done.
+    pub(crate) fn step<R: FactsSource + ?Sized>(
+        &mut self,
+        records: &R,
+        correlation: &Correlation,
+        budget: &mut Budget,
+    ) -> bool {
+        let n = self.order.len();
+        loop {
+            if budget.is_spent() && (self.phase != AuditPhase::Done || !self.trash.is_empty()) {
+                return false;
+            }
+            if !self.trash.is_empty() {
+                self.trash.step(budget);
+                continue;
+            }
+            let calls = self.arrivals.len().max(self.requests.len());
+            match self.phase {
+                AuditPhase::Walk(at) => {
+                    let range = chunk(at, n, budget);
+                    for index in range.clone() {
+                        let position = self.order[index];
+                        self.walk(records, correlation, position);
+                    }
+                    self.phase = if range.end < n {
+                        AuditPhase::Walk(range.end)
+                    } else {
+                        self.arrival_order = TimeOrder::new(self.arrivals.len());
+                        AuditPhase::SortArrivals
+                    };
+                }
+                // Rate windows count in arrival order at Workspace, on its wall clock.
+                AuditPhase::SortArrivals => {
+                    let arrivals = &self.arrivals;
+                    if self
+                        .arrival_order
+                        .step(|index| arrivals[index as usize].at, budget)
+                    {
+                        self.phase = AuditPhase::Announced(0);
+                    }
+                }
+                AuditPhase::Announced(at) => {
+                    let range = chunk(at, calls, budget);
+                    for &index in &self.arrival_order.order()[range.clone()] {
+                        let arrival = &self.arrivals[index as usize];
+                        let error = arrival.exchange.and_then(|e| {
+                            correlation.exchanges[e as usize].error_message.as_deref()
+                        });
+                        if let Some(quarantine) = error
+                            .and_then(|error| Announced::of(arrival.at, &arrival.record, error))
+                        {
+                            self.announced.push(quarantine);
+                        }
+                    }
+                    self.phase = if range.end < calls {
+                        AuditPhase::Announced(range.end)
+                    } else {
+                        AuditPhase::Answers(0)
+                    };
+                }
+                AuditPhase::Answers(at) => {
+                    let total = correlation.exchanges.len();
+                    let range = chunk(at, total, budget);
+                    for exchange in &correlation.exchanges[range.clone()] {
+                        self.answers.add(exchange);
+                    }
+                    self.phase = if range.end < total {
+                        AuditPhase::Answers(range.end)
+                    } else {
+                        self.requests = Vec::with_capacity(calls);
+                        AuditPhase::Judge(0)
+                    };
+                }
+                AuditPhase::Judge(at) => {
+                    let range = chunk(at, calls, budget);
+                    for &index in &self.arrival_order.order()[range.clone()] {
+                        let arrival = &self.arrivals[index as usize];
+                        let facts = records.at(arrival.position as usize).1;
+                        let exchange = arrival.exchange.map(|e| &correlation.exchanges[e as usize]);
+                        let verdict = self.engine.as_mut().map(|engine| judge(engine, facts));
+                        let observed = observe(exchange);
+                        let inferred = matches!(observed, Observed::NoAnswer).then(|| {
+                            infer_cause(arrival, exchange, &self.announced, &self.answers)
+                        });
+                        let agreement = match &verdict {
+                            Some(verdict) => explain(
+                                compare(&arrival.name, verdict, &observed),
+                                &arrival.name,
+                                inferred.as_ref(),
+                            ),
+                            None => Agreement::Undecided,
+                        };
+                        self.check_of[arrival.position as usize] = self.requests.len() as u32;
+                        self.requests.push(RequestCheck {
+                            record: arrival.record.clone(),
+                            name: arrival.name.clone(),
+                            origin: arrival.origin.clone(),
+                            at: arrival.at,
+                            verdict,
+                            observed,
+                            agreement,
+                            inferred,
+                            circumstance: arrival.circumstance.clone().map(Box::new),
+                        });
+                    }
+                    self.phase = if range.end < calls {
+                        AuditPhase::Judge(range.end)
+                    } else {
+                        self.trash.add(std::mem::take(&mut self.arrivals));
+                        self.reads.reserve(self.reads_expected);
+                        AuditPhase::UserData(0)
+                    };
+                }
+                // Writes and reads in time order: which keys each interaction has, which each
+                // read hides.
+                AuditPhase::UserData(at) => {
+                    let range = chunk(at, n, budget);
+                    for index in range.clone() {
+                        let position = self.order[index];
+                        self.user_data_of(records, position);
+                    }
+                    if range.end < n {
+                        self.phase = AuditPhase::UserData(range.end);
+                    } else {
+                        settle_interactions(&mut self.interactions, self.options.as_ref());
+                        self.trash.add(std::mem::take(&mut self.holdings.held));
+                        self.phase = AuditPhase::Rates(0);
+                    }
+                }
+                AuditPhase::Rates(at) => {
+                    let range = chunk(at, calls, budget);
+                    for check in &self.requests[range.clone()] {
+                        self.rates.add(check, self.options.as_ref());
+                    }
+                    self.phase = if range.end < calls {
+                        AuditPhase::Rates(range.end)
+                    } else {
+                        AuditPhase::Limits(0)
+                    };
+                }
+                AuditPhase::Limits(at) => {
+                    let range = chunk(at, calls, budget);
+                    for check in &self.requests[range.clone()] {
+                        infer_limit(&mut self.inference, &mut self.window_counts, check);
+                    }
+                    self.phase = if range.end < calls {
+                        AuditPhase::Limits(range.end)
+                    } else {
+                        AuditPhase::Answered(0)
+                    };
+                }
+                AuditPhase::Answered(at) => {
+                    let range = chunk(at, calls, budget);
+                    for check in &self.requests[range.clone()] {
+                        if matches!(
+                            check.observed,
+                            Observed::Answered | Observed::Failed { .. } | Observed::Late
+                        ) && !self.inference.answered_origins.contains(&check.origin)
+                        {
+                            self.inference.answered_origins.insert(check.origin.clone());
+                        }
+                    }
+                    self.phase = if range.end < calls {
+                        AuditPhase::Answered(range.end)
+                    } else {
+                        AuditPhase::Silent(0)
+                    };
+                }
+                AuditPhase::Silent(at) => {
+                    let range = chunk(at, calls, budget);
+                    for check in &self.requests[range.clone()] {
+                        if matches!(check.observed, Observed::NoAnswer)
+                            && !self.inference.answered_origins.contains(&check.origin)
+                            && !self.inference.silent_origins.contains(&check.origin)
+                        {
+                            self.inference.silent_origins.insert(check.origin.clone());
+                        }
+                    }
+                    if range.end < calls {
+                        self.phase = AuditPhase::Silent(range.end);
+                    } else {
+                        let interactions: Vec<InteractionKeys> =
+                            std::mem::take(&mut self.interactions)
+                                .into_values()
+                                .collect();
+                        finish_inference(&mut self.inference, &interactions);
+                        let rates = std::mem::take(&mut self.rates).finish(&self.announced);
+                        self.audit = Some(PolicyAudit {
+                            with_options: self.options.is_some(),
+                            requests: std::mem::take(&mut self.requests),
+                            reads: std::mem::take(&mut self.reads),
+                            rates,
+                            interactions,
+                            inferred: std::mem::take(&mut self.inference),
+                            findings: Vec::new(),
+                            realtime_recoveries: self.tab.recoveries().to_vec(),
+                        });
+                        self.phase = AuditPhase::Groups(0);
+                    }
+                }
+                // The groups the streaming checker fills too, here with every record.
+                AuditPhase::Groups(at) => {
+                    let audit = self.audit.as_ref().expect("made before");
+                    let range = chunk(at, audit.requests.len(), budget);
+                    for check in &audit.requests[range.clone()] {
+                        self.groups.add_request(check, check.record.clone());
+                    }
+                    self.phase = if range.end < audit.requests.len() {
+                        AuditPhase::Groups(range.end)
+                    } else {
+                        AuditPhase::Reads(0)
+                    };
+                }
+                AuditPhase::Reads(at) => {
+                    let audit = self.audit.as_mut().expect("made before");
+                    let total = if self.options.is_some() {
+                        audit.reads.len()
+                    } else {
+                        0
+                    };
+                    let range = chunk(at, total, budget);
+                    for read in &audit.reads[range.clone()] {
+                        self.groups.add_read(read, read.record.clone());
+                    }
+                    if range.end < total {
+                        self.phase = AuditPhase::Reads(range.end);
+                    } else {
+                        let groups = std::mem::replace(
+                            &mut self.groups,
+                            PolicyFindingGroups::new(usize::MAX),
+                        );
+                        audit.findings = policy_findings(groups, audit, self.options.as_ref());
+                        self.phase = AuditPhase::Done;
+                    }
+                }
+                AuditPhase::Done => return true,
             }
         }
-        if !record.kind().is_call() {
-            continue;
+    }
+
+    /// The audit, once [`AuditJob::step`] said it is done.
+    pub(crate) fn finish(self) -> PolicyAudit {
+        self.audit.unwrap_or_default()
+    }
+
+    /// One record, in time order: the tab's state, and an arrival for a request.
+    fn walk<R: FactsSource + ?Sized>(
+        &mut self,
+        records: &R,
+        correlation: &Correlation,
+        position: u32,
+    ) {
+        let (frame, record) = records.at(position as usize);
+        let is_call = record.kind().is_call();
+        let flag = match &record.detail {
+            Detail::Response {
+                flag: Some(flag), ..
+            } => Some(*flag),
+            _ => None,
+        };
+        let says_state = matches!(&record.detail, Detail::Event { state: Some(_), .. });
+        self.reads_expected += record.user_data().len();
+        if !is_call && flag.is_none() && !says_state {
+            // Nothing here for the tab's state or the requests.
+            return;
         }
-        let name = record.name.clone();
-        let exchange = exchange_of.get(&this).copied();
-        arrivals.push(Arrival {
-            circumstance: tab.circumstance(record),
-            name,
+        let this = RecordRef {
+            frame: self.frames[frame].key.clone(),
+            seq: record.seq,
+        };
+        if says_state {
+            self.tab.observe(this.clone(), record);
+        }
+        let exchange = self.exchange_of[position as usize];
+        let exchange = (exchange != NONE).then_some(exchange);
+        if let (Some(flag), Some(exchange)) = (flag, exchange) {
+            if let Some(name) = &correlation.exchanges[exchange as usize].name {
+                self.tab.answered(name, flag, this.clone());
+            }
+        }
+        if !is_call {
+            return;
+        }
+        self.arrivals.push(Arrival {
+            circumstance: self.tab.circumstance(record),
+            name: record.name.clone(),
             origin: record.origin.clone(),
             at: record.wall,
-            facts: record,
+            position,
             exchange,
             record: this,
         });
     }
-    // Rate windows count in arrival order at Workspace, on its wall clock.
-    arrivals.sort_by(|a, b| a.at.total_cmp(&b.at));
 
-    let announced = announced_quarantines(&arrivals);
-    let answers = AnswerIndex::of(correlation);
-    let mut engine = options.cloned().map(PolicyEngine::new);
-    let mut requests = Vec::with_capacity(arrivals.len());
-    for arrival in &arrivals {
-        let verdict = engine.as_mut().map(|engine| judge(engine, arrival.facts));
-        let observed = observe(arrival.exchange);
-        let inferred = matches!(observed, Observed::NoAnswer)
-            .then(|| infer_cause(arrival, &announced, &answers));
-        let agreement = match &verdict {
-            Some(verdict) => explain(
-                compare(&arrival.name, verdict, &observed),
-                &arrival.name,
-                inferred.as_ref(),
-            ),
-            None => Agreement::Undecided,
+    /// One record, in time order: a write, or the reads of a result or event.
+    fn user_data_of<R: FactsSource + ?Sized>(&mut self, records: &R, position: u32) {
+        let (frame, record) = records.at(position as usize);
+        let this = || RecordRef {
+            frame: self.frames[frame].key.clone(),
+            seq: record.seq,
         };
-        requests.push(RequestCheck {
-            record: arrival.record.clone(),
-            name: arrival.name.clone(),
-            origin: arrival.origin.clone(),
-            at: arrival.at,
-            verdict,
-            observed,
-            agreement,
-            inferred,
-            circumstance: arrival.circumstance.clone().map(Box::new),
-        });
+        match &record.detail {
+            Detail::Request { write, .. } => {
+                let check = self.check_of[position as usize];
+                if check == NONE {
+                    return;
+                }
+                let check = &self.requests[check as usize];
+                let outcome = WriteOutcome::of(check.verdict.as_ref(), &check.observed);
+                let Some(write) = write else {
+                    return;
+                };
+                let Some(id) = &write.interaction_id else {
+                    return;
+                };
+                let this = this();
+                let entry = interaction(&mut self.interactions, id);
+                for key in &write.keys {
+                    if !write.delete {
+                        entry
+                            .written
+                            .entry(key.clone())
+                            .or_default()
+                            .push(this.clone());
+                    }
+                    if outcome.refused {
+                        entry.refused.insert(key.clone());
+                    } else if outcome.carried_out && write.delete {
+                        entry.deleted.insert(key.clone());
+                    }
+                }
+                self.holdings.write(write, outcome.carried_out);
+            }
+            Detail::Response { user_data, .. } | Detail::Event { user_data, .. } => {
+                if user_data.is_empty() {
+                    return;
+                }
+                let this = this();
+                for seen in user_data {
+                    let read = self.holdings.read(&this, seen, self.options.as_ref());
+                    if let Some(id) = &read.interaction_id {
+                        let entry = interaction(&mut self.interactions, id);
+                        entry.read.extend(read.present.iter().cloned());
+                        entry.hidden.extend(read.hidden.iter().cloned());
+                        entry
+                            .probably_hidden
+                            .extend(read.probably_hidden.iter().cloned());
+                    }
+                    self.reads.push(read);
+                }
+            }
+            _ => {}
+        }
     }
-
-    let (reads, interactions) = user_data_story(frames, &ordered, &requests, &arrivals, options);
-    let rates = rate_usage(&requests, &announced, options);
-    let inferred = infer_options(&requests, &interactions);
-    let mut audit = PolicyAudit {
-        with_options: options.is_some(),
-        requests,
-        reads,
-        rates,
-        interactions,
-        inferred,
-        findings: Vec::new(),
-        realtime_recoveries: tab.recoveries().to_vec(),
-    };
-    audit.findings = policy_findings(&audit, options);
-    audit
 }
 
 /// What Workspace does with a request, subscribe or unsubscribe (these: by origin only), judged
@@ -545,55 +958,47 @@ impl Announced {
     }
 }
 
-fn announced_quarantines(arrivals: &[Arrival]) -> Vec<Announced> {
-    arrivals
-        .iter()
-        .filter_map(|arrival| {
-            let error = arrival.exchange?.error_message.as_deref()?;
-            Announced::of(arrival.at, &arrival.record, error)
-        })
-        .collect()
-}
-
 /// Which apps got answers, and to which request names: what tells a refused origin from a
 /// filtered request.
-struct AnswerIndex<'a> {
-    clients: HashSet<&'a Client>,
-    names: HashSet<(&'a Client, &'a str)>,
+#[derive(Debug, Default)]
+struct AnswerIndex {
+    clients: HashSet<Client>,
+    names: HashSet<(Client, String)>,
 }
 
-impl<'a> AnswerIndex<'a> {
-    fn of(correlation: &'a Correlation) -> AnswerIndex<'a> {
-        let mut index = AnswerIndex {
-            clients: HashSet::new(),
-            names: HashSet::new(),
-        };
-        for exchange in &correlation.exchanges {
-            let answered = matches!(
-                exchange.state,
-                ExchangeState::Answered | ExchangeState::Failed | ExchangeState::Late
-            );
-            if exchange.request.is_none() || !answered {
-                continue;
-            }
-            index.clients.insert(&exchange.client);
-            if let Some(name) = &exchange.name {
-                index.names.insert((&exchange.client, name));
-            }
+impl AnswerIndex {
+    fn add(&mut self, exchange: &Exchange) {
+        let answered = matches!(
+            exchange.state,
+            ExchangeState::Answered | ExchangeState::Failed | ExchangeState::Late
+        );
+        if exchange.request.is_none() || !answered {
+            return;
         }
-        index
+        if !self.clients.contains(&exchange.client) {
+            self.clients.insert(exchange.client.clone());
+        }
+        if let Some(name) = &exchange.name {
+            let key = (exchange.client.clone(), name.clone());
+            self.names.insert(key);
+        }
     }
 }
 
-fn infer_cause(arrival: &Arrival, announced: &[Announced], answers: &AnswerIndex) -> InferredCause {
+fn infer_cause(
+    arrival: &Arrival,
+    exchange: Option<&Exchange>,
+    announced: &[Announced],
+    answers: &AnswerIndex,
+) -> InferredCause {
     let quarantine = announced
         .iter()
         .find(|q| q.covers(&arrival.name, arrival.at));
-    let answered = arrival.exchange.map(|exchange| AnswersSeen {
+    let answered = exchange.map(|exchange| AnswersSeen {
         client: answers.clients.contains(&exchange.client),
         name: answers
             .names
-            .contains(&(&exchange.client, arrival.name.as_str())),
+            .contains(&(exchange.client.clone(), arrival.name.clone())),
     });
     cause_of(arrival.circumstance.as_ref(), quarantine, answered)
 }
@@ -658,74 +1063,12 @@ pub(crate) fn cause_of(
     }
 }
 
-/// Walks writes and reads in time order: which keys each interaction has, which each read hides.
-fn user_data_story(
-    frames: &[FrameInfo],
-    ordered: &[&(usize, &Facts)],
-    requests: &[RequestCheck],
-    arrivals: &[Arrival],
+/// After the walk: a key seen in a later read was not hidden after all (written, then read
+/// back); with options, a written key read-allowed refuses is hidden.
+fn settle_interactions(
+    interactions: &mut BTreeMap<String, InteractionKeys>,
     options: Option<&WorkspaceOptions>,
-) -> (Vec<ReadCheck>, Vec<InteractionKeys>) {
-    let check_of: HashMap<&RecordRef, (&RequestCheck, &Arrival)> = requests
-        .iter()
-        .zip(arrivals)
-        .map(|(check, arrival)| (&check.record, (check, arrival)))
-        .collect();
-    let mut interactions: BTreeMap<String, InteractionKeys> = BTreeMap::new();
-    let mut holdings = Holdings::default();
-    let mut reads = Vec::new();
-    for &&(frame, record) in ordered {
-        let this = RecordRef {
-            frame: frames[frame].key.clone(),
-            seq: record.seq,
-        };
-        match &record.detail {
-            Detail::Request { write, .. } => {
-                let Some((check, _)) = check_of.get(&this) else {
-                    continue;
-                };
-                let outcome = WriteOutcome::of(check.verdict.as_ref(), &check.observed);
-                let Some(write) = write else {
-                    continue;
-                };
-                let Some(id) = &write.interaction_id else {
-                    continue;
-                };
-                let entry = interaction(&mut interactions, id);
-                for key in &write.keys {
-                    if !write.delete {
-                        entry
-                            .written
-                            .entry(key.clone())
-                            .or_default()
-                            .push(this.clone());
-                    }
-                    if outcome.refused {
-                        entry.refused.insert(key.clone());
-                    } else if outcome.carried_out && write.delete {
-                        entry.deleted.insert(key.clone());
-                    }
-                }
-                holdings.write(write, outcome.carried_out);
-            }
-            Detail::Response { user_data, .. } | Detail::Event { user_data, .. } => {
-                for seen in user_data {
-                    let read = holdings.read(&this, seen, options);
-                    if let Some(id) = &read.interaction_id {
-                        let entry = interaction(&mut interactions, id);
-                        entry.read.extend(read.present.iter().cloned());
-                        entry.hidden.extend(read.hidden.iter().cloned());
-                        entry
-                            .probably_hidden
-                            .extend(read.probably_hidden.iter().cloned());
-                    }
-                    reads.push(read);
-                }
-            }
-            _ => {}
-        }
-    }
-    // A key seen in a later read was not hidden after all (written, then read back).
+) {
     for keys in interactions.values_mut() {
         let read = keys.read.clone();
         keys.probably_hidden.retain(|key| !read.contains(key));
@@ -737,7 +1080,6 @@ fn user_data_story(
             }
         }
     }
-    (reads, interactions.into_values().collect())
 }
 
 /// What became of a `userData` write, for the keys its interaction holds.
@@ -859,25 +1201,33 @@ fn interaction<'a>(
         })
 }
 
-fn rate_usage(
-    requests: &[RequestCheck],
-    announced: &[Announced],
-    options: Option<&WorkspaceOptions>,
-) -> Vec<RateUsage> {
-    let mut by_name: BTreeMap<&str, RateUsage> = BTreeMap::new();
-    for check in requests {
+/// Per request name: counts per window, limit, hits, quarantines; fed the checks in arrival
+/// order.
+#[derive(Debug, Default)]
+struct RateCount {
+    by_name: BTreeMap<String, RateUsage>,
+}
+
+impl RateCount {
+    fn add(&mut self, check: &RequestCheck, options: Option<&WorkspaceOptions>) {
         if matches!(check.name.as_str(), "subscribe" | "unsubscribe") {
-            continue;
+            return;
         }
-        let usage = by_name.entry(&check.name).or_insert_with(|| RateUsage {
-            request: check.name.clone(),
-            limit: options.map(|o| o.rate_limits.limit_for(&check.name)),
-            global_limit: options.map(|o| o.rate_limits.global),
-            inferred_limit: None,
-            windows: Vec::new(),
-            hits: Vec::new(),
-            quarantines: Vec::new(),
-        });
+        if !self.by_name.contains_key(&check.name) {
+            self.by_name.insert(
+                check.name.clone(),
+                RateUsage {
+                    request: check.name.clone(),
+                    limit: options.map(|o| o.rate_limits.limit_for(&check.name)),
+                    global_limit: options.map(|o| o.rate_limits.global),
+                    inferred_limit: None,
+                    windows: Vec::new(),
+                    hits: Vec::new(),
+                    quarantines: Vec::new(),
+                },
+            );
+        }
+        let usage = self.by_name.get_mut(&check.name).expect("inserted above");
         let start = window_start(window_of(check.at));
         if usage.windows.last().is_none_or(|w| w.start != start) {
             usage.windows.push(WindowUsage {
@@ -920,87 +1270,90 @@ fn rate_usage(
             usage.hits.push(check.record.clone());
         }
     }
-    for quarantine in announced {
-        if let Some(usage) = by_name.get_mut(quarantine.request.as_str()) {
-            usage.quarantines.push(QuarantineSpan {
-                since: quarantine.since,
-                until: quarantine.until,
-                record: quarantine.evidence.clone(),
-                predicted: false,
-            });
-            if !usage.hits.contains(&quarantine.evidence) {
-                usage.hits.push(quarantine.evidence.clone());
+
+    fn finish(mut self, announced: &[Announced]) -> Vec<RateUsage> {
+        for quarantine in announced {
+            if let Some(usage) = self.by_name.get_mut(quarantine.request.as_str()) {
+                usage.quarantines.push(QuarantineSpan {
+                    since: quarantine.since,
+                    until: quarantine.until,
+                    record: quarantine.evidence.clone(),
+                    predicted: false,
+                });
+                if !usage.hits.contains(&quarantine.evidence) {
+                    usage.hits.push(quarantine.evidence.clone());
+                }
             }
         }
+        self.by_name.into_values().collect()
     }
-    by_name.into_values().collect()
 }
 
-fn infer_options(requests: &[RequestCheck], interactions: &[InteractionKeys]) -> Inference {
-    let mut inference = Inference::default();
-    let carried_out = |check: &RequestCheck| {
-        matches!(check.observed, Observed::Answered | Observed::Late)
-            || matches!(
-                check.observed,
-                Observed::Failed {
-                    rate_limit: None,
-                    ..
-                }
-            )
-    };
-    for (index, check) in requests.iter().enumerate() {
-        let Observed::Failed {
-            rate_limit: Some(limit),
-            ..
-        } = &check.observed
-        else {
-            continue;
-        };
-        let window = window_of(check.at);
-        let before = requests[..index]
-            .iter()
-            .filter(|other| window_of(other.at) == window && carried_out(other));
-        let (mut request_count, mut all_count) = (0, 0);
-        for other in before {
-            all_count += 1;
-            if other.name == limit.request {
-                request_count += 1;
+/// Requests carried out so far, per fixed-minute window: all of them, and per name.
+#[derive(Debug, Default)]
+struct WindowCounts {
+    windows: HashMap<i64, (u32, HashMap<String, u32>)>,
+}
+
+/// A rate-limit error among the requests (in arrival order) tells the limit in force: the
+/// requests carried out in its window before it (`counts`, of the requests before this one).
+fn infer_limit(inference: &mut Inference, counts: &mut WindowCounts, check: &RequestCheck) {
+    let carried_out = matches!(check.observed, Observed::Answered | Observed::Late)
+        || matches!(
+            check.observed,
+            Observed::Failed {
+                rate_limit: None,
+                ..
+            }
+        );
+    let window = window_of(check.at);
+    if carried_out {
+        let (all, by_name) = counts.windows.entry(window).or_default();
+        *all += 1;
+        match by_name.get_mut(&check.name) {
+            Some(count) => *count += 1,
+            None => {
+                by_name.insert(check.name.clone(), 1);
             }
         }
-        if inference
-            .limits
-            .iter()
-            .any(|known| known.request == limit.request && known.request_count >= request_count)
-        {
-            continue;
-        }
-        inference
-            .limits
-            .retain(|known| known.request != limit.request);
-        inference.limits.push(InferredLimit {
-            request: limit.request.clone(),
-            request_count,
-            all_count,
-            quarantine_seconds: limit.quarantine_seconds,
-            forever: limit.forever,
-            evidence: check.record.clone(),
+        return;
+    }
+    let Observed::Failed {
+        rate_limit: Some(limit),
+        ..
+    } = &check.observed
+    else {
+        return;
+    };
+    let (all_count, request_count) = counts
+        .windows
+        .get(&window)
+        .map_or((0, 0), |(all, by_name)| {
+            (*all, by_name.get(&limit.request).copied().unwrap_or(0))
         });
+    if inference
+        .limits
+        .iter()
+        .any(|known| known.request == limit.request && known.request_count >= request_count)
+    {
+        return;
     }
-    for check in requests {
-        if matches!(
-            check.observed,
-            Observed::Answered | Observed::Failed { .. } | Observed::Late
-        ) {
-            inference.answered_origins.insert(check.origin.clone());
-        }
-    }
-    for check in requests {
-        if matches!(check.observed, Observed::NoAnswer)
-            && !inference.answered_origins.contains(&check.origin)
-        {
-            inference.silent_origins.insert(check.origin.clone());
-        }
-    }
+    inference
+        .limits
+        .retain(|known| known.request != limit.request);
+    inference.limits.push(InferredLimit {
+        request: limit.request.clone(),
+        request_count,
+        all_count,
+        quarantine_seconds: limit.quarantine_seconds,
+        forever: limit.forever,
+        evidence: check.record.clone(),
+    });
+}
+
+/// The inference, once the limits and the answered and silent origins are in: the keys, and the
+/// options text.
+fn finish_inference(inference: &mut Inference, interactions: &[InteractionKeys]) {
     for keys in interactions {
         inference
             .unreadable_keys
@@ -1009,8 +1362,7 @@ fn infer_options(requests: &[RequestCheck], interactions: &[InteractionKeys]) ->
             .unwritable_keys
             .extend(keys.refused.iter().cloned());
     }
-    inference.options_text = inference_text(&inference);
-    inference
+    inference.options_text = inference_text(inference);
 }
 
 fn inference_text(inference: &Inference) -> String {
@@ -1084,20 +1436,18 @@ fn inference_text(inference: &Inference) -> String {
     lines.join("\n")
 }
 
-fn policy_findings(audit: &PolicyAudit, options: Option<&WorkspaceOptions>) -> Vec<Finding> {
-    // The groups the streaming checker fills too, here with every record.
-    let mut groups = PolicyFindingGroups::new(usize::MAX);
-    for check in &audit.requests {
-        groups.add_request(check, check.record.clone());
-    }
+/// The policy's findings, from the groups filled with every request (and, with options, every
+/// read).
+fn policy_findings(
+    mut groups: PolicyFindingGroups<RecordRef>,
+    audit: &PolicyAudit,
+    options: Option<&WorkspaceOptions>,
+) -> Vec<Finding> {
     let circumstances = groups
         .circumstance_findings(RecordRef::clone, &audit.realtime_recoveries)
         .into_iter()
         .map(|(finding, _)| finding);
     if let Some(options) = options {
-        for read in &audit.reads {
-            groups.add_read(read, read.record.clone());
-        }
         for keys in &audit.interactions {
             for (key, writes) in &keys.written {
                 if !options.read_allowed.allows(key) {
