@@ -1184,6 +1184,7 @@ pub fn app(props: &AppProps) -> Html {
                 let at_bottom =
                     list.scroll_top() + list.client_height() >= list.scroll_height() - 4;
                 let mut follow = follow.borrow_mut();
+                let was_following = *follow;
                 if at_bottom {
                     *follow = true;
                 } else if *follow && top + 4.0 < *followed_to.borrow() {
@@ -1191,8 +1192,9 @@ pub fn app(props: &AppProps) -> Html {
                     *follow = false;
                 }
                 // While the list follows the tail, the rows drawn are the last ones whatever the
-                // position: a new position alone is no reason to draw again.
-                let tailing = *follow && at_bottom && scroll.1 == height;
+                // position: a new position alone is no reason to draw again. (Scrolled to the
+                // bottom by the user, it draws: the rows shown were of the old position.)
+                let tailing = was_following && at_bottom && scroll.1 == height;
                 if !tailing && *scroll != (top, height) {
                     scroll.set((top, height));
                 }

@@ -161,6 +161,17 @@ test('the list stays virtual with thousands of records, follows the live tail, a
     assert.equal(await panel.$eval('.list', (l) => l.scrollTop), 0);
     await panel.click('[data-testid="resume-tail"]');
     await panel.waitForFunction(() => { const l = document.querySelector('.list'); return l.scrollTop + l.clientHeight >= l.scrollHeight - 4; });
+    // The rows drawn at the bottom are the last ones: after resuming, and after the user scrolls
+    // up and back down by hand (the list draws the tail itself while following).
+    const lastRowDrawn = () => panel.waitForFunction(() => {
+      const shown = [...document.querySelectorAll('[data-testid="record-row"]')].map((r) => Number(r.getAttribute('aria-rowindex')));
+      return shown.length > 0 && Math.max(...shown) === Number(document.querySelector('.list').getAttribute('aria-rowcount'));
+    }, null, { timeout: 5000 });
+    await lastRowDrawn();
+    await panel.$eval('.list', (l) => { l.scrollTop = 0; l.dispatchEvent(new Event('scroll')); });
+    await panel.waitForSelector('[data-testid="record-row"][aria-rowindex="2"]');
+    await panel.$eval('.list', (l) => { l.scrollTop = l.scrollHeight; l.dispatchEvent(new Event('scroll')); });
+    await lastRowDrawn();
     await panel.selectOption('[data-testid="cap-select"]', '100000');
   } finally {
     await browser.close();
