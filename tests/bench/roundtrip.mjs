@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { start } from '../support/server.mjs';
 import { DIST_CHROME, requireDist, launch, tabIdFor, openPanel } from '../support/browser.mjs';
 import { quantile, median } from '../support/stats.mjs';
-import { cpuByKind, cpuSpent } from '../support/cpu.mjs';
+import { cpuByKind, cpuSpent, extensionThreads } from '../support/cpu.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -43,21 +43,27 @@ async function setUp(server, extension, { panel = false } = {}) {
   const frame = await (await page.waitForSelector('iframe#client')).contentFrame();
   await frame.waitForFunction(() => typeof window.runBatch === 'function');
   const cpu = { browser: 0, page: 0, extension: 0, other: 0 };
+  const threads = {}; // the extension process's threads: its main thread is the panel's
   const run = async (n) => {
     const before = await cpuByKind(browser.dir);
+    const threadsBefore = await extensionThreads(browser.dir);
     const samples = await frame.evaluate(([n, chunk]) => window.runBatch(n, chunk), [n, CHUNK]);
     for (const [kind, ms] of Object.entries(cpuSpent(before, await cpuByKind(browser.dir)))) cpu[kind] += ms;
+    for (const [thread, ms] of Object.entries(cpuSpent(threadsBefore, await extensionThreads(browser.dir)))) {
+      threads[thread] = (threads[thread] ?? 0) + ms;
+    }
     return samples;
   };
   await run(WARMUP - (WARMUP % CHUNK) || CHUNK); // JIT, caches, the extension's wasm instantiation
   for (const kind of Object.keys(cpu)) cpu[kind] = 0;
+  for (const thread of Object.keys(threads)) delete threads[thread];
   let metrics = null;
   if (panelPage) {
     const cdp = await browser.context.newCDPSession(panelPage);
     await cdp.send('Performance.enable');
     metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
   }
-  return { browser, run, cpu, metrics, panelStart: metrics ? await metrics() : null };
+  return { browser, run, cpu, threads, metrics, panelStart: metrics ? await metrics() : null };
 }
 
 async function main() {
@@ -104,6 +110,12 @@ async function main() {
           Object.entries(cpu).map(([kind, ms]) => `${kind} ${((ms * 1000) / rounds).toFixed(0)} ms`).join(', '),
       );
     }
+    const busiest = Object.entries(sides.panel.threads).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).slice(0, 5);
+    console.log(
+      `roundtrip CPU per 1,000 round trips (with, panel open), the extension process's busiest threads ` +
+        `(its main thread runs the panel, "ServiceWorker t…" the background): ` +
+        busiest.map(([thread, ms]) => `${thread} ${((ms * 1000) / rounds).toFixed(0)} ms`).join(', '),
+    );
     const { metrics, panelStart } = sides.panel;
     const end = await metrics();
     const spent = (name) => ((end[name] - panelStart[name]) * 1000 * 1000) / rounds;
