@@ -35,6 +35,44 @@ pub fn long_text(text: &str, on_copy: &Callback<String>) -> Html {
     }
 }
 
+/// A text cut once for [`long_text`]'s view, so that rendering it again neither scans nor copies
+/// it (a typed field of a 50 MB message is a 50 MB text): the head, the length in characters
+/// when cut, and the whole, shared, copied out only when asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CutText {
+    head: String,
+    length: Option<usize>,
+    whole: std::rc::Rc<str>,
+}
+
+impl CutText {
+    pub fn new(text: String) -> CutText {
+        let (head, length) = clip(&text, TEXT_SHOWN);
+        CutText {
+            head: head.to_owned(),
+            length,
+            whole: text.into(),
+        }
+    }
+
+    /// What [`long_text`] shows of the text.
+    pub fn view(&self, on_copy: &Callback<String>) -> Html {
+        let Some(length) = self.length else {
+            return html! { { self.head.clone() } };
+        };
+        let whole = self.whole.clone();
+        let on_copy = on_copy.clone();
+        html! {
+            <>{ self.head.clone() }
+            <span class="cut" data-testid="cut-text" data-length={length.to_string()}>
+                { format!("… ({} characters) ", thousands(length)) }
+                <button type="button" class="link" data-testid="copy-whole"
+                    onclick={Callback::from(move |_| on_copy.emit(whole.to_string()))}>{ "Copy" }</button>
+            </span></>
+        }
+    }
+}
+
 /// "… (N characters) Copy": what follows a cut text.
 pub fn cut_note(whole: &str, length: usize, on_copy: &Callback<String>) -> Html {
     let whole = whole.to_owned();

@@ -5,7 +5,7 @@
 use crate::analysis::state_text;
 use crate::store::{Entry, Frame};
 use crate::user_data_diff::{diff, user_data_of, Change};
-use crate::view::big::{clip, cut_note, long_text, Paged, TEXT_SHOWN};
+use crate::view::big::{clip, cut_note, long_text, CutText, Paged, TEXT_SHOWN};
 use crate::view::clock;
 use crate::view::json_tree::JsonTree;
 use crate::view::verdict::{read_section, request_section};
@@ -31,7 +31,8 @@ const BLOCK_SHOWN: usize = 10_000;
 struct Prepared {
     record: Rc<Record>,
     raw: Rc<Value>,
-    typed: (String, Vec<(String, String)>),
+    /// The typed fields, labels and values cut once (see [`CutText`]).
+    typed: (String, Vec<(CutText, CutText)>),
     call: Option<String>,
     raw_pretty: Option<String>,
     decoded_pretty: Option<String>,
@@ -58,14 +59,28 @@ fn prepared(entry: &Entry) -> Rc<Prepared> {
                 return prepared.clone();
             }
         }
-        let record = entry.record();
+        let mut record = entry.record();
         let small = entry.raw.len() <= PRETTY_UP_TO;
+        let (title, fields) = typed_fields(&record);
+        let typed = (
+            title,
+            fields
+                .into_iter()
+                .map(|(label, value)| (CutText::new(label), CutText::new(value)))
+                .collect(),
+        );
+        let call = crate::snippet::as_call(&record);
+        let raw_pretty = small.then(|| pretty(&record.raw));
+        let decoded_pretty = small.then(|| pretty(&record.decoded));
+        // The tree and the views read the one parsed copy (`Prepared::raw`): a 50 MB message is
+        // not copied; the record keeps `Value::Null` in its place.
+        let raw = Rc::new(std::mem::take(&mut record.raw));
         let prepared = Rc::new(Prepared {
-            raw: Rc::new(record.raw.clone()),
-            typed: typed_fields(&record),
-            call: crate::snippet::as_call(&record),
-            raw_pretty: small.then(|| pretty(&record.raw)),
-            decoded_pretty: small.then(|| pretty(&record.decoded)),
+            raw,
+            typed,
+            call,
+            raw_pretty,
+            decoded_pretty,
             record: Rc::new(record),
         });
         *cell.borrow_mut() = Some((key, prepared.clone()));
@@ -265,13 +280,13 @@ pub fn details(props: DetailsProps) -> Html {
         Some(id) => format!("{} (browser frame {id})", frame.info.url),
         None => frame.info.url.clone(),
     };
-    let (typed_title, typed) = prepared.typed.clone();
+    let (typed_title, typed) = &prepared.typed;
     let result = typed_result(record, exchange);
     let call = prepared.call.clone();
     let copy_raw = {
         let on_copy = on_copy.clone();
-        let record = prepared.record.clone();
-        Callback::from(move |_| on_copy.emit(pretty(&record.raw)))
+        let raw = prepared.raw.clone();
+        Callback::from(move |_| on_copy.emit(pretty(&*raw)))
     };
     let copy_call = call.clone().map(|call| {
         let on_copy = on_copy.clone();
@@ -296,17 +311,17 @@ pub fn details(props: DetailsProps) -> Html {
                 { exchange.map(|exchange| exchange_fields(exchange, entry, frame, select.clone())).unwrap_or_default() }
             </dl>
             if !typed.is_empty() {
-                <h3>{ typed_title }</h3>
+                <h3>{ typed_title.clone() }</h3>
                 <dl data-testid="typed-fields">
                     { for typed.iter().map(|(label, value)| html! {
-                        <><dt>{ long_text(label, &on_copy) }</dt><dd class="mono">{ long_text(value, &on_copy) }</dd></>
+                        <><dt>{ label.view(&on_copy) }</dt><dd class="mono">{ value.view(&on_copy) }</dd></>
                     }) }
                 </dl>
             }
             { check.map(request_section).unwrap_or_default() }
             { read_section(&reads) }
-            { user_data_table(record, check, &reads, &record_key, &on_copy) }
-            { user_data_changes(record, &reads, &earlier, compare_with, on_compare, &record_key, &on_copy) }
+            { user_data_table(record, &prepared.raw, check, &reads, &record_key, &on_copy) }
+            { user_data_changes(&prepared.raw, &reads, &earlier, compare_with, on_compare, &record_key, &on_copy) }
             if let Some(result) = &result {
                 <h3>{ "Result" }</h3>
                 if let Some(problem) = &result.shape_problem {
@@ -407,24 +422,25 @@ fn exchange_fields(
 /// shows), with the keys the policy hides or refuses marked.
 fn user_data_table(
     record: &Record,
+    raw: &Value,
     check: Option<&RequestCheck>,
     reads: &[&ReadCheck],
     record_key: &str,
     on_copy: &Callback<String>,
 ) -> Html {
-    let (title, user_data): (&str, Option<Map<String, Value>>) = match &record.decoded.message {
+    let (title, user_data): (&str, Option<&Map<String, Value>>) = match &record.decoded.message {
         Message::Request { typed, .. } => match &typed.call {
             scapi::requests::Call::SetUserData { user_data, .. } => {
-                ("User data written", user_data.clone())
+                ("User data written", user_data.as_ref())
             }
             _ => ("", None),
         },
         _ => (
             "User data shown",
-            scapi::policy::user_data::user_data_in(&record.raw)
+            scapi::policy::user_data::user_data_in(raw)
                 .into_iter()
                 .next()
-                .map(|(_, data)| data.clone()),
+                .map(|(_, data)| data),
         ),
     };
     let Some(user_data) = user_data else {
@@ -499,7 +515,7 @@ fn user_data_table(
 
 /// How the interaction's `userData` changed since an earlier message.
 fn user_data_changes(
-    record: &Record,
+    raw: &Value,
     reads: &[&ReadCheck],
     earlier: &[Earlier],
     compare_with: Option<(u32, u64)>,
@@ -510,7 +526,7 @@ fn user_data_changes(
     let Some(id) = reads.iter().find_map(|read| read.interaction_id.clone()) else {
         return Html::default();
     };
-    let Some(after) = user_data_of(&record.raw, &id) else {
+    let Some(after) = user_data_of(raw, &id) else {
         return Html::default();
     };
     if earlier.is_empty() {
