@@ -1194,8 +1194,10 @@ pub fn app(props: &AppProps) -> Html {
                 // While the list follows the tail, the rows drawn are the last ones whatever the
                 // position: a new position alone is no reason to draw again. (Scrolled to the
                 // bottom by the user, it draws: the rows shown were of the old position.)
+                // The position kept is not updated while following: a list that stops following
+                // draws again even where the kept position is the same.
                 let tailing = was_following && at_bottom && scroll.1 == height;
-                if !tailing && *scroll != (top, height) {
+                if !tailing && (*scroll != (top, height) || was_following != *follow) {
                     scroll.set((top, height));
                 }
             }
@@ -1341,11 +1343,12 @@ pub fn app(props: &AppProps) -> Html {
 
     // --- the virtual list ------------------------------------------------------------------
     let (scroll_top, viewport) = *scroll;
-    // Following the tail, the list is about to be scrolled to its bottom (after this render).
-    let scroll_top = if *follow.borrow() && scroll_request.borrow().is_none() {
-        (indexes.len() as f64 * ROW_HEIGHT - viewport).max(0.0)
-    } else {
-        scroll_top
+    // The list is about to be scrolled (after this render): to a requested row, or to its bottom
+    // while following the tail. The rows drawn are those of where it will be.
+    let scroll_top = match *scroll_request.borrow() {
+        Some(target) => target,
+        None if *follow.borrow() => (indexes.len() as f64 * ROW_HEIGHT - viewport).max(0.0),
+        None => scroll_top,
     };
     let first = ((scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
     let visible = (viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
