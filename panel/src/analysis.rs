@@ -650,23 +650,7 @@ pub(crate) mod tests {
             let index = match frames.iter().position(|(f, _)| f.url == hook.frame_url) {
                 Some(index) => index,
                 None => {
-                    frames.push((
-                        FrameInfo {
-                            key: hook.frame_url.clone(),
-                            url: hook.frame_url.clone(),
-                            origin: hook.frame_origin.clone(),
-                            is_top: hook.is_top,
-                            placement: FramePlacement {
-                                depth: u32::from(!hook.is_top),
-                                index_in_parent: None,
-                                has_opener: false,
-                            },
-                            browser_frame_id: None,
-                            started: 0.0,
-                            ended: None,
-                        },
-                        Vec::new(),
-                    ));
+                    frames.push((hook.frame_info(), Vec::new()));
                     frames.len() - 1
                 }
             };

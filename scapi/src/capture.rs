@@ -91,6 +91,26 @@ impl fmt::Display for CaptureError {
 impl std::error::Error for CaptureError {}
 
 impl HookRecord {
+    /// The frame this record names when no content script described it (a raw capture read
+    /// line by line): keyed by its URL, the top at depth 0 and any other frame at depth 1, its
+    /// place in the parent unknown.
+    pub fn frame_info(&self) -> crate::FrameInfo {
+        crate::FrameInfo {
+            key: self.frame_url.clone(),
+            url: self.frame_url.clone(),
+            origin: self.frame_origin.clone(),
+            is_top: self.is_top,
+            placement: crate::FramePlacement {
+                depth: u32::from(!self.is_top),
+                index_in_parent: None,
+                has_opener: false,
+            },
+            browser_frame_id: None,
+            started: 0.0,
+            ended: None,
+        }
+    }
+
     /// Reads one raw capture record from its JSON text.
     /// JSON text from `JSON.stringify` may hold a lone UTF-16 surrogate (`\ud83d`: a string cut
     /// in the middle of an emoji), which is no Unicode scalar: such a surrogate is read as

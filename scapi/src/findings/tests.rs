@@ -228,7 +228,7 @@ type CorpusCapture = (
 /// frame URL, positions unknown, as an imported raw capture) and records in file order, with its
 /// options.
 fn corpus() -> Vec<CorpusCapture> {
-    use crate::{FramePlacement, HookRecord};
+    use crate::HookRecord;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/failures");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -249,20 +249,7 @@ fn corpus() -> Vec<CorpusCapture> {
                 let frame = match frames.iter().position(|f| f.url == hook.frame_url) {
                     Some(index) => index,
                     None => {
-                        frames.push(FrameInfo {
-                            key: hook.frame_url.clone(),
-                            url: hook.frame_url.clone(),
-                            origin: hook.frame_origin.clone(),
-                            is_top: hook.is_top,
-                            placement: FramePlacement {
-                                depth: u32::from(!hook.is_top),
-                                index_in_parent: None,
-                                has_opener: false,
-                            },
-                            browser_frame_id: None,
-                            started: 0.0,
-                            ended: None,
-                        });
+                        frames.push(hook.frame_info());
                         seqs.push(0);
                         frames.len() - 1
                     }
