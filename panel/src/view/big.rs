@@ -2,6 +2,7 @@
 //! a way to copy them whole, long lists shown a page at a time. The views render what is visible,
 //! whatever a page sent (a 5 MB key, a 50 MB message, 10,000 userData keys).
 
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Characters of a text shown before it is cut.
@@ -37,13 +38,26 @@ pub fn long_text(text: &str, on_copy: &Callback<String>) -> Html {
 
 /// A text cut once for [`long_text`]'s view, so that rendering it again neither scans nor copies
 /// it (a typed field of a 50 MB message is a 50 MB text): the head, the length in characters
-/// when cut, and the whole, shared, copied out only when asked for.
+/// when cut and known, and the whole, shared, made and copied out only when asked for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CutText {
     head: String,
+    /// Characters of the whole, when it was cut: `None` for JSON text written only as far as
+    /// its head.
     length: Option<usize>,
-    whole: std::rc::Rc<str>,
+    cut: bool,
+    whole: Whole,
 }
+
+#[derive(Clone, Debug, PartialEq)]
+enum Whole {
+    Text(Rc<str>),
+    /// JSON text made on Copy.
+    Json(Rc<serde_json::Value>),
+}
+
+/// Bytes of JSON text written for a value's head: enough for [`TEXT_SHOWN`] characters.
+const JSON_HEAD_BYTES: usize = TEXT_SHOWN * 4;
 
 impl CutText {
     pub fn new(text: String) -> CutText {
@@ -51,25 +65,87 @@ impl CutText {
         CutText {
             head: head.to_owned(),
             length,
-            whole: text.into(),
+            cut: length.is_some(),
+            whole: Whole::Text(text.into()),
+        }
+    }
+
+    /// A string as it is; any other value as its JSON text, written only as far as the head
+    /// shows when it is longer (the `interaction` of a 50 MB event is not written out).
+    pub fn of_value(value: serde_json::Value) -> CutText {
+        let value = match value {
+            serde_json::Value::String(text) => return CutText::new(text),
+            other => other,
+        };
+        let mut out = Bounded(Vec::new());
+        if serde_json::to_writer(&mut out, &value).is_ok() {
+            return CutText::new(String::from_utf8(out.0).unwrap_or_default());
+        }
+        let bytes = &out.0;
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default(),
+        };
+        CutText {
+            head: clip(text, TEXT_SHOWN).0.to_owned(),
+            length: None,
+            cut: true,
+            whole: Whole::Json(Rc::new(value)),
+        }
+    }
+
+    /// The whole text (what Copy copies).
+    pub fn whole(&self) -> String {
+        match &self.whole {
+            Whole::Text(text) => text.to_string(),
+            Whole::Json(value) => serde_json::to_string(&**value).unwrap_or_default(),
         }
     }
 
     /// What [`long_text`] shows of the text.
     pub fn view(&self, on_copy: &Callback<String>) -> Html {
-        let Some(length) = self.length else {
+        if !self.cut {
             return html! { { self.head.clone() } };
-        };
-        let whole = self.whole.clone();
+        }
+        let this = self.clone();
         let on_copy = on_copy.clone();
+        let copy = Callback::from(move |_| on_copy.emit(this.whole()));
+        let told = match self.length {
+            Some(length) => format!("… ({} characters) ", thousands(length)),
+            None => "… ".to_owned(),
+        };
         html! {
             <>{ self.head.clone() }
-            <span class="cut" data-testid="cut-text" data-length={length.to_string()}>
-                { format!("… ({} characters) ", thousands(length)) }
-                <button type="button" class="link" data-testid="copy-whole"
-                    onclick={Callback::from(move |_| on_copy.emit(whole.to_string()))}>{ "Copy" }</button>
+            <span class="cut" data-testid="cut-text" data-length={self.length.map(|length| length.to_string())}>
+                { told }
+                <button type="button" class="link" data-testid="copy-whole" onclick={copy}>{ "Copy" }</button>
             </span></>
         }
+    }
+}
+
+impl From<String> for CutText {
+    fn from(text: String) -> CutText {
+        CutText::new(text)
+    }
+}
+
+/// A writer that takes [`JSON_HEAD_BYTES`] and then refuses more.
+struct Bounded(Vec<u8>);
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = JSON_HEAD_BYTES.saturating_sub(self.0.len());
+        if room == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        let taken = buf.len().min(room);
+        self.0.extend_from_slice(&buf[..taken]);
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -138,5 +214,31 @@ mod tests {
         let long = "x".repeat(5_000_000);
         let (head, length) = clip(&long, TEXT_SHOWN);
         assert_eq!((head.len(), length), (TEXT_SHOWN, Some(5_000_000)));
+    }
+
+    #[test]
+    fn a_value_is_written_only_as_far_as_its_head_and_copied_whole() {
+        use serde_json::json;
+        // A short value: its whole JSON text, not cut.
+        let short = CutText::of_value(json!({"a": [1, 2]}));
+        assert_eq!((short.head.as_str(), short.cut), (r#"{"a":[1,2]}"#, false));
+        // A string is the string, its length counted when cut.
+        let text = CutText::of_value(json!("é".repeat(1_000)));
+        assert_eq!((text.cut, text.length), (true, Some(1_000)));
+        assert_eq!(text.head.chars().count(), TEXT_SHOWN);
+        // A 5 MB object: a head of at most TEXT_SHOWN characters (whole characters, though the
+        // JSON text was cut by bytes among 'é's), no length, and Copy writes it whole.
+        let big = json!({"userData": {"Big": "é".repeat(2_500_000)}, "list": [1, 2, 3]});
+        let cut = CutText::of_value(big.clone());
+        assert!(cut.cut && cut.length.is_none());
+        assert!(
+            cut.head
+                .starts_with(r#"{"list":[1,2,3],"userData":{"Big":"éé"#)
+                || cut.head.starts_with(r#"{"userData":{"Big":"éé"#),
+            "{}",
+            cut.head
+        );
+        assert_eq!(cut.head.chars().count(), TEXT_SHOWN);
+        assert_eq!(cut.whole(), serde_json::to_string(&big).unwrap());
     }
 }

@@ -33,6 +33,8 @@ struct Prepared {
     raw: Rc<Value>,
     /// The typed fields, labels and values cut once (see [`CutText`]).
     typed: (String, Vec<(CutText, CutText)>),
+    /// The values of the `userData` shown ([`user_data_shown`]), in its order, cut once.
+    user_data_values: Vec<CutText>,
     call: Option<String>,
     raw_pretty: Option<String>,
     decoded_pretty: Option<String>,
@@ -66,7 +68,7 @@ fn prepared(entry: &Entry) -> Rc<Prepared> {
             title,
             fields
                 .into_iter()
-                .map(|(label, value)| (CutText::new(label), CutText::new(value)))
+                .map(|(label, value)| (CutText::new(label), value))
                 .collect(),
         );
         let call = crate::snippet::as_call(&record);
@@ -75,9 +77,14 @@ fn prepared(entry: &Entry) -> Rc<Prepared> {
         // The tree and the views read the one parsed copy (`Prepared::raw`): a 50 MB message is
         // not copied; the record keeps `Value::Null` in its place.
         let raw = Rc::new(std::mem::take(&mut record.raw));
+        let user_data_values = user_data_shown(&record, &raw)
+            .1
+            .map(|data| data.values().cloned().map(CutText::of_value).collect())
+            .unwrap_or_default();
         let prepared = Rc::new(Prepared {
             raw,
             typed,
+            user_data_values,
             call,
             raw_pretty,
             decoded_pretty,
@@ -145,36 +152,36 @@ fn pretty(value: &impl serde::Serialize) -> String {
 
 /// The typed part of a record as (label, value) pairs: a request's named parameters, an event's
 /// fields, a response's outcome.
-fn typed_fields(record: &Record) -> (String, Vec<(String, String)>) {
-    let fields_of = |value: Value| -> Vec<(String, String)> {
+fn typed_fields(record: &Record) -> (String, Vec<(String, CutText)>) {
+    let fields_of = |value: Value| -> Vec<(String, CutText)> {
         match value {
             Value::Object(fields) => fields
                 .into_iter()
                 .filter(|(key, _)| key != "call" && key != "shape" && key != "kind")
-                .map(|(key, value)| (key, text_of(&value)))
+                .map(|(key, value)| (key, CutText::of_value(value)))
                 .collect(),
             Value::Null => Vec::new(),
-            other => vec![("value".to_owned(), text_of(&other))],
+            other => vec![("value".to_owned(), CutText::of_value(other))],
         }
     };
     match &record.decoded.message {
         Message::Request { typed, .. } => {
             let mut fields = fields_of(serde_json::to_value(&typed.call).unwrap_or(Value::Null));
             for problem in &typed.problems {
-                fields.push(("problem".to_owned(), problem.message.clone()));
+                fields.push(("problem".to_owned(), problem.message.clone().into()));
             }
             if let Some(suggestion) = &typed.suggestion {
-                fields.push(("did you mean".to_owned(), suggestion.clone()));
+                fields.push(("did you mean".to_owned(), suggestion.clone().into()));
             }
             ("Parameters".to_owned(), fields)
         }
         Message::Event { typed, .. } => {
             let mut fields = fields_of(serde_json::to_value(&typed.body).unwrap_or(Value::Null));
             if let Some(group) = &typed.group {
-                fields.insert(0, ("group".to_owned(), group.clone()));
+                fields.insert(0, ("group".to_owned(), group.clone().into()));
             }
             for problem in &typed.shape_problems {
-                fields.push(("problem".to_owned(), problem.clone()));
+                fields.push(("problem".to_owned(), problem.clone().into()));
             }
             ("Event".to_owned(), fields)
         }
@@ -190,50 +197,53 @@ fn typed_fields(record: &Record) -> (String, Vec<(String, String)>) {
                     request,
                     rate_limit,
                 } => {
-                    fields.push(("errorMessage".to_owned(), error_message.clone()));
+                    fields.push(("errorMessage".to_owned(), error_message.clone().into()));
                     if let Some(request) = request {
-                        fields.push(("request".to_owned(), request.clone()));
+                        fields.push(("request".to_owned(), request.clone().into()));
                     }
                     if let Some(limit) = rate_limit {
-                        fields.push(("rate limit of".to_owned(), limit.request.clone()));
+                        fields.push(("rate limit of".to_owned(), limit.request.clone().into()));
                         let quarantine = match (limit.forever, limit.quarantine_seconds) {
                             (true, _) => "until Workspace reloads".to_owned(),
                             (false, Some(seconds)) => format!("{seconds} s"),
                             (false, None) => "not stated".to_owned(),
                         };
-                        fields.push(("quarantine".to_owned(), quarantine));
+                        fields.push(("quarantine".to_owned(), quarantine.into()));
                     }
                 }
                 Outcome::Success { .. } => {
-                    fields.push(("outcome".to_owned(), "success".to_owned()))
+                    fields.push(("outcome".to_owned(), "success".to_owned().into()))
                 }
             }
             if let Some(id) = subscription_id {
-                fields.push(("subscriptionId".to_owned(), text_of(id)));
+                fields.push(("subscriptionId".to_owned(), CutText::of_value(id.clone())));
             }
             ("Answer".to_owned(), fields)
         }
         Message::Subscribe { topics, .. } => (
             "Subscription".to_owned(),
-            vec![("topics".to_owned(), topics.join(", "))],
+            vec![("topics".to_owned(), topics.join(", ").into())],
         ),
         Message::Unsubscribe {
             subscription_id, ..
         } => (
             "Subscription".to_owned(),
-            vec![("subscriptionId".to_owned(), text_of(subscription_id))],
+            vec![(
+                "subscriptionId".to_owned(),
+                CutText::of_value(subscription_id.clone()),
+            )],
         ),
         Message::FrameId { frame_id } => (
             "Handshake".to_owned(),
-            vec![("frameId".to_owned(), text_of(frame_id))],
+            vec![("frameId".to_owned(), CutText::of_value(frame_id.clone()))],
         ),
         Message::Legacy { text } => (
             "Legacy text".to_owned(),
-            vec![("text".to_owned(), text.clone())],
+            vec![("text".to_owned(), text.clone().into())],
         ),
         Message::Malformed { problem } => (
             "Malformed".to_owned(),
-            vec![("problem".to_owned(), problem.clone())],
+            vec![("problem".to_owned(), problem.clone().into())],
         ),
         Message::Foreign => ("Foreign".to_owned(), Vec::new()),
     }
@@ -320,7 +330,7 @@ pub fn details(props: DetailsProps) -> Html {
             }
             { check.map(request_section).unwrap_or_default() }
             { read_section(&reads) }
-            { user_data_table(record, &prepared.raw, check, &reads, &record_key, &on_copy) }
+            { user_data_table(&prepared, check, &reads, &record_key, &on_copy) }
             { user_data_changes(&prepared.raw, &reads, &earlier, compare_with, on_compare, &record_key, &on_copy) }
             if let Some(result) = &result {
                 <h3>{ "Result" }</h3>
@@ -420,15 +430,13 @@ fn exchange_fields(
 
 /// The `userData` a message carries (a write's keys and values, or what a result or event
 /// shows), with the keys the policy hides or refuses marked.
-fn user_data_table(
-    record: &Record,
-    raw: &Value,
-    check: Option<&RequestCheck>,
-    reads: &[&ReadCheck],
-    record_key: &str,
-    on_copy: &Callback<String>,
-) -> Html {
-    let (title, user_data): (&str, Option<&Map<String, Value>>) = match &record.decoded.message {
+/// The `userData` a message carries, and how the details title it: a write's, or the first a
+/// result or event shows.
+fn user_data_shown<'a>(
+    record: &'a Record,
+    raw: &'a Value,
+) -> (&'static str, Option<&'a Map<String, Value>>) {
+    match &record.decoded.message {
         Message::Request { typed, .. } => match &typed.call {
             scapi::requests::Call::SetUserData { user_data, .. } => {
                 ("User data written", user_data.as_ref())
@@ -442,7 +450,17 @@ fn user_data_table(
                 .next()
                 .map(|(_, data)| data),
         ),
-    };
+    }
+}
+
+fn user_data_table(
+    prepared: &Prepared,
+    check: Option<&RequestCheck>,
+    reads: &[&ReadCheck],
+    record_key: &str,
+    on_copy: &Callback<String>,
+) -> Html {
+    let (title, user_data) = user_data_shown(&prepared.record, &prepared.raw);
     let Some(user_data) = user_data else {
         return Html::default();
     };
@@ -460,10 +478,11 @@ fn user_data_table(
         .flat_map(|read| read.unreadable_delivered.iter())
         .collect();
     // (key, value as text, status, what it means), rendered a page at a time.
-    type Row = (String, Option<String>, &'static str, &'static str);
+    type Row = (String, Option<CutText>, &'static str, &'static str);
     let items: Vec<Row> = user_data
         .iter()
-        .map(|(key, value)| {
+        .zip(&prepared.user_data_values)
+        .map(|((key, _), value)| {
             let (status, text) = if refused.contains(key) {
                 ("refused", "refused by write-allowed")
             } else if unreadable.contains(&key) {
@@ -471,7 +490,7 @@ fn user_data_table(
             } else {
                 ("visible", "")
             };
-            (key.clone(), Some(text_of(value)), status, text)
+            (key.clone(), Some(value.clone()), status, text)
         })
         .chain(
             hidden
@@ -495,7 +514,7 @@ fn user_data_table(
             html! {
                 <tr data-testid="user-data-row" data-key={clip(key, TEXT_SHOWN).0.to_owned()} data-status={*status}>
                     <td class="key">{ long_text(key, &on_copy) }</td>
-                    <td class="mono">{ value.as_deref().map(|value| long_text(value, &on_copy)).unwrap_or_else(|| html! { "—" }) }</td>
+                    <td class="mono">{ value.as_ref().map(|value| value.view(&on_copy)).unwrap_or_else(|| html! { "—" }) }</td>
                     <td class={classes!("status", *status)}>{ *text }</td>
                 </tr>
             }
