@@ -288,7 +288,7 @@ impl AnalysisBuild {
                 }
                 BuildPhase::Bounds(at) => {
                     let total = self.snapshot.0.len();
-                    let end = (at + budget.take(total.saturating_sub(at).max(1))).min(total);
+                    let end = scapi::job::chunk(at, total, budget).end;
                     for (frame, facts) in &self.snapshot.0[at..end] {
                         let bound = &mut self.bounds[*frame as usize];
                         *bound = Some(match *bound {
@@ -309,7 +309,7 @@ impl AnalysisBuild {
                 BuildPhase::Exchanges(at) => {
                     let exchanges = &self.diagnosis.correlation.exchanges;
                     let total = exchanges.len();
-                    let end = (at + budget.take(total.saturating_sub(at).max(1))).min(total);
+                    let end = scapi::job::chunk(at, total, budget).end;
                     let names = &store.strings().names;
                     for (index, exchange) in exchanges[at..end].iter().enumerate() {
                         let index = at + index;
@@ -333,7 +333,7 @@ impl AnalysisBuild {
                 BuildPhase::Checks(at) => {
                     let checks = &self.diagnosis.audit.requests;
                     let total = checks.len();
-                    let end = (at + budget.take(total.saturating_sub(at).max(1))).min(total);
+                    let end = scapi::job::chunk(at, total, budget).end;
                     for (index, check) in checks[at..end].iter().enumerate() {
                         if let Some(&frame) = self.frame_by_key.get(&check.record.frame) {
                             self.check_by_record
@@ -349,7 +349,7 @@ impl AnalysisBuild {
                 BuildPhase::Reads(at) => {
                     let reads = &self.diagnosis.audit.reads;
                     let total = reads.len();
-                    let end = (at + budget.take(total.saturating_sub(at).max(1))).min(total);
+                    let end = scapi::job::chunk(at, total, budget).end;
                     for (index, read) in reads[at..end].iter().enumerate() {
                         if let Some(&frame) = self.frame_by_key.get(&read.record.frame) {
                             self.first_read_by_record

@@ -52,7 +52,7 @@ pub fn long_text(text: &str, on_copy: &Callback<String>) -> Html {
     match cut {
         None => html! { { text.to_owned() } },
         Some(length) => html! {
-            <>{ head.to_owned() }{ cut_note(text, length, on_copy) }</>
+            <>{ head.to_owned() }{ cut_note(Some(length), copier(text, on_copy)) }</>
         },
     }
 }
@@ -66,7 +66,6 @@ pub struct CutText {
     /// Characters of the whole, when it was cut: `None` for JSON text written only as far as
     /// its head.
     length: Option<usize>,
-    cut: bool,
     whole: Whole,
 }
 
@@ -86,7 +85,6 @@ impl CutText {
         CutText {
             head: head.to_owned(),
             length,
-            cut: length.is_some(),
             whole: Whole::Text(text.into()),
         }
     }
@@ -110,9 +108,14 @@ impl CutText {
         CutText {
             head: clip(text, TEXT_SHOWN).0.to_owned(),
             length: None,
-            cut: true,
             whole: Whole::Json(Rc::new(value)),
         }
+    }
+
+    /// Whether the head is less than the whole: a text measured longer, or JSON text written
+    /// only as far as its head.
+    fn is_cut(&self) -> bool {
+        self.length.is_some() || matches!(self.whole, Whole::Json(_))
     }
 
     /// The whole text (what Copy copies).
@@ -125,23 +128,13 @@ impl CutText {
 
     /// What [`long_text`] shows of the text.
     pub fn view(&self, on_copy: &Callback<String>) -> Html {
-        if !self.cut {
+        if !self.is_cut() {
             return html! { { self.head.clone() } };
         }
         let this = self.clone();
         let on_copy = on_copy.clone();
         let copy = Callback::from(move |_| on_copy.emit(this.whole()));
-        let told = match self.length {
-            Some(length) => format!("… ({} characters) ", thousands(length)),
-            None => "… ".to_owned(),
-        };
-        html! {
-            <>{ self.head.clone() }
-            <span class="cut" data-testid="cut-text" data-length={self.length.map(|length| length.to_string())}>
-                { told }
-                <button type="button" class="link" data-testid="copy-whole" onclick={copy}>{ "Copy" }</button>
-            </span></>
-        }
+        html! { <>{ self.head.clone() }{ cut_note(self.length, copy) }</> }
     }
 }
 
@@ -170,17 +163,26 @@ impl std::io::Write for Bounded {
     }
 }
 
-/// "… (N characters) Copy": what follows a cut text.
-pub fn cut_note(whole: &str, length: usize, on_copy: &Callback<String>) -> Html {
-    let whole = whole.to_owned();
-    let on_copy = on_copy.clone();
+/// "… (N characters) Copy": what follows a cut text; `copy` copies it whole. Without a length
+/// (a JSON text written only as far as its head), "… Copy".
+pub fn cut_note(length: Option<usize>, copy: Callback<MouseEvent>) -> Html {
+    let told = match length {
+        Some(length) => format!("… ({} characters) ", thousands(length)),
+        None => "… ".to_owned(),
+    };
     html! {
-        <span class="cut" data-testid="cut-text" data-length={length.to_string()}>
-            { format!("… ({} characters) ", thousands(length)) }
-            <button type="button" class="link" data-testid="copy-whole"
-                onclick={Callback::from(move |_| on_copy.emit(whole.clone()))}>{ "Copy" }</button>
+        <span class="cut" data-testid="cut-text" data-length={length.map(|length| length.to_string())}>
+            { told }
+            <button type="button" class="link" data-testid="copy-whole" onclick={copy}>{ "Copy" }</button>
         </span>
     }
+}
+
+/// A Copy button's action: `whole` to the clipboard.
+pub fn copier(whole: &str, on_copy: &Callback<String>) -> Callback<MouseEvent> {
+    let whole = whole.to_owned();
+    let on_copy = on_copy.clone();
+    Callback::from(move |_| on_copy.emit(whole.clone()))
 }
 
 #[derive(Properties, PartialEq)]
@@ -260,16 +262,19 @@ mod tests {
         use serde_json::json;
         // A short value: its whole JSON text, not cut.
         let short = CutText::of_value(json!({"a": [1, 2]}));
-        assert_eq!((short.head.as_str(), short.cut), (r#"{"a":[1,2]}"#, false));
+        assert_eq!(
+            (short.head.as_str(), short.is_cut()),
+            (r#"{"a":[1,2]}"#, false)
+        );
         // A string is the string, its length counted when cut.
         let text = CutText::of_value(json!("é".repeat(1_000)));
-        assert_eq!((text.cut, text.length), (true, Some(1_000)));
+        assert_eq!((text.is_cut(), text.length), (true, Some(1_000)));
         assert_eq!(text.head.chars().count(), TEXT_SHOWN);
         // A 5 MB object: a head of at most TEXT_SHOWN characters (whole characters, though the
         // JSON text was cut by bytes among 'é's), no length, and Copy writes it whole.
         let big = json!({"userData": {"Big": "é".repeat(2_500_000)}, "list": [1, 2, 3]});
         let cut = CutText::of_value(big.clone());
-        assert!(cut.cut && cut.length.is_none());
+        assert!(cut.is_cut() && cut.length.is_none());
         assert!(
             cut.head
                 .starts_with(r#"{"list":[1,2,3],"userData":{"Big":"éé"#)

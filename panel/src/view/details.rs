@@ -5,7 +5,7 @@
 use crate::analysis::state_text;
 use crate::store::{Entry, Frame};
 use crate::user_data_diff::{diff, user_data_of, Change};
-use crate::view::big::{clip, cut_note, long_text, CutText, Paged, TEXT_SHOWN};
+use crate::view::big::{clip, copier, cut_note, long_text, CutText, Paged, TEXT_SHOWN};
 use crate::view::clock;
 use crate::view::json_tree::JsonTree;
 use crate::view::verdict::{read_section, request_section};
@@ -104,7 +104,7 @@ fn block(
 ) -> Html {
     let (head, cut) = clip(text, BLOCK_SHOWN);
     html! {
-        <pre class={class} data-testid={test_id}>{ head.to_owned() }{ cut.map(|length| cut_note(text, length, on_copy)).unwrap_or_default() }</pre>
+        <pre class={class} data-testid={test_id}>{ head.to_owned() }{ cut.map(|length| cut_note(Some(length), copier(text, on_copy))).unwrap_or_default() }</pre>
     }
 }
 
