@@ -350,7 +350,10 @@ fn to_har(
                 survey.first_time = Some(survey.first_time.map_or(time, |t| t.min(time)));
                 survey.last_time = Some(survey.last_time.map_or(time, |t| t.max(time)));
                 if item.hook_dropped > 0 {
-                    *survey.hook_dropped.entry(frame.key.clone()).or_default() += item.hook_dropped;
+                    *survey
+                        .hook_dropped
+                        .entry(frame.key.to_string())
+                        .or_default() += item.hook_dropped;
                 }
             }
         }
@@ -390,7 +393,7 @@ fn to_har(
             channels.push(key);
             channels.len() - 1
         });
-        let frame_key = frames_out.get(item.frame).map_or("", |f| f.key.as_str());
+        let frame_key = frames_out.get(item.frame).map_or("", |f| &*f.key);
         let writer = spill.writer(part)?;
         // The record's time first: the entry's date and duration come from it.
         write!(writer, "{}\t", record.time)?;

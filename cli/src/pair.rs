@@ -154,7 +154,7 @@ fn records<'a>(entries: &'a [Entry], frame_of_entry: &[usize]) -> Vec<(usize, &'
 
 pub(crate) fn synthetic_frame(key: String, url: &str, origin: &str, is_top: bool) -> FrameInfo {
     FrameInfo {
-        key,
+        key: key.into(),
         url: url.to_owned(),
         origin: origin.to_owned(),
         is_top,
@@ -255,7 +255,7 @@ mod tests {
         assert_eq!(result["result"]["shape"], "mediaState");
         assert_eq!(request.result, None);
         assert_eq!(pairing.frames.len(), 2);
-        assert_eq!(pairing.frames[0].key, WWE_URL);
+        assert_eq!(&*pairing.frames[0].key, WWE_URL);
         assert_eq!(pairing.frames[1].placement.depth, 1);
     }
 
@@ -309,7 +309,7 @@ mod tests {
         assert_eq!(last.state, ExchangeState::Pending);
         assert_eq!(last.paired_with, Vec::<usize>::new());
         assert_eq!(pairing.exchange(2), None);
-        assert_eq!(pairing.frames[0].key, PAYLOAD_FRAME);
+        assert_eq!(&*pairing.frames[0].key, PAYLOAD_FRAME);
     }
 
     #[test]

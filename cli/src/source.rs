@@ -247,7 +247,7 @@ fn stream_har(
 /// The frames of a HAR seen so far, by key.
 #[derive(Default)]
 struct HarState {
-    keys: HashMap<String, usize>,
+    keys: HashMap<scapi::FrameKey, usize>,
     frames: usize,
     records: u64,
 }
@@ -283,7 +283,7 @@ impl HarState {
                         "log.entries[{}]._webSocketMessages[{}]._scapi.frame {} is not one of log._scapiCapture.frames",
                         at.0,
                         at.1,
-                        serde_json::Value::String(frame)
+                        serde_json::Value::String(frame.to_string())
                     )));
                 };
                 let item = Item {

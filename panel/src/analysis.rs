@@ -11,8 +11,8 @@ use scapi::findings::{AnalysisJob, Diagnosis, Finding};
 use scapi::job::{chunk, Budget, FactsSource, Shredder};
 use scapi::policy::audit::{PolicyAudit, ReadCheck, RequestCheck};
 use scapi::policy::WorkspaceOptions;
-use scapi::FrameInfo;
 use scapi::SourceRelation;
+use scapi::{FrameInfo, FrameKey};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -81,7 +81,7 @@ pub struct Analysis {
     first_read_by_record: ByRecord,
     /// For an answer, the name id of the request it answers.
     request_name_by_record: ByRecord,
-    frame_by_key: HashMap<String, u32>,
+    frame_by_key: HashMap<FrameKey, u32>,
     /// The time the states were judged at (epoch ms).
     pub judged_at: f64,
     /// The records it was made of.
@@ -113,7 +113,7 @@ pub struct AnalysisBuild {
     restarts: u32,
     frames: Vec<FrameInfo>,
     options: Option<WorkspaceOptions>,
-    frame_keys: Vec<String>,
+    frame_keys: Vec<FrameKey>,
     /// The store's [`Store::clears`] when it began.
     clears: u64,
     job: Option<AnalysisJob>,
@@ -124,7 +124,7 @@ pub struct AnalysisBuild {
     request_name_by_record: ByRecord,
     check_by_record: ByRecord,
     first_read_by_record: ByRecord,
-    frame_by_key: HashMap<String, u32>,
+    frame_by_key: HashMap<FrameKey, u32>,
     judged_at: f64,
 }
 
@@ -462,7 +462,7 @@ impl Analysis {
         match self.exchange((entry.frame, entry.seq)).map(|e| &e.client) {
             Some(Client::Frame { frame }) => match self.frame_by_key.get(frame) {
                 Some(&index) => (store.frame(index).info.url.clone(), true),
-                None => (frame.clone(), true),
+                None => (frame.to_string(), true),
             },
             Some(Client::Unresolved { origin, .. }) => (origin.clone(), false),
             None => (entry.facts.origin.clone(), false),
@@ -751,7 +751,7 @@ pub(crate) mod tests {
                 let (done, all) = build.progress();
                 assert!(done >= last && done < all, "{name}: {done} of {all}");
                 last = done;
-                if build.began() && !store.frames().iter().any(|f| f.info.key == "late") {
+                if build.began() && !store.frames().iter().any(|f| &*f.info.key == "late") {
                     // A batch comes meanwhile: the analysis is of the records it began with.
                     store.apply(
                         batch("late", "http://late", 1, vec![(end, SourceRelation::Parent, "http://a",

@@ -42,7 +42,7 @@ pub struct Place {
 /// the place.
 pub fn app_key(store: &Store, client: &Client) -> Option<String> {
     match client {
-        Client::Frame { frame } => Some(frame.clone()),
+        Client::Frame { frame } => Some(frame.to_string()),
         Client::Unresolved { .. } => place_of(store, client).map(|place| place_key(&place)),
     }
 }
@@ -108,7 +108,7 @@ pub fn app_frames(store: &Store, analysis: &Analysis) -> Vec<AppFrame> {
             }
             let key = &store.frame(entry.frame).info.key;
             let app = frames
-                .entry(key.clone())
+                .entry(key.to_string())
                 .or_insert_with(|| Gathered::new(position));
             if target.is_some() {
                 app.target = target;
@@ -127,7 +127,7 @@ pub fn app_frames(store: &Store, analysis: &Analysis) -> Vec<AppFrame> {
             match client {
                 Client::Frame { frame } => {
                     frames
-                        .entry(frame.clone())
+                        .entry(frame.to_string())
                         .or_insert_with(|| Gathered::new(position))
                         .request = heard;
                 }

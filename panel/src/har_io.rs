@@ -54,7 +54,7 @@ pub fn capture_of(
         .frames()
         .iter()
         .filter(|f| f.dropped() > 0)
-        .map(|f| (f.info.key.clone(), f.dropped()))
+        .map(|f| (f.info.key.to_string(), f.dropped()))
         .collect();
     let start = records
         .first()
@@ -244,7 +244,7 @@ impl Importer {
         match event {
             HarEvent::Capture { meta, frames } => {
                 for info in frames {
-                    let dropped = meta.dropped.get(&info.key).copied().unwrap_or(0);
+                    let dropped = meta.dropped.get(&*info.key).copied().unwrap_or(0);
                     self.restoring.frame(info, dropped);
                 }
                 self.meta = Some(meta);

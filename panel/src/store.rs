@@ -266,7 +266,7 @@ pub struct Applied {
 #[derive(Debug)]
 pub struct Store {
     frames: Vec<Frame>,
-    frame_index: HashMap<String, u32>,
+    frame_index: HashMap<scapi::FrameKey, u32>,
     entries: Vec<Entry>,
     /// (frame, seq) of every record ever received, kept across Clear so replays do not bring
     /// cleared records back.

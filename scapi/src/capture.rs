@@ -96,7 +96,7 @@ impl HookRecord {
     /// place in the parent unknown.
     pub fn frame_info(&self) -> crate::FrameInfo {
         crate::FrameInfo {
-            key: self.frame_url.clone(),
+            key: self.frame_url.as_str().into(),
             url: self.frame_url.clone(),
             origin: self.frame_origin.clone(),
             is_top: self.is_top,

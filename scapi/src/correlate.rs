@@ -9,7 +9,7 @@
 use crate::facts::{as_refs, facts_of, Detail, Facts};
 use crate::job::{chunk, passes_progress, Budget, FactsSource, Shredder, TimeOrder};
 use crate::message::{Message, Outcome};
-use crate::record::{FrameInfo, Record};
+use crate::record::{FrameInfo, FrameKey, Record};
 use crate::results::{decode_result, TypedResult};
 use crate::SourceRelation;
 use serde::{Deserialize, Serialize};
@@ -38,7 +38,8 @@ pub(crate) const SKEW_MS: f64 = 50.0;
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordRef {
-    pub frame: String,
+    /// Shared with the frame's other references: an analysis holds several per record.
+    pub frame: FrameKey,
     pub seq: u64,
 }
 
@@ -47,10 +48,10 @@ pub struct RecordRef {
 #[serde(tag = "by", rename_all = "kebab-case", rename_all_fields = "camelCase")]
 pub enum Client {
     /// A captured frame (its key).
-    Frame { frame: String },
+    Frame { frame: FrameKey },
     /// Not captured, or not told apart: described from the receiver's side.
     Unresolved {
-        receiver: String,
+        receiver: FrameKey,
         origin: String,
         source: SourceRelation,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,7 +170,7 @@ pub struct Correlation {
     pub subscriptions: Vec<Subscription>,
     pub subscription_issues: Vec<SubscriptionIssue>,
     /// frameId the service assigned to each frame (by frame key).
-    pub frame_ids: HashMap<String, Value>,
+    pub frame_ids: HashMap<FrameKey, Value>,
 }
 
 impl Correlation {
@@ -703,7 +704,7 @@ pub(crate) fn client_of<'a>(
     frames: &[FrameInfo],
     receiver: usize,
     record: impl Into<Sender<'a>>,
-    frame_ids: &HashMap<String, Value>,
+    frame_ids: &HashMap<FrameKey, Value>,
 ) -> Client {
     let record: Sender = record.into();
     let receiver_info = &frames[receiver];

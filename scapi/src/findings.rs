@@ -758,7 +758,7 @@ fn exchange_finding(exchange: &Exchange, findings: &mut Vec<Finding>) {
                 severity: Severity::Warning,
                 title: format!("`{name}` (referenceId {}): answer paired by guess", exchange.reference_id),
                 records: exchange.request.iter().chain(exchange.responses.iter().take(1)).cloned().collect(),
-                problem: format!("Several apps of origin {} sent referenceId {} without a frameId, and the capture does not say which frame each one is: this answer may belong to another app's request, and the latency shown may be wrong.", match &exchange.client { Client::Unresolved { origin, .. } => origin.clone(), Client::Frame { frame } => frame.clone() }, exchange.reference_id),
+                problem: format!("Several apps of origin {} sent referenceId {} without a frameId, and the capture does not say which frame each one is: this answer may belong to another app's request, and the latency shown may be wrong.", match &exchange.client { Client::Unresolved { origin, .. } => origin.as_str(), Client::Frame { frame } => frame }, exchange.reference_id),
                 advice: "Capture with the extension (it records where each frame sits), or let Workspace assign frameIds; referenceIds restart at \"0\" in every app, so same-origin apps collide.".to_owned(),
             });
         }

@@ -31,4 +31,4 @@ mod test_capture;
 
 pub use capture::{CaptureError, HookRecord, SourceRelation};
 pub use message::{decode, Decoded, Direction, Envelope, Message};
-pub use record::{Batch, Digest, FrameInfo, FramePlacement, Record};
+pub use record::{Batch, Digest, FrameInfo, FrameKey, FramePlacement, Record};

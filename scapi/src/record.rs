@@ -21,12 +21,16 @@ pub struct FramePlacement {
     pub has_opener: bool,
 }
 
+/// A frame's key (one document instance), shared by every reference to its records: an analysis
+/// names records by it several times each.
+pub type FrameKey = std::sync::Arc<str>;
+
 /// The frame (one document instance) that received the messages of a batch.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct FrameInfo {
     /// A random id per document instance: with `seq` it names a record uniquely in a tab.
-    pub key: String,
+    pub key: FrameKey,
     pub url: String,
     pub origin: String,
     pub is_top: bool,

@@ -307,12 +307,12 @@ impl Summarizer {
             .by_kind
             .entry(message.kind().to_owned())
             .or_default() += 1;
-        let frame_label = if receiver.url.is_empty() {
+        let frame_label: &str = if receiver.url.is_empty() {
             &receiver.key
         } else {
             &receiver.url
         };
-        *summary.by_frame.entry(frame_label.clone()).or_default() += 1;
+        *summary.by_frame.entry(frame_label.to_owned()).or_default() += 1;
         *summary.by_origin.entry(record.origin.clone()).or_default() += 1;
         let receiver_key = receiver.key.clone();
 
@@ -669,7 +669,7 @@ impl Summarizer {
     }
 
     /// An event for a client whose subscribing this capture saw, on a topic it does not hold.
-    fn event(&mut self, receiver_key: String, topic: &str) {
+    fn event(&mut self, receiver_key: crate::FrameKey, topic: &str) {
         let client = Client::Frame {
             frame: receiver_key,
         };

@@ -163,7 +163,7 @@ pub fn counts(correlation: &crate::correlate::Correlation) -> Counts {
 #[derive(Debug, Default)]
 pub struct TabLog {
     frames: Vec<LoggedFrame>,
-    frame_index: HashMap<String, u32>,
+    frame_index: HashMap<crate::FrameKey, u32>,
     scapi: VecDeque<Line>,
     foreign: VecDeque<Line>,
     scapi_bytes: usize,
@@ -252,7 +252,7 @@ impl TabLog {
 
     /// The highest sequence number of each frame that is kept or accounted for: what the frame
     /// may stop holding once the log is persisted.
-    pub fn acks(&self) -> Vec<(String, u64)> {
+    pub fn acks(&self) -> Vec<(crate::FrameKey, u64)> {
         self.frames
             .iter()
             .filter(|frame| frame.info.ended.is_none())
@@ -776,7 +776,7 @@ impl Logs {
         }
         for (&tab, log) in &self.tabs {
             for (key, next) in log.acks() {
-                writes.acks.push((tab, key, next));
+                writes.acks.push((tab, key.to_string(), next));
             }
         }
         writes

@@ -244,7 +244,7 @@ fn records_of_one_moment_in_two_frames_import_in_the_order_they_were_shown() {
         store
             .entries()
             .iter()
-            .map(|e| (store.frame(e.frame).info.key.clone(), e.seq))
+            .map(|e| (store.frame(e.frame).info.key.to_string(), e.seq))
             .collect()
     };
     assert_eq!(

@@ -101,7 +101,7 @@ pub fn frame_rows(store: &Store, analysis: &Analysis) -> Vec<FrameRow> {
                 .collect();
             FrameRow {
                 index: index as u32,
-                key: info.key.clone(),
+                key: info.key.to_string(),
                 url: info.url.clone(),
                 origin: info.origin.clone(),
                 role,

@@ -77,7 +77,7 @@ pub fn row(props: RowProps) -> Html {
             data-reference-id={entry.facts.reference_id.clone()}
             data-console={console.then_some("true")}
             data-frame-url={frame.info.url.clone()} data-frame-origin={frame.info.origin.clone()}
-            data-frame-key={frame.info.key.clone()} data-seq={entry.seq().to_string()}
+            data-frame-key={frame.info.key.to_string()} data-seq={entry.seq().to_string()}
             data-source={entry.source().label()} data-exchange-state={state}
             data-verdict={verdict} data-agreement={agreement} data-navigation={navigation.clone()}
             title={navigation} {onclick}>

@@ -65,8 +65,8 @@ impl Overview {
             };
             // The span belongs to the app that asked; an unresolved app to the frame that heard it.
             let key = match &exchange.client {
-                Client::Frame { frame } => frame.as_str(),
-                Client::Unresolved { receiver, .. } => receiver.as_str(),
+                Client::Frame { frame } => &**frame,
+                Client::Unresolved { receiver, .. } => &**receiver,
             };
             let frame = match known {
                 Some((seen, frame)) if seen == key => frame,

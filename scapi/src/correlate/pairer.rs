@@ -7,7 +7,7 @@
 
 use super::{client_of, Client, Sender, SKEW_MS};
 use crate::job::Shredder;
-use crate::record::FrameInfo;
+use crate::record::{FrameInfo, FrameKey};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -40,7 +40,7 @@ pub struct Choice {
 #[derive(Clone, Debug)]
 pub struct Pairer<T> {
     frames: Vec<FrameInfo>,
-    frame_ids: HashMap<String, Value>,
+    frame_ids: HashMap<FrameKey, Value>,
     clients: Vec<Client>,
     client_ids: HashMap<Client, ClientId>,
     exchanges: HashMap<ExchangeId, Open<T>>,
@@ -116,7 +116,7 @@ impl<T> Pairer<T> {
     }
 
     /// The frameId the service assigned to each frame, by frame key.
-    pub fn frame_ids(&self) -> &HashMap<String, Value> {
+    pub fn frame_ids(&self) -> &HashMap<FrameKey, Value> {
         &self.frame_ids
     }
 

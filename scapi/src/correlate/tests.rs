@@ -253,7 +253,11 @@ fn answers_that_could_belong_to_two_same_origin_apps_are_flagged_not_guessed_sil
     let first = correlation
         .exchanges
         .iter()
-        .find(|e| e.responses.first().is_some_and(|r| r.frame == "softphone"))
+        .find(|e| {
+            e.responses
+                .first()
+                .is_some_and(|r| &*r.frame == "softphone")
+        })
         .unwrap();
     assert!(first.ambiguous, "{first:#?}");
     let findings = crate::findings::find(&frames, &refs, &correlation);
@@ -341,7 +345,7 @@ fn an_answer_only_one_app_could_take_tells_which_frame_that_app_is() {
             .exchanges
             .iter()
             .find(|e| {
-                e.reference_id == "0" && e.responses.first().is_some_and(|r| r.frame == frame)
+                e.reference_id == "0" && e.responses.first().is_some_and(|r| &*r.frame == frame)
             })
             .unwrap()
     };

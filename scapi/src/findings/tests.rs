@@ -290,7 +290,7 @@ fn the_analysis_job_in_small_steps_finds_exactly_what_one_call_finds() {
     for (index, (name, file_frames, records, _)) in corpus.iter().enumerate() {
         let base = frames.len();
         frames.extend(file_frames.iter().map(|frame| FrameInfo {
-            key: format!("{name}:{}", frame.key),
+            key: format!("{name}:{}", frame.key).into(),
             ..frame.clone()
         }));
         for (at, (frame, facts)) in records.iter().enumerate() {

@@ -95,7 +95,7 @@ pub enum HarEvent {
     Record {
         /// Where it is: (entry, message) indexes.
         at: (usize, usize),
-        frame: String,
+        frame: crate::FrameKey,
         /// Its position in the capture (our exports); `None` for other HARs, whose messages come
         /// in file order.
         index: Option<u64>,
@@ -936,7 +936,7 @@ struct EntryState {
     index: usize,
     url: Option<String>,
     /// The key of the frame made up for this entry, once it is.
-    frame: Option<String>,
+    frame: Option<crate::FrameKey>,
     next_seq: u64,
     /// Foreign messages read before the entry's URL.
     waiting: Vec<ForeignMessage>,
@@ -956,7 +956,7 @@ impl EntryState {
                     .clone()
                     .unwrap_or_else(|| format!("scapi://entry/{}", self.index));
                 let frame = FrameInfo {
-                    key: format!("har-entry-{}", self.index),
+                    key: format!("har-entry-{}", self.index).into(),
                     origin: origin_of(&url),
                     url,
                     is_top: false,
@@ -1097,7 +1097,7 @@ impl Collector {
         let mut creator = Tool::default();
         let mut page: Option<(String, Option<f64>)> = None;
         let mut saw_meta = false;
-        let mut frame_index: HashMap<String, usize> = HashMap::new();
+        let mut frame_index: HashMap<crate::FrameKey, usize> = HashMap::new();
         let mut records: Vec<(Option<u64>, usize, Record)> = Vec::new();
         for event in self.events {
             match event {
@@ -1151,7 +1151,11 @@ impl Collector {
     }
 }
 
-fn add_frame(frames: &mut Vec<FrameInfo>, index: &mut HashMap<String, usize>, frame: FrameInfo) {
+fn add_frame(
+    frames: &mut Vec<FrameInfo>,
+    index: &mut HashMap<crate::FrameKey, usize>,
+    frame: FrameInfo,
+) {
     index.entry(frame.key.clone()).or_insert(frames.len());
     frames.push(frame);
 }

@@ -165,7 +165,7 @@ impl Sanitizer {
     /// A frame with personal data in its URL (and its key, which may be the URL) masked.
     pub fn frame(&mut self, frame: &FrameInfo) -> FrameInfo {
         FrameInfo {
-            key: self.text(&frame.key),
+            key: self.text(&frame.key).into(),
             url: self.text(&frame.url),
             ..frame.clone()
         }
@@ -199,7 +199,7 @@ impl Sanitizer {
                     .records
                     .iter()
                     .map(|reference| crate::correlate::RecordRef {
-                        frame: self.text(&reference.frame),
+                        frame: self.text(&reference.frame).into(),
                         seq: reference.seq,
                     })
                     .collect(),
@@ -902,7 +902,7 @@ mod tests {
         );
         assert_eq!(clean.advice, "Call «phone#1».");
         assert_eq!(
-            clean.records[0].frame,
+            &*clean.records[0].frame,
             "https://app.example/?user=«email#1»"
         );
     }

@@ -454,7 +454,7 @@ fn another_tools_websocket_har_reads_with_a_frame_per_entry() {
     assert_eq!(capture.meta.page_url, "https://crm.example/agent");
     assert_eq!(capture.meta.start, 1_732_467_255_000.0);
     assert_eq!(capture.meta.end, 1_732_467_257_000.0);
-    let keys: Vec<&str> = capture.frames.iter().map(|f| f.key.as_str()).collect();
+    let keys: Vec<&str> = capture.frames.iter().map(|f| &*f.key).collect();
     assert_eq!(keys, ["har-entry-0", "har-entry-1"]);
     assert_eq!(capture.frames[1].origin, "wss://other.example:8443");
     let kinds: Vec<&str> = capture

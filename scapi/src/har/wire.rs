@@ -29,6 +29,6 @@ pub struct MessageOut<'a> {
 #[serde(deny_unknown_fields)]
 pub struct MessageIn {
     pub index: u64,
-    pub frame: String,
+    pub frame: crate::FrameKey,
     pub record: Record,
 }

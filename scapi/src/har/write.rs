@@ -123,7 +123,7 @@ pub fn write_har(
         writer.begin_entry(&channel_of(key, &frames))?;
         for &(position, kind) in &members[key] {
             let frame = capture.records[position].0;
-            let frame_key = frames.get(frame).map_or("", |f| f.key.as_str());
+            let frame_key = frames.get(frame).map_or("", |f| &*f.key);
             writer.message(position as u64, frame_key, &records[position], kind)?;
         }
         writer.end_entry()?;

@@ -68,7 +68,7 @@ fn lines(lines: &[String]) -> String {
 fn seqs(batches: &[Batch], key: &str) -> Vec<u64> {
     batches
         .iter()
-        .filter(|batch| batch.frame.key == key)
+        .filter(|batch| &*batch.frame.key == key)
         .flat_map(|batch| batch.digests.iter().map(|record| record.facts.seq))
         .collect()
 }
