@@ -40,10 +40,11 @@ impl SourceRelation {
     }
 }
 
-/// One delivered message as the page hook recorded it.
+/// One delivered message as the page hook recorded it. (`D` is how its data is held: parsed, or
+/// as the JSON text the line carries, see [`HookRecord::parse_with_text`].)
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct HookRecord {
+pub struct HookRecord<D = Value> {
     /// Format version, [`CAPTURE_FORMAT_VERSION`].
     pub v: u32,
     /// High-resolution time of delivery, milliseconds since the Unix epoch
@@ -71,7 +72,7 @@ pub struct HookRecord {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub hook_dropped: u64,
     /// The message data, made JSON-safe: values JSON cannot carry are described placeholders.
-    pub data: Value,
+    pub data: D,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -132,6 +133,47 @@ impl HookRecord {
             )));
         }
         Ok(record)
+    }
+
+    /// A raw capture line read once, with its data's JSON text exactly as the line carries it:
+    /// what a panel is sent needs no serializing again (the largest part of reading a line in
+    /// the background after parsing it). A line serde cannot take as it is (lone surrogates) is
+    /// read by [`HookRecord::parse`] and its data written again.
+    pub fn parse_with_text(text: &str) -> Result<(HookRecord, String), CaptureError> {
+        let as_read = serde_json::from_str::<HookRecord<&serde_json::value::RawValue>>(text)
+            .ok()
+            .filter(|record| record.v == CAPTURE_FORMAT_VERSION)
+            .and_then(|record| {
+                let data = serde_json::from_str::<Value>(record.data.get()).ok()?;
+                let data_text = record.data.get().to_owned();
+                Some((record.with_data(data), data_text))
+            });
+        if let Some(read) = as_read {
+            return Ok(read);
+        }
+        let record = HookRecord::parse(text)?;
+        let data_text = serde_json::to_string(&record.data).unwrap_or_default();
+        Ok((record, data_text))
+    }
+}
+
+impl<D> HookRecord<D> {
+    /// The same record holding its data as `data`.
+    fn with_data<E>(self, data: E) -> HookRecord<E> {
+        HookRecord {
+            v: self.v,
+            time: self.time,
+            wall: self.wall,
+            frame_url: self.frame_url,
+            frame_origin: self.frame_origin,
+            is_top: self.is_top,
+            origin: self.origin,
+            source: self.source,
+            child_index: self.child_index,
+            ports: self.ports,
+            hook_dropped: self.hook_dropped,
+            data,
+        }
     }
 }
 
@@ -238,6 +280,26 @@ mod tests {
         assert_eq!(record.frame_origin, "https://app.example");
         assert_eq!(record.hook_dropped, 0);
         assert_eq!(record.data["userAgent"], "WWE Server");
+    }
+
+    #[test]
+    fn the_data_text_is_the_lines_own_or_written_again_when_serde_cannot_take_it() {
+        // Number and escape forms serde would write otherwise: the text is kept as it came.
+        let line = r#"{"v":1,"time":1.5,"wall":1,"frameUrl":"https://app.example/","frameOrigin":"https://app.example","isTop":false,"origin":"https://wwe.example","source":"parent","ports":0,"data":{"n":1e+21,"s":"\u00e9\/","request":"agent.get"}}"#;
+        let (record, text) = HookRecord::parse_with_text(line).unwrap();
+        assert_eq!(text, r#"{"n":1e+21,"s":"\u00e9\/","request":"agent.get"}"#);
+        assert_eq!(record, HookRecord::parse(line).unwrap());
+        // A lone surrogate: the repaired record, its data written again.
+        let line = line.replace(r#"\u00e9"#, r#"\ud83d"#);
+        let (record, text) = HookRecord::parse_with_text(&line).unwrap();
+        assert_eq!(record, HookRecord::parse(&line).unwrap());
+        assert_eq!(text, serde_json::to_string(&record.data).unwrap());
+        assert!(text.contains('\u{fffd}'), "{text}");
+        // Not a capture line at all: the same error as `parse`.
+        assert_eq!(
+            HookRecord::parse_with_text("{}").unwrap_err(),
+            HookRecord::parse("{}").unwrap_err()
+        );
     }
 
     #[test]

@@ -172,10 +172,17 @@ pub struct Digest {
 impl Digest {
     /// The digest of a record whose facts are known already.
     pub fn with_facts(record: &Record, facts: Facts) -> Digest {
+        let raw = serde_json::to_string(&record.raw).unwrap_or_default();
+        Digest::with_text(record, facts, raw)
+    }
+
+    /// The digest of a record whose facts and data text are known already (the text as the
+    /// capture line carried it: [`HookRecord::parse_with_text`]).
+    pub fn with_text(record: &Record, facts: Facts, raw: String) -> Digest {
         Digest {
             facts,
             ports: record.ports,
-            raw: serde_json::to_string(&record.raw).unwrap_or_default(),
+            raw,
             interactions: record.interaction_ids(),
         }
     }

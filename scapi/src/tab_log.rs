@@ -214,11 +214,11 @@ impl TabLog {
             };
             if decode {
                 kept.decoded = true;
-                match HookRecord::parse(line) {
-                    Ok(hook) => {
+                match HookRecord::parse_with_text(line) {
+                    Ok((hook, raw)) => {
                         let record = Record::from_hook(this, hook);
                         let facts = Facts::of(&record);
-                        digests.push(Digest::with_facts(&record, facts.clone()));
+                        digests.push(Digest::with_text(&record, facts.clone(), raw));
                         kept.facts = Some(Box::new(facts));
                     }
                     Err(error) => {
@@ -293,13 +293,14 @@ impl TabLog {
             lines.sort_by_key(|line| line.seq);
             let records: Vec<Digest> = lines
                 .iter()
-                .filter_map(|line| match HookRecord::parse(&line.text) {
-                    Ok(hook) => {
+                .filter_map(|line| match HookRecord::parse_with_text(&line.text) {
+                    Ok((hook, raw)) => {
                         let record = Record::from_hook(line.seq, hook);
-                        Some(match &line.facts {
-                            Some(facts) => Digest::with_facts(&record, Facts::clone(facts)),
-                            None => Digest::of(&record),
-                        })
+                        let facts = match &line.facts {
+                            Some(facts) => Facts::clone(facts),
+                            None => Facts::of(&record),
+                        };
+                        Some(Digest::with_text(&record, facts, raw))
                     }
                     Err(error) => {
                         // Counted once: the line leaves the log below.
