@@ -44,6 +44,10 @@ impl Reducible for Version {
 
 /// Rows drawn above and below the visible ones, so fast scrolling shows no blank.
 const OVERSCAN: usize = 12;
+/// Rows drawn above the visible ones while the list follows the tail of a stream: each draw
+/// replaces them all, and a scroll up from the bottom (a wheel notch is about five rows) stops
+/// following and draws the full overscan.
+const TAIL_OVERSCAN: usize = 6;
 /// While batches stream in, the list is drawn at most this often (capture to screen stays well
 /// within 250 ms: the page hook and content script batch for up to 150 ms before)...
 #[cfg(target_arch = "wasm32")]
@@ -122,6 +126,8 @@ impl AnalysisCache {
 
 type SharedCache = Rc<RefCell<AnalysisCache>>;
 
+/// A stream of batches is analysed again at most once in this many times the last analysis took.
+const ANALYSIS_SPACING: f64 = 16.0;
 /// Records analysed in one go: a few milliseconds of work (the analysis costs a few
 /// microseconds a record). Larger captures are analysed in slices between frames.
 const ANALYSE_AT_ONCE: usize = 5_000;
@@ -193,9 +199,11 @@ fn analysis_for(
         state.discard_build();
     }
     let since = clock - state.computed_at;
-    // Eight times: the analysis is the largest part of a render (a flood of 50,000 events
-    // spent 0.8 s of the panel's 3 s in it with four), and the page shares the machine.
-    let wait = (state.took * 8.0).min(2000.0);
+    // Sixteen times: the analysis is the largest part of a render (a flood of 50,000 events
+    // spent 0.8 s of the panel's 3 s in it with four), and the page shares the machine: a live
+    // stream re-analyses the whole capture each time, so this bounds the analysis to about 6 %
+    // of the panel's time (round trips with the panel open: a quarter of its main thread at 8).
+    let wait = (state.took * ANALYSIS_SPACING).min(3000.0);
     let first = state.analysis.is_none() || state.policy_generation != policy_generation;
     if first || since >= wait || !cfg!(target_arch = "wasm32") {
         if store.entries().len() > ANALYSE_AT_ONCE && cfg!(target_arch = "wasm32") {
@@ -1350,8 +1358,13 @@ pub fn app(props: &AppProps) -> Html {
         None if *follow.borrow() => (indexes.len() as f64 * ROW_HEIGHT - viewport).max(0.0),
         None => scroll_top,
     };
-    let first = ((scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
-    let visible = (viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+    let overscan = if scroll_request.borrow().is_none() && *follow.borrow() {
+        TAIL_OVERSCAN
+    } else {
+        OVERSCAN
+    };
+    let first = ((scroll_top / ROW_HEIGHT) as usize).saturating_sub(overscan);
+    let visible = (viewport / ROW_HEIGHT).ceil() as usize + overscan + OVERSCAN;
     let last = (first + visible).min(indexes.len());
     let navigations = store_ref.navigations();
     let rows: Html = (first.min(last)..last)
