@@ -46,20 +46,28 @@
   // listen for a request on its way to be posted.
   const secret = randomHex();
   let adopted = false;
-  // Where this frame sits, so a request Workspace got from "child k" can be paired with it.
-  const placement = (() => {
+  // Where this frame sits, so a request Workspace got from "child k" can be paired with it. Found
+  // when first needed (a frame that streams, or a console request), never at document start:
+  // comparing the parent's frames with this window makes this world a context in every sibling
+  // frame of this process (each a millisecond or more; 70 ms in a frame of an ordinary page with
+  // 30 iframes, none of which ever needs it).
+  const hasOpener = Boolean(window.opener);
+  let placed = null;
+  const placement = () => {
+    if (placed) return placed;
     let depth = 0;
     for (let w = window; w !== w.parent; w = w.parent) depth++;
     let indexInParent;
     if (window !== window.parent) {
       for (let i = 0; i < window.parent.frames.length; i++) if (window.parent.frames[i] === window) indexInParent = i;
     }
-    return { depth, indexInParent, hasOpener: Boolean(window.opener) };
-  })();
+    placed = { depth, indexInParent, hasOpener };
+    return placed;
+  };
   // A popup's frames belong to the tab that opened it (window.opener is readable cross-origin).
   const popup = (() => { try { return Boolean(window.top.opener); } catch (_) { return false; } })();
   const describe = () => ({
-    key, url: location.href, origin: self.origin, isTop: window === window.top, placement,
+    key, url: location.href, origin: self.origin, isTop: window === window.top, placement: placement(),
     started: performance.timeOrigin,
   });
 
@@ -213,8 +221,8 @@
     // captured a message is named by its place. Without a hook that adopted the secret, nothing
     // here could post it: the answer is "not sent".
     const place = message && message.place;
-    if (message && message.type === 'console-send' && (message.key === key || (place && place.depth === placement.depth
-      && place.index === placement.indexInParent && place.origin === self.origin))) {
+    if (message && message.type === 'console-send' && (message.key === key || (place && place.depth === placement().depth
+      && place.index === placement().indexInParent && place.origin === self.origin))) {
       const event = new CustomEvent(`scapi-inspector:send:${secret}`, { detail: message.detail, cancelable: true });
       sendResponse(adopted && !window.dispatchEvent(event));
     }
