@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod arrival;
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;
 pub mod console;
