@@ -44,10 +44,6 @@ impl Reducible for Version {
 
 /// Rows drawn above and below the visible ones, so fast scrolling shows no blank.
 const OVERSCAN: usize = 12;
-/// Rows drawn above the visible ones while the list follows the tail of a stream: each draw
-/// replaces them all, and a scroll up from the bottom (a wheel notch is about five rows) stops
-/// following and draws the full overscan.
-const TAIL_OVERSCAN: usize = 6;
 /// While batches stream in, the list is drawn at most this often (capture to screen stays well
 /// within 250 ms: the page hook and content script batch for up to 150 ms before)...
 #[cfg(target_arch = "wasm32")]
@@ -1365,13 +1361,8 @@ pub fn app(props: &AppProps) -> Html {
         None if *follow.borrow() => (indexes.len() as f64 * ROW_HEIGHT - viewport).max(0.0),
         None => scroll_top,
     };
-    let overscan = if scroll_request.borrow().is_none() && *follow.borrow() {
-        TAIL_OVERSCAN
-    } else {
-        OVERSCAN
-    };
-    let first = ((scroll_top / ROW_HEIGHT) as usize).saturating_sub(overscan);
-    let visible = (viewport / ROW_HEIGHT).ceil() as usize + overscan + OVERSCAN;
+    let first = ((scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+    let visible = (viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
     let last = (first + visible).min(indexes.len());
     let navigations = store_ref.navigations();
     let rows: Html = (first.min(last)..last)
