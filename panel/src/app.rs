@@ -55,13 +55,6 @@ const DRAW_EVERY_MS: f64 = 50.0;
 const DRAW_DUTY: f64 = 4.0;
 #[cfg(target_arch = "wasm32")]
 const DRAW_EVERY_MAX_MS: f64 = 160.0;
-/// Beyond this many records a second no one reads the rows as they fly by (each draw replaces
-/// every row): the list then draws at most every FAST_DRAW_EVERY_MS, and leaves the machine to
-/// the page. (At 500 a second a record still shows within 250 ms.)
-#[cfg(target_arch = "wasm32")]
-const FAST_STREAM: f64 = 1_000.0;
-#[cfg(target_arch = "wasm32")]
-const FAST_DRAW_EVERY_MS: f64 = 250.0;
 
 thread_local! {
     /// When the last streamed draw started, and what it took (until the list was scrolled).
@@ -1862,11 +1855,7 @@ fn start(
                 return;
             }
             let took = DRAW_TIMES.with(|times| times.get().1);
-            let least = if rate.at_time(now) > FAST_STREAM {
-                FAST_DRAW_EVERY_MS
-            } else {
-                DRAW_EVERY_MS
-            };
+            let least = rate.least_draw_gap(now, DRAW_EVERY_MS);
             let gap = (took * DRAW_DUTY).clamp(least, DRAW_EVERY_MAX_MS.max(least));
             let wait = last_draw.get() + gap - now;
             if wait <= 0.0 {

@@ -18,7 +18,23 @@ impl ArrivalRate {
     pub fn at_time(&self, now: f64) -> f64 {
         self.level * (-(now - self.at).max(0.0) / 1000.0).exp()
     }
+
+    /// The least time (ms) between two draws of the list at `now`: `usual`, or while more than
+    /// [`FAST_STREAM`] records a second arrive, [`FAST_DRAW_EVERY_MS`].
+    pub fn least_draw_gap(&self, now: f64, usual: f64) -> f64 {
+        if self.at_time(now) > FAST_STREAM {
+            FAST_DRAW_EVERY_MS.max(usual)
+        } else {
+            usual
+        }
+    }
 }
+
+/// Beyond this many records a second no one reads the rows as they fly by (each draw replaces
+/// every row): the list then draws at most every FAST_DRAW_EVERY_MS, and leaves the machine to
+/// the page. (At 500 a second a record still shows within 250 ms.)
+pub const FAST_STREAM: f64 = 1_000.0;
+pub const FAST_DRAW_EVERY_MS: f64 = 250.0;
 
 #[cfg(test)]
 mod tests {
@@ -42,5 +58,10 @@ mod tests {
             slow.add(50, f64::from(step) * 100.0);
         }
         assert!(slow.at_time(3000.0) < 600.0);
+        // The list's pace: four draws a second in the fast stream, as usual in the slow one and
+        // once the fast one has paused long enough.
+        assert_eq!(rate.least_draw_gap(3000.0, 50.0), FAST_DRAW_EVERY_MS);
+        assert_eq!(slow.least_draw_gap(3000.0, 50.0), 50.0);
+        assert_eq!(rate.least_draw_gap(6000.0, 50.0), 50.0);
     }
 }
