@@ -11,8 +11,6 @@ const api = globalThis.browser ?? globalThis.chrome;
 if (typeof wasm_bindgen === 'undefined' && typeof importScripts === 'function') importScripts('background/background.js');
 
 const PERSIST_MS = 100; // writes are gathered this long (frames hold their lines until then)
-const BADGE_MS = 1000; // the badge is counted again at most this often (per batch, never per message)
-const BADGE_DUTY = 20; // ... and at most once in twenty times what counting took (it pairs the whole log)
 const TIMEOUT_MS = 10000; // the client's request timeout: a badge may change this much later
 const panelsByTab = new Map(); // session tab -> Set<Port> (panels that listen live)
 const captureByFrame = new Map(); // `${tab}:${frame key}` -> Port
@@ -73,11 +71,10 @@ function persist() {
   for (const tab of tabs) badgeSoon(tab);
 }
 
+// The badge is counted after a batch, at the pace the wasm half sets (badgeWait).
 const badgeTimers = new Map(); // tab -> timer of the next count
-const badgedAt = new Map(); // tab -> when it was last counted, and what counting took (ms)
 function badgeSoon(tab) {
-  const [at, took] = badgedAt.get(tab) ?? [-Infinity, 0];
-  const wait = at + Math.max(BADGE_MS, took * BADGE_DUTY) - Date.now();
+  const wait = log.badgeWait(tab, Date.now());
   if (wait <= 0) { badge(tab); return; }
   if (!badgeTimers.has(tab) || badgeTimers.get(tab).soon !== true) {
     clearTimeout(badgeTimers.get(tab)?.timer);
@@ -85,9 +82,7 @@ function badgeSoon(tab) {
   }
 }
 function badge(tab) {
-  const started = Date.now();
-  const counts = JSON.parse(log.counts(tab, started));
-  badgedAt.set(tab, [started, Date.now() - started]);
+  const counts = JSON.parse(log.counts(tab, Date.now()));
   const problems = counts.failed + counts.timedOut;
   try {
     api.action.setBadgeBackgroundColor({ tabId: tab, color: '#d93025' });
@@ -103,7 +98,6 @@ function forget(tab) {
   if (keys.length) writing = writing.then(() => api.storage.session.remove(keys)).catch(() => {});
   clearTimeout(badgeTimers.get(tab)?.timer);
   badgeTimers.delete(tab);
-  badgedAt.delete(tab);
 }
 
 function onCapture(port) {

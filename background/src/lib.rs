@@ -2,16 +2,28 @@
 //! decision about what a tab keeps, what is lost and what a panel is sent is made here, by
 //! [`scapi::tab_log`].
 
+use scapi::pace::Pace;
 use scapi::tab_log::{Logs, PANEL_MESSAGE_BYTES};
 use scapi::FrameInfo;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Background {
     logs: Logs,
+    /// Per tab: when its badge was last counted, and what counting took (ms).
+    badged: HashMap<i64, (f64, f64)>,
 }
+
+/// The badge is counted after a batch (never per message), at most once a second, and at most
+/// once in twenty times what counting took: it pairs the whole log (a burst of round trips
+/// spent 15 % of the background's time in it counted every second).
+const BADGE_PACE: Pace = Pace {
+    least_ms: 1000.0,
+    duty: 20.0,
+    most_ms: f64::INFINITY,
+};
 
 #[wasm_bindgen]
 impl Background {
@@ -90,14 +102,26 @@ impl Background {
     }
 
     /// The tab's requests and how they ended, as JSON (`requests`, `failed`, `timedOut`,
-    /// `rateLimited`).
+    /// `rateLimited`), for its badge: what counting took sets when it may be counted again
+    /// ([`Background::badge_wait`]).
     pub fn counts(&mut self, tab: f64, now: f64) -> String {
         let counts = if self.logs.get(tab as i64).is_some() {
             self.logs.tab(tab as i64).counts(now)
         } else {
             Default::default()
         };
+        self.badged
+            .insert(tab as i64, (now, (js_sys::Date::now() - now).max(0.0)));
         serde_json::to_string(&counts).expect("counts always serialize")
+    }
+
+    /// How long from `now` (ms) until the tab's badge may be counted again; zero or less: now.
+    #[wasm_bindgen(js_name = badgeWait)]
+    pub fn badge_wait(&self, tab: f64, now: f64) -> f64 {
+        match self.badged.get(&(tab as i64)) {
+            Some(&(last, took)) => BADGE_PACE.wait(last, took, now),
+            None => 0.0,
+        }
     }
 
     /// Storage writes since the last call, as JSON: `set` (key → text), `remove` (keys) and
@@ -110,6 +134,7 @@ impl Background {
     /// Forgets a closed tab; returns the storage keys to remove.
     #[wasm_bindgen(js_name = removeTab)]
     pub fn remove_tab(&mut self, tab: f64) -> Vec<String> {
+        self.badged.remove(&(tab as i64));
         self.logs.remove(tab as i64)
     }
 

@@ -90,3 +90,41 @@ fn a_burst_larger_than_one_message_goes_to_the_panel_in_parts() {
         assert_eq!(seqs, (0..12_000).collect::<Vec<u64>>());
     }
 }
+
+#[wasm_bindgen_test]
+fn a_badge_is_counted_again_after_a_second_or_twenty_times_what_counting_took() {
+    let mut background = Background::new();
+    assert!(
+        background.badge_wait(7.0, 5_000.0) <= 0.0,
+        "never counted: now"
+    );
+    background
+        .ingest(7.0, FRAME, 0, 0.0, &line(0), 0.0, 0.0, false)
+        .unwrap();
+    let now = js_sys::Date::now();
+    background.counts(7.0, now);
+    let wait = background.badge_wait(7.0, now + 200.0);
+    assert!((800.0..900.0).contains(&wait), "{wait}");
+    assert!(background.badge_wait(7.0, now + 1_000.0) <= 0.0);
+    // A log that takes a while to count waits twenty times that.
+    let pad = "p".repeat(1000);
+    let text: Vec<String> = (1..=12_000)
+        .map(|reference_id| {
+            line(reference_id).replace("\"parameters\":[]", &format!("\"parameters\":[\"{pad}\"]"))
+        })
+        .collect();
+    background
+        .ingest(7.0, FRAME, 0, 1.0, &text.join("\n"), 0.0, 0.0, false)
+        .unwrap();
+    let started = js_sys::Date::now();
+    background.counts(7.0, started);
+    let took = js_sys::Date::now() - started;
+    let wait = background.badge_wait(7.0, started);
+    assert!(
+        wait >= 1_000.0 && wait <= (20.0 * took).max(1_000.0) + 1.0,
+        "waits {wait} ms after counting took {took} ms"
+    );
+    // A closed tab starts afresh.
+    background.remove_tab(7.0);
+    assert!(background.badge_wait(7.0, started) <= 0.0);
+}

@@ -44,17 +44,17 @@ impl Reducible for Version {
 
 /// Rows drawn above and below the visible ones, so fast scrolling shows no blank.
 const OVERSCAN: usize = 12;
-/// While batches stream in, the list is drawn at most this often (capture to screen stays well
-/// within 250 ms: the page hook and content script batch for up to 150 ms before)...
+/// While batches stream in, the list is drawn at most every 50 ms (capture to screen stays well
+/// within 250 ms: the page hook and content script batch for up to 150 ms before), and at most
+/// once in four times what the last draw took (its render and layout), up to 160 ms: a panel with
+/// many records, or on a slow machine, leaves most of the time to the page it inspects, which
+/// shares the machine with it. A fast stream draws less often still (`arrival`).
 #[cfg(target_arch = "wasm32")]
-const DRAW_EVERY_MS: f64 = 50.0;
-/// ... and at most once in this many times what the last draw took (its render and layout), up
-/// to DRAW_EVERY_MAX_MS: a panel with many records, or on a slow machine, leaves most of the time
-/// to the page it inspects, which shares the machine with it.
-#[cfg(target_arch = "wasm32")]
-const DRAW_DUTY: f64 = 4.0;
-#[cfg(target_arch = "wasm32")]
-const DRAW_EVERY_MAX_MS: f64 = 160.0;
+const DRAW_PACE: scapi::pace::Pace = scapi::pace::Pace {
+    least_ms: 50.0,
+    duty: 4.0,
+    most_ms: 160.0,
+};
 
 thread_local! {
     /// When the last streamed draw started, and what it took (until the list was scrolled).
@@ -122,8 +122,13 @@ impl AnalysisCache {
 
 type SharedCache = Rc<RefCell<AnalysisCache>>;
 
-/// A stream of batches is analysed again at most once in this many times the last analysis took.
-const ANALYSIS_SPACING: f64 = 16.0;
+/// A stream of batches is analysed again at most once in sixteen times the last analysis took,
+/// and at least every 3 s.
+const ANALYSIS_PACE: scapi::pace::Pace = scapi::pace::Pace {
+    least_ms: 0.0,
+    duty: 16.0,
+    most_ms: 3000.0,
+};
 /// Records analysed in one go: a few milliseconds of work (the analysis costs a few
 /// microseconds a record). Larger captures are analysed in slices between frames.
 const ANALYSE_AT_ONCE: usize = 5_000;
@@ -199,7 +204,7 @@ fn analysis_for(
     // spent 0.8 s of the panel's 3 s in it with four), and the page shares the machine: a live
     // stream re-analyses the whole capture each time, so this bounds the analysis to about 6 %
     // of the panel's time (round trips with the panel open: a quarter of its main thread at 8).
-    let wait = (state.took * ANALYSIS_SPACING).min(3000.0);
+    let wait = ANALYSIS_PACE.gap(state.took);
     let first = state.analysis.is_none() || state.policy_generation != policy_generation;
     if first || since >= wait || !cfg!(target_arch = "wasm32") {
         if store.entries().len() > ANALYSE_AT_ONCE && cfg!(target_arch = "wasm32") {
@@ -1812,7 +1817,7 @@ fn start(
         }
     };
     // Batches are applied as they come; the list is drawn again at most once per animation frame
-    // and, while batches keep coming, at most every DRAW_EVERY_MS (a replay of 50,000 records in
+    // and, while batches keep coming, at the pace of DRAW_PACE (a replay of 50,000 records in
     // ten batches, or a stream of forty batches a second from two frames, is a few renders, not
     // one per batch: each render lays the list out again, and the panel shares the machine with
     // the page it inspects). A panel that is not shown draws when it is.
@@ -1855,8 +1860,11 @@ fn start(
                 return;
             }
             let took = DRAW_TIMES.with(|times| times.get().1);
-            let least = rate.least_draw_gap(now, DRAW_EVERY_MS);
-            let gap = (took * DRAW_DUTY).clamp(least, DRAW_EVERY_MAX_MS.max(least));
+            let pace = scapi::pace::Pace {
+                least_ms: rate.least_draw_gap(now, DRAW_PACE.least_ms),
+                ..DRAW_PACE
+            };
+            let gap = pace.gap(took);
             let wait = last_draw.get() + gap - now;
             if wait <= 0.0 {
                 (*next_frame)

@@ -19,6 +19,7 @@ pub mod har;
 pub mod interaction;
 pub mod job;
 pub mod message;
+pub mod pace;
 pub mod policy;
 pub mod rate_limit;
 pub mod record;
