@@ -695,3 +695,81 @@ async fn a_large_capture_is_analysed_in_slices_while_the_list_shows() {
         .map(|cell| cell.text_content().unwrap());
     assert_eq!(status.as_deref().map(str::trim), Some("answered 3 ms"));
 }
+
+#[wasm_bindgen_test]
+async fn captured_text_in_a_row_stays_text_and_a_click_in_any_cell_selects_the_row() {
+    // Rows are written as HTML text: what a page posted must never become markup.
+    let hostile = r#"<img src=x onerror="window.rowInjected=1">'&"#;
+    let root = mount(vec![batch(
+        "app",
+        r#"http://localhost:1/app.html?q="><b>x</b>"#,
+        vec![
+            record(
+                0,
+                1.0,
+                json!({"request": hostile, "referenceId": "<i>1</i>", "userAgent": "WWE Client",
+                    "protocolVersion": 2}),
+            ),
+            record(
+                1,
+                2.0,
+                json!({"event": "agent", "data": {"eventType": "STATE_CHANGED"},
+                    "userAgent": "WWE Server", "protocolVersion": 2}),
+            ),
+        ],
+        0,
+    )]);
+    settle().await;
+    let rows = rows(&root);
+    assert_eq!(rows.len(), 2);
+    assert!(root
+        .query_selector(".rows img, .rows b, .rows i")
+        .unwrap()
+        .is_none());
+    assert_eq!(rows[0].get_attribute("data-name").unwrap(), hostile);
+    assert_eq!(
+        rows[0].get_attribute("data-reference-id").unwrap(),
+        "<i>1</i>"
+    );
+    assert_eq!(
+        rows[0].get_attribute("data-frame-url").unwrap(),
+        r#"http://localhost:1/app.html?q="><b>x</b>"#
+    );
+    let name = rows[0].query_selector(".cell.name").unwrap().unwrap();
+    assert_eq!(name.text_content().unwrap(), hostile);
+    assert_eq!(name.get_attribute("title").unwrap(), hostile);
+    // A click lands on a cell, not on the row itself: the list finds the row.
+    let cell: web_sys::HtmlElement = root
+        .query_selector("[data-testid=record-row][data-seq=\"1\"] .cell.summary")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    cell.click();
+    settle().await;
+    let selected = root
+        .query_selector("[data-testid=record-row][aria-selected=true]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(selected.get_attribute("data-seq").unwrap(), "1");
+    assert_eq!(selected.class_name(), "row kind-event selected");
+    // A click beside the rows (the list's empty space) selects nothing else.
+    let rows_area: web_sys::HtmlElement = root
+        .query_selector(".rows")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    rows_area.click();
+    settle().await;
+    let selected = root
+        .query_selector("[data-testid=record-row][aria-selected=true]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(selected.get_attribute("data-seq").unwrap(), "1");
+    assert!(
+        js_sys::Reflect::get(&web_sys::window().unwrap(), &"rowInjected".into())
+            .unwrap()
+            .is_undefined()
+    );
+}
