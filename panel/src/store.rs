@@ -165,7 +165,7 @@ impl Entry {
             time: facts.time,
             ports,
             facts: Rc::new(facts),
-            raw: raw.into_boxed_str(),
+            raw: Box::<str>::from(raw),
             interactions: interactions
                 .into_iter()
                 .map(String::into_boxed_str)

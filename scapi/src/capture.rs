@@ -139,20 +139,23 @@ impl HookRecord {
     /// what a panel is sent needs no serializing again (the largest part of reading a line in
     /// the background after parsing it). A line serde cannot take as it is (lone surrogates) is
     /// read by [`HookRecord::parse`] and its data written again.
-    pub fn parse_with_text(text: &str) -> Result<(HookRecord, String), CaptureError> {
+    pub fn parse_with_text(
+        text: &str,
+    ) -> Result<(HookRecord, Box<serde_json::value::RawValue>), CaptureError> {
         let as_read = serde_json::from_str::<HookRecord<&serde_json::value::RawValue>>(text)
             .ok()
             .filter(|record| record.v == CAPTURE_FORMAT_VERSION)
             .and_then(|record| {
                 let data = serde_json::from_str::<Value>(record.data.get()).ok()?;
-                let data_text = record.data.get().to_owned();
+                let data_text = record.data.to_owned();
                 Some((record.with_data(data), data_text))
             });
         if let Some(read) = as_read {
             return Ok(read);
         }
         let record = HookRecord::parse(text)?;
-        let data_text = serde_json::to_string(&record.data).unwrap_or_default();
+        let data_text =
+            serde_json::value::to_raw_value(&record.data).expect("a JSON value always serializes");
         Ok((record, data_text))
     }
 }
@@ -287,14 +290,17 @@ mod tests {
         // Number and escape forms serde would write otherwise: the text is kept as it came.
         let line = r#"{"v":1,"time":1.5,"wall":1,"frameUrl":"https://app.example/","frameOrigin":"https://app.example","isTop":false,"origin":"https://wwe.example","source":"parent","ports":0,"data":{"n":1e+21,"s":"\u00e9\/","request":"agent.get"}}"#;
         let (record, text) = HookRecord::parse_with_text(line).unwrap();
-        assert_eq!(text, r#"{"n":1e+21,"s":"\u00e9\/","request":"agent.get"}"#);
+        assert_eq!(
+            text.get(),
+            r#"{"n":1e+21,"s":"\u00e9\/","request":"agent.get"}"#
+        );
         assert_eq!(record, HookRecord::parse(line).unwrap());
         // A lone surrogate: the repaired record, its data written again.
         let line = line.replace(r#"\u00e9"#, r#"\ud83d"#);
         let (record, text) = HookRecord::parse_with_text(&line).unwrap();
         assert_eq!(record, HookRecord::parse(&line).unwrap());
-        assert_eq!(text, serde_json::to_string(&record.data).unwrap());
-        assert!(text.contains('\u{fffd}'), "{text}");
+        assert_eq!(text.get(), serde_json::to_string(&record.data).unwrap());
+        assert!(text.get().contains('\u{fffd}'), "{text}");
         // Not a capture line at all: the same error as `parse`.
         assert_eq!(
             HookRecord::parse_with_text("{}").unwrap_err(),

@@ -4,6 +4,7 @@ use crate::capture::{HookRecord, SourceRelation};
 use crate::facts::Facts;
 use crate::message::{decode, Decoded, Message};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// Where a frame sits in its tab: what pairs a request Workspace received from "child k" with the
@@ -154,31 +155,41 @@ impl Record {
 }
 
 /// A record as a panel keeps it, made where the record was decoded (the extension's background):
-/// its facts, its data as JSON text and the interaction ids it names. A panel takes digests in
+/// its facts, its data as JSON and the interaction ids it names. A panel takes digests in
 /// without parsing or decoding the data again (a full [`Record`] costs it about three times as
 /// much to read); the details decode the one record shown from `raw`.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug)]
 #[serde(rename_all = "camelCase")]
 pub struct Digest {
     pub facts: Facts,
     pub ports: u32,
-    /// The message data exactly as captured (placeholders for what JSON cannot carry), as JSON
-    /// text.
-    pub raw: String,
+    /// The message data exactly as captured (placeholders for what JSON cannot carry), embedded
+    /// as JSON: written and read as it is, never escaped into a string and back.
+    pub raw: Box<RawValue>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interactions: Vec<String>,
+}
+
+impl PartialEq for Digest {
+    fn eq(&self, other: &Digest) -> bool {
+        self.facts == other.facts
+            && self.ports == other.ports
+            && self.raw.get() == other.raw.get()
+            && self.interactions == other.interactions
+    }
 }
 
 impl Digest {
     /// The digest of a record whose facts are known already.
     pub fn with_facts(record: &Record, facts: Facts) -> Digest {
-        let raw = serde_json::to_string(&record.raw).unwrap_or_default();
+        let raw =
+            serde_json::value::to_raw_value(&record.raw).expect("a JSON value always serializes");
         Digest::with_text(record, facts, raw)
     }
 
     /// The digest of a record whose facts and data text are known already (the text as the
     /// capture line carried it: [`HookRecord::parse_with_text`]).
-    pub fn with_text(record: &Record, facts: Facts, raw: String) -> Digest {
+    pub fn with_text(record: &Record, facts: Facts, raw: Box<RawValue>) -> Digest {
         Digest {
             facts,
             ports: record.ports,
@@ -381,7 +392,14 @@ mod tests {
         let digest = Digest::of(&record);
         assert_eq!(digest.facts, Facts::of(&record));
         assert_eq!(digest.ports, 1);
-        assert_eq!(serde_json::from_str::<Value>(&digest.raw).unwrap(), raw);
+        assert_eq!(
+            serde_json::from_str::<Value>(digest.raw.get()).unwrap(),
+            raw
+        );
+        // Embedded as JSON, not as a string of it.
+        assert!(serde_json::to_string(&digest)
+            .unwrap()
+            .contains(r#""raw":{"#));
         assert_eq!(digest.interactions, ["0001", "0002"]);
         let text = serde_json::to_string(&digest).unwrap();
         assert_eq!(serde_json::from_str::<Digest>(&text).unwrap(), digest);
