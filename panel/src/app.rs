@@ -18,7 +18,7 @@ use crate::view::findings::findings;
 use crate::view::frames::{frame_rows, frames_view};
 use crate::view::policy::{policy_view, PolicyViewProps};
 use crate::view::rates::rates_view;
-use crate::view::row::{row_html, RowProps, Status, ROW_HEIGHT};
+use crate::view::row::{row, RowProps, Status, ROW_HEIGHT};
 use crate::view::toolbar::{toolbar, Connection, Side, ToolbarProps};
 use crate::view::user_data::user_data_view;
 use crate::view::verdict::{read_cell, request_cell, PolicyCell};
@@ -1363,18 +1363,20 @@ pub fn app(props: &AppProps) -> Html {
     let visible = (viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
     let last = (first + visible).min(indexes.len());
     let navigations = store_ref.navigations();
-    // One HTML string for the rows drawn (see `view::row`); a click on the list finds its row.
-    let window = first.min(last)..last;
-    let mut rows_text = String::with_capacity(window.len() * 1024);
-    rows_text.push_str("<div class=\"rows-window\" role=\"presentation\">");
-    let mut row_ids = Vec::with_capacity(window.len());
-    for position in window.clone() {
-        let entry = &entries[indexes[position] as usize];
-        let id = (entry.frame, entry.seq());
-        row_ids.push(id);
-        row_html(
-            &mut rows_text,
-            RowProps {
+    let rows: Html = (first.min(last)..last)
+        .map(|position| {
+            let entry = &entries[indexes[position] as usize];
+            let id = (entry.frame, entry.seq());
+            let select = {
+                let selected = selected.clone();
+                let side = side.clone();
+                // Choosing a record shows it, whatever the side pane showed.
+                Callback::from(move |_| {
+                    selected.set(Some(id));
+                    side.set(Side::Details);
+                })
+            };
+            row(RowProps {
                 entry,
                 frame: store_ref.frame(entry.frame),
                 app: analysis.app_of(&store_ref, entry),
@@ -1383,32 +1385,10 @@ pub fn app(props: &AppProps) -> Html {
                 status: status(&analysis, entry),
                 policy: policy_cell(&analysis, entry),
                 navigated: navigations.get(&entry.frame) == Some(&entry.seq()),
-            },
-        );
-    }
-    rows_text.push_str("</div>");
-    let rows = Html::from_html_unchecked(AttrValue::from(rows_text));
-    let on_row_click = {
-        let selected = selected.clone();
-        let side = side.clone();
-        let first = window.start;
-        Callback::from(move |event: MouseEvent| {
-            #[cfg(target_arch = "wasm32")]
-            let position = crate::view::row::row_position(&event);
-            #[cfg(not(target_arch = "wasm32"))]
-            let position: Option<usize> = {
-                let _ = event;
-                None
-            };
-            let Some(id) = position.and_then(|position| row_ids.get(position.checked_sub(first)?))
-            else {
-                return;
-            };
-            // Choosing a record shows it, whatever the side pane showed.
-            selected.set(Some(*id));
-            side.set(Side::Details);
+                onclick: select,
+            })
         })
-    };
+        .collect();
     let new_records = if *follow.borrow() {
         0
     } else {
@@ -1632,8 +1612,7 @@ pub fn app(props: &AppProps) -> Html {
                     <div role="row" class="row head" aria-rowindex="1">
                         { header_cells }
                     </div>
-                    <div class="rows" role="rowgroup" style={format!("height:{}px", indexes.len() as f64 * ROW_HEIGHT)}
-                        onclick={on_row_click}>
+                    <div class="rows" role="rowgroup" style={format!("height:{}px", indexes.len() as f64 * ROW_HEIGHT)}>
                         { rows }
                     </div>
                     if entries.is_empty() {

@@ -96,7 +96,7 @@ async function main() {
         list.scrollTop += 240;
         list.dispatchEvent(new Event('scroll'));
         // The rows are rendered on the scroll event; asking for geometry makes the layout happen.
-        list.querySelector('.rows .row:last-child')?.getBoundingClientRect();
+        list.querySelector('.rows > .row:last-child')?.getBoundingClientRect();
         work.push(performance.now() - started);
         if (++n < 180) requestAnimationFrame(step); else resolve({ intervals: intervals.slice(2), work: work.slice(2) });
       };
