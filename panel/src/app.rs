@@ -82,6 +82,10 @@ struct AnalysisCache {
     trash: scapi::job::Shredder,
     /// A slice of analysis work is scheduled.
     slice_scheduled: bool,
+    /// Asks for a render at the pace the list is drawn at while records stream in (set once the
+    /// panel listens; without it, a render is asked for at once). Every render draws the list
+    /// again, and during a fast stream each draw lays some fifty changed rows out.
+    paced_render: Option<Rc<dyn Fn()>>,
 }
 
 /// An analysis being made, and what of.
@@ -95,6 +99,15 @@ struct Building {
     /// When the shown progress last changed (ms).
     shown_at: f64,
     shown_percent: u8,
+}
+
+/// A render to show what the analysis made: at the list's drawing pace where there is one.
+fn render_for_analysis(cache: &SharedCache, bump: &UseReducerDispatcher<Version>) {
+    let paced = cache.borrow().paced_render.clone();
+    match paced {
+        Some(render) => render(),
+        None => bump.dispatch(()),
+    }
 }
 
 impl AnalysisCache {
@@ -245,7 +258,7 @@ fn analysis_for(
         let bump = bump.clone();
         later((wait - since).max(16.0), move || {
             cache.borrow_mut().refresh_scheduled = false;
-            bump.dispatch(());
+            render_for_analysis(&cache, &bump);
         });
     }
     current(&state)
@@ -334,7 +347,7 @@ fn analysis_slice(
     }
     drop(state);
     if render {
-        bump.dispatch(());
+        render_for_analysis(&cache, &bump);
     }
 }
 
@@ -1787,6 +1800,7 @@ fn start(
     // A pending request turns "timed out" 10 s after it was sent, with or without new records.
     {
         let bump = bump.clone();
+        let cache = cache.clone();
         let tick = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
             let cache = cache.borrow();
             let stale = !cache.of_saved_capture
@@ -1821,15 +1835,24 @@ fn start(
     // ten batches, or a stream of forty batches a second from two frames, is a few renders, not
     // one per batch: each render lays the list out again, and the panel shares the machine with
     // the page it inspects). A panel that is not shown draws when it is.
-    let render_soon = {
+    let render_soon: Rc<dyn Fn(usize)> = Rc::new({
         let scheduled = Rc::new(Cell::new(false));
         let arrivals = Rc::new(Cell::new(crate::arrival::ArrivalRate::default()));
         let last_draw = Rc::new(Cell::new(f64::NEG_INFINITY));
+        // The animation frame and the backstop timer of the draw asked for: whichever comes
+        // first draws and cancels the other. (A backstop left armed once drew the next request
+        // early, whatever its pace: a fast stream was drawn every 100 ms instead of 250.)
+        let armed = Rc::new(Cell::new(None::<(i32, i32)>));
         let draw: Rc<wasm_bindgen::closure::Closure<dyn Fn()>> = {
             let scheduled = scheduled.clone();
             let last_draw = last_draw.clone();
+            let armed = armed.clone();
             let bump = bump.clone();
             Rc::new(wasm_bindgen::closure::Closure::new(move || {
+                if let (Some((frame, timer)), Some(window)) = (armed.take(), web_sys::window()) {
+                    let _ = window.cancel_animation_frame(frame);
+                    window.clear_timeout_with_handle(timer);
+                }
                 if scheduled.replace(false) {
                     let started = js_sys::Date::now();
                     last_draw.set(started);
@@ -1844,10 +1867,15 @@ fn start(
             let draw = draw.clone();
             Rc::new(wasm_bindgen::closure::Closure::new(move || {
                 if let Some(window) = web_sys::window() {
+                    if armed.get().is_some() {
+                        return; // a draw is on its way
+                    }
                     let callback = (*draw).as_ref().unchecked_ref();
-                    let _ = window.request_animation_frame(callback);
-                    let _ =
-                        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, 100);
+                    let frame = window.request_animation_frame(callback).unwrap_or(0);
+                    let timer = window
+                        .set_timeout_with_callback_and_timeout_and_arguments_0(callback, 100)
+                        .unwrap_or(0);
+                    armed.set(Some((frame, timer)));
                 }
             }))
         };
@@ -1879,7 +1907,13 @@ fn start(
                 );
             }
         }
-    };
+    });
+    // What the analysis made shows at the same pace (a fast stream's analyses would otherwise
+    // each draw the list again, besides the paced draws).
+    cache.borrow_mut().paced_render = Some({
+        let render_soon = render_soon.clone();
+        Rc::new(move || render_soon(0))
+    });
     bridge::connect(
         tab_id,
         move |json, browser_frame_id| match scapi::Batch::from_json(&json) {

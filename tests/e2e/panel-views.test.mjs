@@ -179,6 +179,55 @@ test('the list stays virtual with thousands of records, follows the live tail, a
   }
 });
 
+test('a fast live stream is drawn at most four times a second, whatever else asks for a render', async () => {
+  // Beyond 1,000 records a second no one reads rows replaced at each draw: the list then draws at
+  // most every 250 ms and leaves the machine to the page. Each draw shows the new record count;
+  // the analysis' own renders go at the same pace, and a draw's backstop timer must not draw a
+  // later request early (it once did: a fast stream was drawn every 100 ms).
+  await requireDist(DIST_CHROME);
+  const server = await start();
+  const browser = await launch({ extension: DIST_CHROME });
+  try {
+    const page = await browser.context.newPage();
+    const url = server.urlA('load.html');
+    await page.goto(url);
+    const client = await (await page.waitForSelector('iframe#client')).contentFrame();
+    await client.waitForFunction(() => typeof window.burst === 'function');
+    const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+    await panel.evaluate(() => {
+      window.draws = [];
+      const count = () => Number(document.querySelector('[data-testid="record-count"]')?.textContent.replace(/[^0-9]/g, '') || 0);
+      new MutationObserver(() => {
+        const now = performance.now();
+        const last = window.draws[window.draws.length - 1];
+        if (!last || last[1] !== count()) window.draws.push([now, count()]);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    // 4,500 requests, 25 every 20 ms: some 3,000 records a second for 4.5 s (a request, its
+    // answer and an event each).
+    await client.evaluate(() => window.burst(4500, 25, 20));
+    await panel.waitForFunction(() => Number(document.querySelector('[data-testid="record-count"]').textContent.replace(/[^0-9]/g, '')) >= 13500, null, { timeout: 60000 });
+    const draws = await panel.evaluate(() => window.draws);
+    // The draws once the stream has run a second and a half and still brings more than 2,000
+    // records a second (the panel's rate has then passed 1,000 a second).
+    const start0 = draws[0][0];
+    const fast = [];
+    for (let i = 1; i < draws.length; i++) {
+      const [at, count] = draws[i];
+      const before = draws.filter(([t]) => t >= at - 1000 && t < at);
+      const rate = before.length ? (count - before[0][1]) / ((at - before[0][0]) / 1000) : 0;
+      if (at - start0 >= 1500 && rate > 2000 && count < 13500) fast.push(at - draws[i - 1][0]);
+    }
+    assert.ok(fast.length >= 3, `the stream was not fast for long enough to judge: draws ${JSON.stringify(draws)}`);
+    // Timers may fire a little early or late; a draw every 100 ms would fail this.
+    const early = fast.filter((gap) => gap < 200);
+    assert.ok(early.length <= 1, `draws less than 200 ms apart in a fast stream: ${JSON.stringify(fast.map(Math.round))}`);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
 test('details: typed fields, the raw tree, userData and its changes, copy as call', () =>
   withPhase2(async ({ browser, page, panel }) => {
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
