@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: the page overhead of the extension, measured by `tests/bench/roundtrip.mjs`
-//! in one run that alternates a browser without and one with the extension; a flood of 50,000
+//! in one run that alternates browsers without the extension, with it and no panel, with its panel
+//! open and with a bare listener on the panel's port (the floor of any panel); a flood of 50,000
 //! events and a steady 500 a second with the panel open (`tests/bench/stream.mjs`: the page's
 //! longest stall, capture to panel latency); the panel with
 //! 100,000 records captured through the extension (`tests/bench/panel.mjs`: filter latency, scroll
