@@ -344,7 +344,7 @@ export async function logOf(extensionPage, tabId, { timeout = 30000 } = {}) {
     const batch = JSON.parse(text);
     const digested = (batch.digests ?? []).map((digest) => ({
       seq: digest.facts.seq, time: digest.facts.time, origin: digest.facts.origin,
-      raw: JSON.parse(digest.raw), facts: digest.facts,
+      raw: digest.raw, facts: digest.facts,
     }));
     return { ...batch, records: [...(batch.records ?? []), ...digested] };
   });
