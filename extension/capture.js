@@ -16,6 +16,10 @@
   // refuses one over 64 MiB. Past this size a chunk goes at once, so each costs a millisecond or
   // two; a longer one is cut.
   const MAX_CHUNK_CHARS = 128 * 1024;
+  // The hook hands its lines over in batches of one text each; a batch is kept and posted as that
+  // one text (numbered by counting its lines, never split and joined again: in a flood that was
+  // 50,000 small strings held until stored) unless it is too large for one port message.
+  const MAX_PIECE_CHARS = 2 * MAX_CHUNK_CHARS;
   const CONTEXT_LINES = 100;
   const MAX_UNACKED = 10000; // lines held for the background; the oldest beyond are gaps it counts
   const RECONNECT_MS = 200;
@@ -28,9 +32,9 @@
   let foreignLost = 0; // ... and how many of them fell out
   let lost = 0; // messages the hook lost (a running total)
   let nextSeq = 0;
-  let unsent = []; // lines numbered but not posted (the last is nextSeq - 1)
+  let unsent = []; // pieces numbered but not posted, { text, count } of `count` lines (the last line is nextSeq - 1)
   let unsentChars = 0;
-  const unacked = []; // posted, not yet stored: { seq, lines }
+  const unacked = []; // posted, not yet stored: { seq, count, texts }
   let unackedLines = 0;
   let port = null;
   let timer = 0;
@@ -71,27 +75,37 @@
     started: performance.timeOrigin,
   });
 
-  const number = (text) => {
-    unsent.push(text);
-    nextSeq++;
+  const lineCount = (text) => {
+    let count = 1;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+    return count;
+  };
+  const number = (text, count) => {
+    if (count > 1 && text.length > MAX_PIECE_CHARS) {
+      for (const line of text.split('\n')) number(line, 1);
+      return;
+    }
+    unsent.push({ text, count });
+    nextSeq += count;
     unsentChars += text.length;
     if (unsentChars >= MAX_CHUNK_CHARS && streaming) sendNow();
   };
   const startStreaming = () => {
     if (streaming) return;
     streaming = true;
-    for (const text of context) number(text);
+    for (const text of context) number(text, 1);
     context = [];
     schedule();
   };
   const onRecords = (event) => {
-    if (typeof event.detail !== 'string' || !event.detail) return;
-    const lines = event.detail.split('\n');
+    const text = event.detail;
+    if (typeof text !== 'string' || !text) return;
     if (!streaming) {
-      if (lines.some((line) => SCAPI_SHAPED.test(line))) {
+      // The test holds for the batch as for its lines: no pattern spans a line's end.
+      if (SCAPI_SHAPED.test(text)) {
         startStreaming();
       } else {
-        context.push(...lines);
+        context.push(...text.split('\n'));
         if (context.length > CONTEXT_LINES) {
           foreignLost += context.length - CONTEXT_LINES;
           context = context.slice(-CONTEXT_LINES);
@@ -108,7 +122,7 @@
         return;
       }
     }
-    for (const line of lines) number(line);
+    number(text, lineCount(text));
     if (leaving || document.visibilityState === 'hidden') sendNow(); else schedule();
   };
   function askWhetherListening() {
@@ -180,36 +194,41 @@
       }
     }
   };
-  const message = (chunk) => ({ type: 'lines', frame: describe(), popup, seq: chunk.seq, text: chunk.lines.join('\n'), lost, foreignLost });
+  const message = (chunk) => ({ type: 'lines', frame: describe(), popup, seq: chunk.seq, text: chunk.texts.join('\n'), lost, foreignLost });
   function resend() {
     reconnectTimer = 0;
     if (!port) send(null);
   }
   function onAck(message) {
     if (!message || message.type !== 'ack') return;
-    while (unacked.length && unacked[0].seq + unacked[0].lines.length <= message.next) {
-      unackedLines -= unacked.shift().lines.length;
+    while (unacked.length && unacked[0].seq + unacked[0].count <= message.next) {
+      unackedLines -= unacked.shift().count;
     }
   }
 
   function flush() {
     timer = 0;
     if (!streaming || !unsent.length) return;
-    const lines = unsent;
+    const pieces = unsent;
     unsent = [];
     unsentChars = 0;
-    // In messages of at most MAX_CHUNK_CHARS (a line longer goes alone).
-    let seq = nextSeq - lines.length;
-    for (let start = 0; start < lines.length;) {
+    // In messages of at most MAX_CHUNK_CHARS (a piece longer goes alone).
+    let seq = nextSeq;
+    for (const piece of pieces) seq -= piece.count;
+    for (let start = 0; start < pieces.length;) {
       let end = start + 1;
-      for (let size = lines[start].length; end < lines.length && size + lines[end].length < MAX_CHUNK_CHARS; end++) size += lines[end].length + 1;
-      const chunk = { seq, lines: start === 0 && end === lines.length ? lines : lines.slice(start, end) };
-      seq += chunk.lines.length;
+      let count = pieces[start].count;
+      for (let size = pieces[start].text.length; end < pieces.length && size + pieces[end].text.length < MAX_CHUNK_CHARS; end++) {
+        size += pieces[end].text.length + 1;
+        count += pieces[end].count;
+      }
+      const chunk = { seq, count, texts: pieces.slice(start, end).map((piece) => piece.text) };
+      seq += count;
       start = end;
       unacked.push(chunk);
-      unackedLines += chunk.lines.length;
+      unackedLines += count;
       // Bounded: the oldest lines beyond are gaps in the sequence, which the log counts as lost.
-      while (unackedLines > MAX_UNACKED && unacked.length > 1) unackedLines -= unacked.shift().lines.length;
+      while (unackedLines > MAX_UNACKED && unacked.length > 1) unackedLines -= unacked.shift().count;
       send(chunk);
     }
   }
