@@ -9,7 +9,7 @@
 //   env SCAPI_DIST_CHROME (default dist/chrome)
 import { parseArgs } from 'node:util';
 import { start } from '../support/server.mjs';
-import { DIST_CHROME, requireDist, launch, tabIdFor, openPanel } from '../support/browser.mjs';
+import { DIST_CHROME, requireDist, launch, tabIdFor, openPanel, openLoadPage } from '../support/browser.mjs';
 import { quantile, recordCount } from '../support/stats.mjs';
 
 const { values: opts } = parseArgs({ options: { records: { type: 'string', default: '100000' } } });
@@ -20,11 +20,7 @@ async function main() {
   const server = await start();
   const browser = await launch({ extension: DIST_CHROME });
   try {
-    const page = await browser.context.newPage();
-    const url = server.urlA('load.html');
-    await page.goto(url);
-    const client = await (await page.waitForSelector('iframe#client')).contentFrame();
-    await client.waitForFunction(() => typeof window.burst === 'function');
+    const { page, url, client } = await openLoadPage(browser, server);
     const panel = await openPanel(browser, await tabIdFor(browser, url, page));
     await panel.setViewportSize({ width: 1280, height: 800 });
 

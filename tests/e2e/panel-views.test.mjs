@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from '../support/server.mjs';
 import {
-  DIST_CHROME, requireDist, launch, tabIdFor, openPanel, readRows, formatRows, loadWorkspace,
+  DIST_CHROME, requireDist, launch, tabIdFor, openPanel, openLoadPage, readRows, formatRows, loadWorkspace,
   runPhase2, scenarioFrames, withWorkspaceAndPanel, SCENARIO_COUNTS, waitForCounts,
 } from '../support/browser.mjs';
 
@@ -131,11 +131,7 @@ test('the list stays virtual with thousands of records, follows the live tail, a
   const server = await start();
   const browser = await launch({ extension: DIST_CHROME });
   try {
-    const page = await browser.context.newPage();
-    const url = server.urlA('load.html');
-    await page.goto(url);
-    const client = await (await page.waitForSelector('iframe#client')).contentFrame();
-    await client.waitForFunction(() => typeof window.burst === 'function');
+    const { page, url, client } = await openLoadPage(browser, server);
     const panel = await openPanel(browser, await tabIdFor(browser, url, page));
     await panel.setViewportSize({ width: 1280, height: 800 });
     await panel.selectOption('[data-testid="cap-select"]', '10000');
@@ -188,11 +184,7 @@ test('a fast live stream is drawn at most four times a second, whatever else ask
   const server = await start();
   const browser = await launch({ extension: DIST_CHROME });
   try {
-    const page = await browser.context.newPage();
-    const url = server.urlA('load.html');
-    await page.goto(url);
-    const client = await (await page.waitForSelector('iframe#client')).contentFrame();
-    await client.waitForFunction(() => typeof window.burst === 'function');
+    const { page, url, client } = await openLoadPage(browser, server);
     const panel = await openPanel(browser, await tabIdFor(browser, url, page));
     await panel.evaluate(() => {
       window.draws = [];
@@ -336,11 +328,7 @@ test('before a panel opens, a burst of 18,000 messages over two frames is kept i
   const server = await start();
   const browser = await launch({ extension: DIST_CHROME });
   try {
-    const page = await browser.context.newPage();
-    const url = server.urlA('load.html');
-    await page.goto(url);
-    const client = await (await page.waitForSelector('iframe#client')).contentFrame();
-    await client.waitForFunction(() => typeof window.burst === 'function');
+    const { page, url, client } = await openLoadPage(browser, server);
     // 6,000 requests: Workspace's frame receives 6,000 messages, the app's frame 12,000.
     await client.evaluate(() => window.burst(6000, 200, 5));
     const panel = await openPanel(browser, await tabIdFor(browser, url, page));

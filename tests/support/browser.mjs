@@ -118,6 +118,17 @@ export async function tabIdFor(handle, url, page = null) {
 }
 
 /** Open the panel standalone for a tab and wait until its port is connected. */
+/** A tab on the load page (tests/pages/load.html), whose app frame sends bursts of realistic
+ * traffic: `client.evaluate(() => window.burst(n, chunk, pause))`. */
+export async function openLoadPage(handle, server) {
+  const page = await handle.context.newPage();
+  const url = server.urlA('load.html');
+  await page.goto(url);
+  const client = await (await page.waitForSelector('iframe#client')).contentFrame();
+  await client.waitForFunction(() => typeof window.burst === 'function');
+  return { page, url, client };
+}
+
 export async function openPanel(handle, tabId, { timeout = 15000 } = {}) {
   const panel = await handle.context.newPage();
   panel.on('pageerror', (err) => console.log(`[panel pageerror] ${err.message}`));

@@ -81,6 +81,13 @@ fn mount(batches: Vec<String>) -> web_sys::Element {
     root
 }
 
+/// The row selected in the list.
+fn selected_row(root: &web_sys::Element) -> web_sys::Element {
+    root.query_selector("[data-testid=record-row][aria-selected=true]")
+        .unwrap()
+        .expect("a selected row")
+}
+
 fn rows(root: &web_sys::Element) -> Vec<web_sys::Element> {
     let list = root.query_selector_all("[data-testid=record-row]").unwrap();
     (0..list.length())
@@ -323,10 +330,7 @@ async fn requests_show_their_answer_and_findings_lead_to_records() {
     show.click();
     settle().await;
     // The finding's record is selected and shown in full.
-    let selected = root
-        .query_selector("[data-testid=record-row][aria-selected=true]")
-        .unwrap()
-        .unwrap();
+    let selected = selected_row(&root);
     assert_eq!(
         selected.get_attribute("data-name").unwrap(),
         "voice.pauseRecording"
@@ -376,10 +380,7 @@ async fn the_details_link_to_the_paired_answer() {
     assert_eq!(link.text_content().unwrap(), "answer");
     link.click();
     settle().await;
-    let selected = root
-        .query_selector("[data-testid=record-row][aria-selected=true]")
-        .unwrap()
-        .unwrap();
+    let selected = selected_row(&root);
     assert_eq!(selected.get_attribute("data-kind").unwrap(), "response");
     // The answer's data, typed as what agent.getState returns.
     let result: Value =
@@ -747,10 +748,7 @@ async fn captured_text_in_a_row_stays_text_and_a_click_in_any_cell_selects_the_r
         .unwrap();
     cell.click();
     settle().await;
-    let selected = root
-        .query_selector("[data-testid=record-row][aria-selected=true]")
-        .unwrap()
-        .unwrap();
+    let selected = selected_row(&root);
     assert_eq!(selected.get_attribute("data-seq").unwrap(), "1");
     assert_eq!(selected.class_name(), "row kind-event selected");
     // A click beside the rows (the list's empty space) selects nothing else.
@@ -762,10 +760,7 @@ async fn captured_text_in_a_row_stays_text_and_a_click_in_any_cell_selects_the_r
         .unwrap();
     rows_area.click();
     settle().await;
-    let selected = root
-        .query_selector("[data-testid=record-row][aria-selected=true]")
-        .unwrap()
-        .unwrap();
+    let selected = selected_row(&root);
     assert_eq!(selected.get_attribute("data-seq").unwrap(), "1");
     assert!(
         js_sys::Reflect::get(&web_sys::window().unwrap(), &"rowInjected".into())
