@@ -1867,9 +1867,6 @@ fn start(
             let draw = draw.clone();
             Rc::new(wasm_bindgen::closure::Closure::new(move || {
                 if let Some(window) = web_sys::window() {
-                    if armed.get().is_some() {
-                        return; // a draw is on its way
-                    }
                     let callback = (*draw).as_ref().unchecked_ref();
                     let frame = window.request_animation_frame(callback).unwrap_or(0);
                     let timer = window
