@@ -9,7 +9,8 @@
 //! huge records (`tests/bench/import.mjs`: memory, main-thread blocks while reading and until the
 //! analysis of all the records is shown, the time that takes, time to show each record's
 //! details); then the core crate's decoding throughput (`scapi/benches/decode.rs`,
-//! criterion) against plain JSON parsing.
+//! criterion) against plain JSON parsing, and what the background's tab log costs per captured
+//! line: kept, persisted, and sent to a listening panel (`scapi/benches/tab_log.rs`).
 
 use crate::process;
 use crate::{dist, root, setup};
@@ -38,11 +39,13 @@ pub fn run() -> Result<(), String> {
         results.push(result);
         lines.extend(output);
     }
-    let mut decode = Command::new("cargo");
-    decode.args(["bench", "-p", "scapi", "--bench", "decode"]);
-    let (decode, decode_lines) = process::run_capturing(decode);
-    results.push(decode);
-    lines.extend(decode_lines);
+    for bench in ["decode", "tab_log"] {
+        let mut cargo = Command::new("cargo");
+        cargo.args(["bench", "-p", "scapi", "--bench", bench]);
+        let (result, output) = process::run_capturing(cargo);
+        results.push(result);
+        lines.extend(output);
+    }
     // Criterion's report comes after the browser figures: repeat every benchmark's figures
     // last, so the end of the output says what was measured.
     println!();
@@ -54,7 +57,7 @@ pub fn run() -> Result<(), String> {
 
 /// The lines that carry a benchmark's result, as each benchmark prints them.
 fn figure_lines<'a>(lines: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
-    const PREFIXES: [&str; 8] = [
+    const PREFIXES: [&str; 9] = [
         "roundtrip ",
         "flood ",
         "latency ",
@@ -63,6 +66,7 @@ fn figure_lines<'a>(lines: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
         "frames ",
         "import ",
         "decode throughput:",
+        "tab log,",
     ];
     lines
         .map(String::as_str)
@@ -84,6 +88,7 @@ mod tests {
             "import memory: wasm 1007 MB after the import (1 MB before), 1055 bytes per record",
             "decode/plain            time:   [664.67 µs 670.44 µs 676.01 µs]",
             "decode throughput: plain serde_json 190.0 MB/s, typed decode 81.0 MB/s, ratio 0.43 (goal ≥ 0.50)",
+            "tab log, per captured line (20000 capture lines …): kept 0.29 µs; kept and persisted 1.57 µs; …",
         ]
         .map(String::from)
         .to_vec();
@@ -94,7 +99,8 @@ mod tests {
                 output[2].as_str(),
                 output[3].as_str(),
                 output[4].as_str(),
-                output[6].as_str()
+                output[6].as_str(),
+                output[7].as_str()
             ]
         );
     }
