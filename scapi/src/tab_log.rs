@@ -90,8 +90,9 @@ struct Segment {
     dirty: bool,
 }
 
-/// One persisted line.
-#[derive(Serialize, Deserialize)]
+/// One persisted line as versions before 2026-12-03 wrote it, still read: Chrome clears session
+/// storage when the extension is updated, but Firefox documents no such thing.
+#[derive(Deserialize)]
 struct StoredLine<'a> {
     f: u32,
     s: u64,
@@ -645,19 +646,15 @@ struct RestoredLine {
     t: String,
 }
 
+/// A segment's text: a line per captured line, `<line id> <frame> <seq> <line>` (a captured line
+/// never holds a newline: lines are what the content script's text is split into), deflated and
+/// base64-encoded. The line goes in as it is: escaping it into JSON took a third of the writing.
 fn encode_segment(lines: &[&Line]) -> String {
     use base64::Engine;
-    let mut raw = String::new();
+    use std::fmt::Write;
+    let mut raw = String::with_capacity(lines.iter().map(|line| line.text.len() + 24).sum());
     for line in lines {
-        let stored = StoredLine {
-            f: line.frame,
-            s: line.seq,
-            t: std::borrow::Cow::Borrowed(&line.text),
-        };
-        raw.push_str(&line.id.to_string());
-        raw.push(' ');
-        raw.push_str(&serde_json::to_string(&stored).expect("a line always serializes"));
-        raw.push('\n');
+        let _ = writeln!(raw, "{} {} {} {}", line.id, line.frame, line.seq, line.text);
     }
     let packed = miniz_oxide::deflate::compress_to_vec(raw.as_bytes(), 1);
     base64::engine::general_purpose::STANDARD.encode(packed)
@@ -672,20 +669,42 @@ fn decode_segment(text: &str) -> Result<Vec<RestoredLine>, String> {
         .map_err(|e| format!("tab log segment does not inflate: {e:?}"))?;
     let raw = String::from_utf8(raw).map_err(|e| format!("tab log segment is not UTF-8: {e}"))?;
     let mut lines = Vec::new();
-    for entry in raw.lines() {
-        let (id, json) = entry
+    for entry in raw.split_terminator('\n') {
+        let (id, rest) = entry
             .split_once(' ')
             .ok_or_else(|| "tab log segment line has no id".to_owned())?;
         let id: u64 = id
             .parse()
             .map_err(|e| format!("tab log segment line id {id:?}: {e}"))?;
-        let stored: StoredLine =
-            serde_json::from_str(json).map_err(|e| format!("tab log segment line: {e}"))?;
-        lines.push(RestoredLine {
-            id,
-            f: stored.f,
-            s: stored.s,
-            t: stored.t.into_owned(),
+        lines.push(match rest.starts_with('{') {
+            // Written by an earlier version: `<id> {"f":frame,"s":seq,"t":"<line>"}`.
+            true => {
+                let stored: StoredLine = serde_json::from_str(rest)
+                    .map_err(|e| format!("tab log segment line {id}: {e}"))?;
+                RestoredLine {
+                    id,
+                    f: stored.f,
+                    s: stored.s,
+                    t: stored.t.into_owned(),
+                }
+            }
+            false => {
+                let mut fields = rest.splitn(3, ' ');
+                let mut number = |name: &str| {
+                    fields
+                        .next()
+                        .and_then(|field| field.parse::<u64>().ok())
+                        .ok_or_else(|| format!("tab log segment line {id} has no {name}"))
+                };
+                let (f, s) = (number("frame")?, number("seq")?);
+                RestoredLine {
+                    id,
+                    f: u32::try_from(f)
+                        .map_err(|_| format!("tab log segment line {id}: frame {f}"))?,
+                    s,
+                    t: fields.next().unwrap_or_default().to_owned(),
+                }
+            }
         });
     }
     Ok(lines)

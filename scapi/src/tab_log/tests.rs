@@ -233,6 +233,67 @@ fn a_restored_log_is_the_log_that_was_persisted() {
 }
 
 #[test]
+fn a_segment_gives_back_each_line_exactly_as_captured() {
+    // Lines as a page may make them: spaces, a trailing carriage return, quotes and escapes,
+    // non-ASCII text, and one that is not JSON at all (kept, to be counted unreadable later).
+    let texts = [
+        request(0),
+        "{\"v\":1,\"data\":\"a b  c\\\"\\n\"}\r".to_owned(),
+        hook_line(
+            json!({"event": "x", "data": "Grüße  ✓"}),
+            SourceRelation::Parent,
+        ),
+        "not json at all".to_owned(),
+    ];
+    let kept: Vec<Line> = texts
+        .iter()
+        .enumerate()
+        .map(|(n, text)| Line {
+            id: 40 + n as u64,
+            frame: n as u32 % 2,
+            seq: 7 + n as u64,
+            text: text.as_str().into(),
+            scapi: false,
+            facts: None,
+            decoded: false,
+        })
+        .collect();
+    let restored = decode_segment(&encode_segment(&kept.iter().collect::<Vec<_>>())).unwrap();
+    let round: Vec<(u64, u32, u64, &str)> = restored
+        .iter()
+        .map(|line| (line.id, line.f, line.s, line.t.as_str()))
+        .collect();
+    let expected: Vec<(u64, u32, u64, &str)> = kept
+        .iter()
+        .map(|line| (line.id, line.frame, line.seq, &*line.text))
+        .collect();
+    assert_eq!(round, expected);
+}
+
+#[test]
+fn a_segment_an_earlier_version_wrote_is_read() {
+    use base64::Engine;
+    let line = request(3);
+    let old = format!(
+        "12 {}\n",
+        json!({"f": 1, "s": 3, "t": line}) // `<id> {"f":frame,"s":seq,"t":"<line>"}`
+    );
+    let text = base64::engine::general_purpose::STANDARD
+        .encode(miniz_oxide::deflate::compress_to_vec(old.as_bytes(), 1));
+    let restored = decode_segment(&text).unwrap();
+    assert_eq!(restored.len(), 1);
+    assert_eq!((restored[0].id, restored[0].f, restored[0].s), (12, 1, 3));
+    assert_eq!(restored[0].t, line);
+    // A line that is neither form is named.
+    let broken = base64::engine::general_purpose::STANDARD
+        .encode(miniz_oxide::deflate::compress_to_vec(b"5 x 1 {}\n", 1));
+    assert_eq!(
+        decode_segment(&broken).err().unwrap(),
+        "tab log segment line 5 has no frame"
+    );
+}
+
+#[test]
 fn the_persistence_budget_evicts_the_largest_tab_oldest_first() {
     let mut logs = Logs::default();
     // Text that does not compress: random-looking values.
