@@ -9,8 +9,11 @@
 // per 1,000 round trips of each side's processes (the page's renderers, the browser process, the
 // extension's process: its service worker and panel), and the panel's main thread (script,
 // layout, style) from DevTools metrics.
+// `--compare NAME=DIST` (repeatable) adds a side with another build's panel open, so that a change
+// is measured against the build before it in one run (copy `dist/chrome` aside before building).
 //
 //   node tests/bench/roundtrip.mjs [--alternations 30] [--batch 300] [--chunk 50] [--warmup 600]
+//     [--compare before=/tmp/dist-before]...
 //   env SCAPI_DIST_CHROME (default dist/chrome)
 import { parseArgs } from 'node:util';
 import { start } from '../support/server.mjs';
@@ -25,6 +28,7 @@ const { values: opts } = parseArgs({
     chunk: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '600' },
     goal: { type: 'string', default: '1.05' },
+    compare: { type: 'string', multiple: true, default: [] },
   },
 });
 const ALTERNATIONS = Number(opts.alternations);
@@ -33,6 +37,12 @@ const CHUNK = Number(opts.chunk);
 const WARMUP = Number(opts.warmup);
 const GOAL = Number(opts.goal);
 if (BATCH % CHUNK !== 0) throw new Error('--batch must be a multiple of --chunk');
+// Other builds, each with its panel open: [name, dist].
+const COMPARE = opts.compare.map((build) => {
+  const [name, dist] = build.includes('=') ? build.split(/=(.*)/s) : [build.split('/').filter(Boolean).pop(), build];
+  if (!name || !dist) throw new Error(`--compare ${JSON.stringify(build)}: expected NAME=DIST (a built dist/chrome directory)`);
+  return [name, dist];
+});
 
 const spread = (xs) => `${quantile(xs, 0.25).toFixed(1)}–${quantile(xs, 0.75).toFixed(1)}`;
 
@@ -81,6 +91,7 @@ async function setUp(server, extension, { panel = false, listener = false } = {}
 
 async function main() {
   await requireDist(DIST_CHROME);
+  for (const [, dist] of COMPARE) await requireDist(dist);
   const server = await start();
   const sides = {};
   try {
@@ -88,6 +99,7 @@ async function main() {
     sides.with = await setUp(server, DIST_CHROME);
     sides.panel = await setUp(server, DIST_CHROME, { panel: true });
     sides.listener = await setUp(server, DIST_CHROME, { listener: true });
+    for (const [name, dist] of COMPARE) sides[`compare:${name}`] = await setUp(server, dist, { panel: true });
     const names = Object.keys(sides);
     const samples = Object.fromEntries(names.map((name) => [name, []]));
     for (let i = 0; i < ALTERNATIONS; i++) {
@@ -100,7 +112,9 @@ async function main() {
       with: 'with, no panel',
       panel: 'with, panel open',
       listener: 'with, a bare listener: the floor of any panel',
+      ...Object.fromEntries(COMPARE.map(([name, dist]) => [`compare:${name}`, `with, panel open, build ${name} (${dist})`])),
     };
+    const goalOf = (side, goal) => (side === 'listener' ? 'no goal: a floor' : side.startsWith('compare:') ? 'compared' : `goal ≤ ${goal}`);
     console.log(
       `roundtrip samples: ${samples.without.length} chunks of ${CHUNK} per side ` +
         `(${ALTERNATIONS} alternations x ${BATCH} round trips, ~1 KB each way, origin B -> A); ` +
@@ -108,15 +122,15 @@ async function main() {
     );
     const base = median(samples.without);
     const total = (xs) => (xs.reduce((a, b) => a + b, 0) * CHUNK) / 1e6; // seconds
-    for (const side of ['with', 'panel', 'listener']) {
+    for (const side of names.filter((name) => name !== 'without')) {
       const m = median(samples[side]);
       console.log(
         `roundtrip median (${label[side]}): without ${base.toFixed(1)} µs, with ${m.toFixed(1)} µs, ` +
-          `ratio ${(m / base).toFixed(3)} (${side === 'listener' ? 'no goal: a floor' : `goal ≤ ${GOAL.toFixed(2)}`})`,
+          `ratio ${(m / base).toFixed(3)} (${goalOf(side, GOAL.toFixed(2))})`,
       );
       console.log(
         `roundtrip total (${label[side]}): without ${total(samples.without).toFixed(2)} s, with ` +
-          `${total(samples[side]).toFixed(2)} s, ratio ${(total(samples[side]) / total(samples.without)).toFixed(3)} (${side === 'listener' ? 'no goal: a floor' : 'goal ≤ 1.15'})`,
+          `${total(samples[side]).toFixed(2)} s, ratio ${(total(samples[side]) / total(samples.without)).toFixed(3)} (${goalOf(side, '1.15')})`,
       );
     }
     // Where the time goes. CPU time is counted while each side ran its batches (what a panel
@@ -129,20 +143,22 @@ async function main() {
           Object.entries(cpu).map(([kind, ms]) => `${kind} ${((ms * 1000) / rounds).toFixed(0)} ms`).join(', '),
       );
     }
-    const busiest = Object.entries(sides.panel.threads).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).slice(0, 5);
-    console.log(
-      `roundtrip CPU per 1,000 round trips (with, panel open), the extension process's busiest threads ` +
-        `(its main thread runs the panel, "ServiceWorker t…" the background): ` +
-        busiest.map(([thread, ms]) => `${thread} ${((ms * 1000) / rounds).toFixed(0)} ms`).join(', '),
-    );
-    const { metrics, panelStart } = sides.panel;
-    const end = await metrics();
-    const spent = (name) => ((end[name] - panelStart[name]) * 1000 * 1000) / rounds;
-    console.log(
-      `roundtrip panel main thread per 1,000 round trips (over the whole run): tasks ${spent('TaskDuration').toFixed(0)} ms ` +
-        `(script ${spent('ScriptDuration').toFixed(0)}, layout ${spent('LayoutDuration').toFixed(0)}, ` +
-        `style ${spent('RecalcStyleDuration').toFixed(0)}), ${((end.LayoutCount - panelStart.LayoutCount) * 1000 / rounds).toFixed(1)} layouts`,
-    );
+    for (const side of names.filter((name) => sides[name].metrics)) {
+      const busiest = Object.entries(sides[side].threads).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).slice(0, 5);
+      console.log(
+        `roundtrip CPU per 1,000 round trips (${label[side]}), the extension process's busiest threads ` +
+          `(its main thread runs the panel, "ServiceWorker t…" the background): ` +
+          busiest.map(([thread, ms]) => `${thread} ${((ms * 1000) / rounds).toFixed(0)} ms`).join(', '),
+      );
+      const { metrics, panelStart } = sides[side];
+      const end = await metrics();
+      const spent = (name) => ((end[name] - panelStart[name]) * 1000 * 1000) / rounds;
+      console.log(
+        `roundtrip panel main thread per 1,000 round trips (${label[side]}, over the whole run): tasks ${spent('TaskDuration').toFixed(0)} ms ` +
+          `(script ${spent('ScriptDuration').toFixed(0)}, layout ${spent('LayoutDuration').toFixed(0)}, ` +
+          `style ${spent('RecalcStyleDuration').toFixed(0)}), ${((end.LayoutCount - panelStart.LayoutCount) * 1000 / rounds).toFixed(1)} layouts`,
+      );
+    }
   } finally {
     for (const s of Object.values(sides)) await s.browser.close();
     await server.stop();
