@@ -781,16 +781,17 @@ impl AuditJob {
                 let entry = interaction(&mut self.interactions, id);
                 for key in &write.keys {
                     if !write.delete {
-                        entry
-                            .written
-                            .entry(key.clone())
-                            .or_default()
-                            .push(this.clone());
+                        match entry.written.get_mut(key) {
+                            Some(writes) => writes.push(this.clone()),
+                            None => {
+                                entry.written.insert(key.clone(), vec![this.clone()]);
+                            }
+                        }
                     }
                     if outcome.refused {
-                        entry.refused.insert(key.clone());
+                        add_keys(&mut entry.refused, [key]);
                     } else if outcome.carried_out && write.delete {
-                        entry.deleted.insert(key.clone());
+                        add_keys(&mut entry.deleted, [key]);
                     }
                 }
                 self.holdings.write(write, outcome.carried_out);
@@ -804,11 +805,9 @@ impl AuditJob {
                     let read = self.holdings.read(&this, seen, self.options.as_ref());
                     if let Some(id) = &read.interaction_id {
                         let entry = interaction(&mut self.interactions, id);
-                        entry.read.extend(read.present.iter().cloned());
-                        entry.hidden.extend(read.hidden.iter().cloned());
-                        entry
-                            .probably_hidden
-                            .extend(read.probably_hidden.iter().cloned());
+                        add_keys(&mut entry.read, &read.present);
+                        add_keys(&mut entry.hidden, &read.hidden);
+                        add_keys(&mut entry.probably_hidden, &read.probably_hidden);
                     }
                     self.reads.push(read);
                 }
@@ -1130,9 +1129,14 @@ impl Holdings {
                 }
             }
         } else {
-            let held = self.held.entry(id.clone()).or_default();
+            let held = held_of(&mut self.held, id);
             for key in &write.keys {
-                held.insert(key.clone(), true);
+                match held.get_mut(key) {
+                    Some(written) => *written = true,
+                    None => {
+                        held.insert(key.clone(), true);
+                    }
+                }
             }
         }
     }
@@ -1173,9 +1177,11 @@ impl Holdings {
             None => (Vec::new(), Vec::new(), missing(true)),
         };
         if let Some(id) = &id {
-            let held = self.held.entry(id.clone()).or_default();
+            let held = held_of(&mut self.held, id);
             for key in &present {
-                held.entry(key.clone()).or_insert(false);
+                if !held.contains_key(key) {
+                    held.insert(key.clone(), false);
+                }
             }
         }
         ReadCheck {
@@ -1189,16 +1195,40 @@ impl Holdings {
     }
 }
 
+// The audit runs over every record of a live capture each time it is analysed: keys and ids
+// already there are looked up, not cloned to look them up (the clones were most of its time).
 fn interaction<'a>(
     interactions: &'a mut BTreeMap<String, InteractionKeys>,
     id: &str,
 ) -> &'a mut InteractionKeys {
-    interactions
-        .entry(id.to_owned())
-        .or_insert_with(|| InteractionKeys {
+    if !interactions.contains_key(id) {
+        let keys = InteractionKeys {
             interaction_id: id.to_owned(),
             ..InteractionKeys::default()
-        })
+        };
+        interactions.insert(id.to_owned(), keys);
+    }
+    interactions.get_mut(id).expect("inserted above")
+}
+
+/// The keys held for an interaction, made empty when it had none.
+fn held_of<'a>(
+    held: &'a mut HashMap<String, BTreeMap<String, bool>>,
+    id: &str,
+) -> &'a mut BTreeMap<String, bool> {
+    if !held.contains_key(id) {
+        held.insert(id.to_owned(), BTreeMap::new());
+    }
+    held.get_mut(id).expect("inserted above")
+}
+
+/// Adds to `set` the keys it does not hold yet (cloning only those).
+fn add_keys<'a>(set: &mut BTreeSet<String>, keys: impl IntoIterator<Item = &'a String>) {
+    for key in keys {
+        if !set.contains(key) {
+            set.insert(key.clone());
+        }
+    }
 }
 
 /// Per request name: counts per window, limit, hits, quarantines; fed the checks in arrival
