@@ -3,9 +3,9 @@
 //! capture record, the line the content script receives from the page hook.
 
 use serde_json::{json, Value};
-use std::path::Path;
 
-const FIXTURE_DIRS: [&str; 5] = ["requests", "request-problems", "events", "results", "seed"];
+#[path = "../tests/common/fixture_files.rs"]
+mod fixture_files;
 
 /// The corpus, one message per line as it would arrive.
 pub struct Corpus {
@@ -15,23 +15,13 @@ pub struct Corpus {
 
 impl Corpus {
     pub fn load() -> Corpus {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let mut messages = Vec::new();
-        for dir in FIXTURE_DIRS {
-            let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
-                .unwrap_or_else(|e| panic!("{dir}: {e}"))
-                .map(|entry| entry.unwrap().path())
-                .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-                .collect();
-            paths.sort();
-            for path in paths {
-                let fixture: Value =
-                    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-                let message = fixture
-                    .get("message")
-                    .unwrap_or_else(|| panic!("{}: no `message`", path.display()));
-                messages.push(message.clone());
-            }
+        for (_, path) in fixture_files::fixture_files() {
+            let fixture: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            let message = fixture
+                .get("message")
+                .unwrap_or_else(|| panic!("{}: no `message`", path.display()));
+            messages.push(message.clone());
         }
         let capture = |(index, message): (usize, &Value)| {
             let time = 1_732_467_255_123.25 + index as f64;

@@ -18,9 +18,11 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-const FIXTURE_DIRS: &[&str] = &["requests", "request-problems", "events", "results", "seed"];
+#[path = "common/fixture_files.rs"]
+mod fixture_files;
+use fixture_files::fixture_files;
 
 struct Fixture {
     path: PathBuf,
@@ -53,23 +55,15 @@ impl Fixture {
 }
 
 fn fixtures() -> Vec<Fixture> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut all = Vec::new();
-    for dir in FIXTURE_DIRS {
-        let mut paths: Vec<PathBuf> = fs::read_dir(root.join(dir))
-            .unwrap_or_else(|e| panic!("{dir}: {e}"))
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-            .collect();
-        paths.sort();
-        for path in paths {
+    fixture_files()
+        .into_iter()
+        .map(|(dir, path)| {
             let text = fs::read_to_string(&path).unwrap();
             let json = serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
-            all.push(Fixture { path, dir, json });
-        }
-    }
-    all
+            Fixture { path, dir, json }
+        })
+        .collect()
 }
 
 fn blessing() -> bool {
