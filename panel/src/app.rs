@@ -46,13 +46,15 @@ impl Reducible for Version {
 const OVERSCAN: usize = 12;
 /// While batches stream in, the list is drawn at most every 50 ms (capture to screen stays well
 /// within 250 ms: the page hook and content script batch for up to 150 ms before), and at most
-/// once in four times what the last draw took (its render and layout), up to 160 ms: a panel with
+/// once in eight times what the last draw took (its render and layout), up to 160 ms: a panel with
 /// many records, or on a slow machine, leaves most of the time to the page it inspects, which
-/// shares the machine with it. A fast stream draws less often still (`arrival`).
+/// shares the machine with it. (Eight, not four: a fifth less drawing during round trips, the
+/// same latency at 500 records a second; sixteen put that latency's p95 over 250 ms.) A fast
+/// stream draws less often still (`arrival`).
 #[cfg(target_arch = "wasm32")]
 const DRAW_PACE: scapi::pace::Pace = scapi::pace::Pace {
     least_ms: 50.0,
-    duty: 4.0,
+    duty: 8.0,
     most_ms: 160.0,
 };
 
