@@ -1196,7 +1196,7 @@ impl Holdings {
 }
 
 // The audit runs over every record of a live capture each time it is analysed: keys and ids
-// already there are looked up, not cloned to look them up (the clones were most of its time).
+// already there are looked up, not cloned to look them up.
 fn interaction<'a>(
     interactions: &'a mut BTreeMap<String, InteractionKeys>,
     id: &str,
