@@ -36,9 +36,9 @@ enum Work {
 fn run(chunks: &[String], frame: &FrameInfo, work: Work) -> f64 {
     let mut logs = Logs::default();
     let started = Instant::now();
+    let panel = matches!(work, Work::Panel);
     let mut seq = 0;
     for (index, chunk) in chunks.iter().enumerate() {
-        let panel = matches!(work, Work::Panel);
         let batch = logs.tab(1).ingest(frame.clone(), seq, chunk, 0, 0, panel);
         seq += CHUNK as u64;
         if panel {

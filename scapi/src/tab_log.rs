@@ -676,34 +676,30 @@ fn decode_segment(text: &str) -> Result<Vec<RestoredLine>, String> {
         let id: u64 = id
             .parse()
             .map_err(|e| format!("tab log segment line id {id:?}: {e}"))?;
-        lines.push(match rest.starts_with('{') {
+        lines.push(if rest.starts_with('{') {
             // Written by an earlier version: `<id> {"f":frame,"s":seq,"t":"<line>"}`.
-            true => {
-                let stored: StoredLine = serde_json::from_str(rest)
-                    .map_err(|e| format!("tab log segment line {id}: {e}"))?;
-                RestoredLine {
-                    id,
-                    f: stored.f,
-                    s: stored.s,
-                    t: stored.t.into_owned(),
-                }
+            let stored: StoredLine = serde_json::from_str(rest)
+                .map_err(|e| format!("tab log segment line {id}: {e}"))?;
+            RestoredLine {
+                id,
+                f: stored.f,
+                s: stored.s,
+                t: stored.t.into_owned(),
             }
-            false => {
-                let mut fields = rest.splitn(3, ' ');
-                let mut number = |name: &str| {
-                    fields
-                        .next()
-                        .and_then(|field| field.parse::<u64>().ok())
-                        .ok_or_else(|| format!("tab log segment line {id} has no {name}"))
-                };
-                let (f, s) = (number("frame")?, number("seq")?);
-                RestoredLine {
-                    id,
-                    f: u32::try_from(f)
-                        .map_err(|_| format!("tab log segment line {id}: frame {f}"))?,
-                    s,
-                    t: fields.next().unwrap_or_default().to_owned(),
-                }
+        } else {
+            let mut fields = rest.splitn(3, ' ');
+            let mut number = |name: &str| {
+                fields
+                    .next()
+                    .and_then(|field| field.parse::<u64>().ok())
+                    .ok_or_else(|| format!("tab log segment line {id} has no {name}"))
+            };
+            let (f, s) = (number("frame")?, number("seq")?);
+            RestoredLine {
+                id,
+                f: u32::try_from(f).map_err(|_| format!("tab log segment line {id}: frame {f}"))?,
+                s,
+                t: fields.next().unwrap_or_default().to_owned(),
             }
         });
     }

@@ -117,7 +117,6 @@ export async function tabIdFor(handle, url, page = null) {
   throw new Error(`no tab found for ${url} among ${JSON.stringify(tabs)}`);
 }
 
-/** Open the panel standalone for a tab and wait until its port is connected. */
 /** A tab on the load page (tests/pages/load.html), whose app frame sends bursts of realistic
  * traffic: `client.evaluate(() => window.burst(n, chunk, pause))`. */
 export async function openLoadPage(handle, server) {
@@ -129,6 +128,7 @@ export async function openLoadPage(handle, server) {
   return { page, url, client };
 }
 
+/** Open the panel standalone for a tab and wait until its port is connected. */
 export async function openPanel(handle, tabId, { timeout = 15000 } = {}) {
   const panel = await handle.context.newPage();
   panel.on('pageerror', (err) => console.log(`[panel pageerror] ${err.message}`));
