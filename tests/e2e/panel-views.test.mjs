@@ -8,13 +8,16 @@ import assert from 'node:assert/strict';
 import { start } from '../support/server.mjs';
 import {
   DIST_CHROME, requireDist, launch, tabIdFor, openPanel, openLoadPage, readRows, formatRows, loadWorkspace,
-  runPhase2, scenarioFrames, withWorkspaceAndPanel, SCENARIO_COUNTS, waitForCounts,
+  runPhase2, scenarioFrames, withWorkspaceAndPanel, SCENARIO_COUNTS, waitForCounts, waitForAnalysed,
 } from '../support/browser.mjs';
 
 const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
 const rowCount = (panel) => panel.$$eval('[data-testid="record-row"]', (rows) => rows.length);
-const waitForRowCount = (panel, n) =>
-  panel.waitForFunction((n) => document.querySelectorAll('[data-testid="record-row"]').length === n, n);
+/** Until n rows are drawn and the analysis shown (states, frames, overview) is of all of them. */
+const waitForRowCount = async (panel, n) => {
+  await panel.waitForFunction((n) => document.querySelectorAll('[data-testid="record-row"]').length === n, n);
+  await waitForAnalysed(panel);
+};
 const recordCount = (panel) => panel.textContent('[data-testid="record-count"]');
 
 async function filterTo(panel, text) {

@@ -200,21 +200,31 @@ export function readRows(panel) {
   }, ROW_ATTRS);
 }
 
-/** Wait until the list holds exactly n records (after the filter), rendered or not, and the
- * analysis shown (pairing, states, findings) is of every record the panel holds: a live stream is
- * analysed at a pace, so the analysis may follow the list by a moment. */
-export function waitForHeld(panel, n, { timeout = 10000 } = {}) {
+/** Wait until the analysis shown (pairing, states, findings, the overview) is of every record the
+ * panel holds: a live stream is analysed at a pace, so the analysis may follow the list by a
+ * moment. */
+export function waitForAnalysed(panel, { timeout = 10000 } = {}) {
   return panel.waitForFunction(
-    (n) => {
-      const held = Number(document.querySelector('.list')?.getAttribute('aria-rowcount') ?? 1) - 1;
+    () => {
       // "N records", or "shown / N records" under a filter.
       const count = /(\d+) records?$/.exec(document.querySelector('[data-testid="record-count"]')?.textContent ?? '');
       const analysed = Number(document.querySelector('.app')?.dataset.analysed ?? -1);
-      return held === n && count !== null && analysed === Number(count[1]);
+      return count !== null && analysed === Number(count[1]);
     },
+    null,
+    { timeout, polling: 50 },
+  );
+}
+
+/** Wait until the list holds exactly n records (after the filter), rendered or not, and the
+ * analysis shown is of all of them (`waitForAnalysed`). */
+export async function waitForHeld(panel, n, { timeout = 10000 } = {}) {
+  await panel.waitForFunction(
+    (n) => Number(document.querySelector('.list')?.getAttribute('aria-rowcount') ?? 1) - 1 === n,
     n,
     { timeout, polling: 50 },
   );
+  await waitForAnalysed(panel, { timeout });
 }
 
 /** How many records the list holds (after the filter), rendered or not. */
