@@ -337,6 +337,8 @@ export async function withWorkspaceAndPanel(check) {
     const page = await browser.context.newPage();
     const url = await loadWorkspace(page, server);
     const panel = await openPanel(browser, await tabIdFor(browser, url, page));
+    // The panel opened after phase 1: it shows it once it holds all of it, analysed.
+    await waitForHeld(panel, Object.values(SCENARIO_COUNTS.phase1).reduce((a, b) => a + b, 0), { timeout: 15000 });
     await check({ server, browser, page, panel, url });
   } finally {
     await browser.close();
