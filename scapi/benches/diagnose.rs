@@ -7,7 +7,10 @@
 //! extension captures it (the Workspace frame receives the requests from its child app frame, the
 //! app frame the answers and events; a frameId, a subscription).
 //!
-//!   cargo bench -p scapi --bench diagnose [-- --records 1000000]
+//! `--keys N` gives every `userData` N keys instead of bighar's one (attached data in Workspace
+//! often has dozens, and the audit's work per read grows with them).
+//!
+//!   cargo bench -p scapi --bench diagnose [-- --records 1000000] [--keys 16]
 
 use scapi::correlate::correlate_facts;
 use scapi::facts::{Facts, Kind};
@@ -35,14 +38,24 @@ fn frame(key: &str, origin: &str, depth: u32) -> FrameInfo {
     }
 }
 
+/// A `userData` of `keys` keys: bighar's `CustomerId`, then `Attached01`….
+fn user_data(interaction: usize, keys: usize) -> Value {
+    let mut data = serde_json::Map::new();
+    data.insert("CustomerId".into(), json!(format!("C-{interaction}")));
+    for key in 1..keys {
+        data.insert(format!("Attached{key:02}"), json!(format!("value {key}")));
+    }
+    Value::Object(data)
+}
+
 /// The `i`th message of `bighar.mjs`'s traffic: (is a request, data).
-fn message(i: usize) -> (bool, Value) {
+fn message(i: usize, keys: usize) -> (bool, Value) {
     let reference = i / 3;
     let interaction = reference % 5000;
     match i % 3 {
         0 if reference.is_multiple_of(4) => (
             true,
-            json!({"request": "interaction.setUserData", "parameters": [interaction.to_string(), {"CustomerId": format!("C-{interaction}")}], "referenceId": reference.to_string(), "userAgent": "WWE Client", "protocolVersion": 2}),
+            json!({"request": "interaction.setUserData", "parameters": [interaction.to_string(), user_data(interaction, keys)], "referenceId": reference.to_string(), "userAgent": "WWE Client", "protocolVersion": 2}),
         ),
         0 => (
             true,
@@ -54,7 +67,7 @@ fn message(i: usize) -> (bool, Value) {
         ),
         _ => (
             false,
-            json!({"event": "interaction", "data": {"eventType": "ATTACHED_DATA_CHANGED", "interaction": {"interactionId": interaction.to_string(), "userData": {"CustomerId": format!("C-{interaction}")}}}, "userAgent": "WWE Server", "protocolVersion": 2}),
+            json!({"event": "interaction", "data": {"eventType": "ATTACHED_DATA_CHANGED", "interaction": {"interactionId": interaction.to_string(), "userData": user_data(interaction, keys)}}, "userAgent": "WWE Server", "protocolVersion": 2}),
         ),
     }
 }
@@ -74,11 +87,11 @@ fn record(seq: u64, time: f64, origin: &str, source: SourceRelation, raw: Value)
 }
 
 /// An imported WebSocket HAR: one frame, both directions.
-fn har(count: usize) -> (Vec<FrameInfo>, Vec<(usize, Facts)>) {
+fn har(count: usize, keys: usize) -> (Vec<FrameInfo>, Vec<(usize, Facts)>) {
     let frames = vec![frame("har-entry-0", "wss://crm.example", 1)];
     let records = (0..count)
         .map(|i| {
-            let (_, raw) = message(i);
+            let (_, raw) = message(i, keys);
             let time = 1_732_467_255_123.0 + i as f64 * 1.25;
             (
                 0,
@@ -97,7 +110,7 @@ fn har(count: usize) -> (Vec<FrameInfo>, Vec<(usize, Facts)>) {
 
 /// A live capture: requests received by Workspace (frame 0) from its child app (frame 1), the
 /// answers and events received by the app.
-fn live(count: usize) -> (Vec<FrameInfo>, Vec<(usize, Facts)>) {
+fn live(count: usize, keys: usize) -> (Vec<FrameInfo>, Vec<(usize, Facts)>) {
     let frames = vec![
         frame("wwe", "https://wwe.example", 0),
         frame("app", "https://app.example", 1),
@@ -132,7 +145,7 @@ fn live(count: usize) -> (Vec<FrameInfo>, Vec<(usize, Facts)>) {
         json!({"referenceId": "s", "data": {"subscriptionId": 1}, "userAgent": "WWE Server", "protocolVersion": 2}),
     );
     for i in 3..count {
-        let (request, mut raw) = message(i);
+        let (request, mut raw) = message(i, keys);
         let time = t0 + i as f64 * 1.25;
         if request {
             raw["frameId"] = json!("f-1");
@@ -148,15 +161,28 @@ fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
 
+/// The number after `--name`, or `default` without the flag; a flag without a number ends the
+/// bench with its name (cargo passes its own `--bench` too).
+fn number_flag(args: &[String], name: &str, default: usize) -> usize {
+    let Some(at) = args.iter().position(|a| a == name) else {
+        return default;
+    };
+    match args
+        .get(at + 1)
+        .map(|value| (value, value.parse::<usize>()))
+    {
+        Some((_, Ok(n))) if n > 0 => n,
+        Some((value, _)) => panic!("{name} wants a positive whole number, not {value:?}"),
+        None => panic!("{name} wants a positive whole number after it"),
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let count = args
-        .iter()
-        .position(|a| a == "--records")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000_000usize);
-    for (shape, (frames, owned)) in [("har", har(count)), ("live", live(count))] {
+    let count = number_flag(&args, "--records", 1_000_000);
+    let keys = number_flag(&args, "--keys", 1);
+    println!("diagnose: {count} records, {keys} userData keys each");
+    for (shape, (frames, owned)) in [("har", har(count, keys)), ("live", live(count, keys))] {
         let records: Vec<(usize, &Facts)> = owned.iter().map(|(f, r)| (*f, r)).collect();
         let calls = records
             .iter()

@@ -11,6 +11,7 @@ use crate::requests::{Call, TargetKey, TargetQuery};
 use crate::SourceRelation;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// The kind of a message, as [`Message::kind`] spells it.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -84,7 +85,8 @@ pub struct UserDataWrite {
 pub struct UserDataSeen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_id: Option<String>,
-    pub keys: Vec<String>,
+    /// Shared with each audit's check of this read: a live capture is audited again and again.
+    pub keys: Arc<[String]>,
 }
 
 /// The kind-specific facts.
@@ -427,7 +429,7 @@ mod tests {
             event.user_data(),
             [UserDataSeen {
                 interaction_id: Some("1".into()),
-                keys: vec!["K1".into()]
+                keys: ["K1".to_owned()].into()
             }]
         );
     }

@@ -20,6 +20,7 @@ use crate::rate_limit::{parse_rate_limit, RateLimitError};
 use crate::record::{FrameInfo, Record};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// Everything the policy says of a capture.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -176,8 +177,8 @@ pub struct ReadCheck {
     pub record: RecordRef,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_id: Option<String>,
-    /// Keys delivered.
-    pub present: Vec<String>,
+    /// Keys delivered (shared with the record's facts).
+    pub present: Arc<[String]>,
     /// Keys the interaction has (written or seen before) that read-allowed hides here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hidden: Vec<String>,
@@ -805,7 +806,7 @@ impl AuditJob {
                     let read = self.holdings.read(&this, seen, self.options.as_ref());
                     if let Some(id) = &read.interaction_id {
                         let entry = interaction(&mut self.interactions, id);
-                        add_keys(&mut entry.read, &read.present);
+                        add_keys(&mut entry.read, read.present.iter());
                         add_keys(&mut entry.hidden, &read.hidden);
                         add_keys(&mut entry.probably_hidden, &read.probably_hidden);
                     }
@@ -1152,7 +1153,17 @@ impl Holdings {
         let id = seen.interaction_id.clone();
         let present = seen.keys.clone();
         let held = id.as_ref().and_then(|id| self.held.get(id));
+        // Usually a read shows every key held: then nothing is missing, found without comparing
+        // each held key with each delivered one (attached data often has dozens). A userData
+        // object's keys are distinct, so counting those held tells.
+        let all_present = held.is_none_or(|held| {
+            held.len() <= present.len()
+                && present.iter().filter(|key| held.contains_key(*key)).count() == held.len()
+        });
         let missing = |written_only: bool| -> Vec<String> {
+            if all_present {
+                return Vec::new();
+            }
             held.map(|held| {
                 held.iter()
                     .filter(|(key, written)| !present.contains(key) && (!written_only || **written))
@@ -1178,7 +1189,7 @@ impl Holdings {
         };
         if let Some(id) = &id {
             let held = held_of(&mut self.held, id);
-            for key in &present {
+            for key in present.iter() {
                 if !held.contains_key(key) {
                     held.insert(key.clone(), false);
                 }

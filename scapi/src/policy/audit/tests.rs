@@ -309,7 +309,7 @@ fn keys_written_and_absent_when_read_back_are_probably_hidden() {
     let (capture, _, event) = written_then_read();
     let audit = run(&capture, None);
     let read = audit.read(&event).unwrap();
-    assert_eq!(read.present, ["Key1"]);
+    assert_eq!(*read.present, ["Key1"]);
     assert_eq!(read.probably_hidden, ["Key4"]);
     let keys = &audit.interactions[0];
     assert_eq!(keys.interaction_id, "1");
