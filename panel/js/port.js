@@ -188,3 +188,10 @@ export function loadStored(key, onLoaded) {
 export function saveStored(key, text) {
   try { api.storage.local.set({ [key]: text }); } catch (_) { /* no storage outside the extension */ }
 }
+
+// Calls onChange(shown) when DevTools shows or hides the panel (extension/devtools.js tells);
+// returns whether it is shown now (a panel outside DevTools, or not told yet, is).
+export function watchShown(onChange) {
+  window.addEventListener('scapi-panel-shown', (event) => onChange(event.detail !== false));
+  return window.scapiPanelShown !== false;
+}

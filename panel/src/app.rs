@@ -1799,11 +1799,20 @@ fn start(
             return;
         }
     };
+    // DevTools keeps the page of a panel it hides (another of its tools is shown): it keeps
+    // every record, but draws and analyses nothing until shown again (the draw asked for
+    // meanwhile is owed). Set once the draws below exist.
+    let shown = Rc::new(Cell::new(true));
+    let owed = Rc::new(Cell::new(false));
     // A pending request turns "timed out" 10 s after it was sent, with or without new records.
     {
         let bump = bump.clone();
         let cache = cache.clone();
+        let shown = shown.clone();
         let tick = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            if !shown.get() {
+                return;
+            }
             let cache = cache.borrow();
             let stale = !cache.of_saved_capture
                 && cache
@@ -1878,11 +1887,16 @@ fn start(
                 }
             }))
         };
+        let (shown, owed) = (shown.clone(), owed.clone());
         move |added: usize| {
             let now = js_sys::Date::now();
             let mut rate = arrivals.get();
             rate.add(added, now);
             arrivals.set(rate);
+            if !shown.get() {
+                owed.set(true);
+                return;
+            }
             if scheduled.replace(true) {
                 return;
             }
@@ -1907,6 +1921,15 @@ fn start(
             }
         }
     });
+    shown.set(bridge::watch_shown({
+        let (shown, render_soon) = (shown.clone(), render_soon.clone());
+        move |now_shown| {
+            shown.set(now_shown);
+            if now_shown && owed.replace(false) {
+                render_soon(0);
+            }
+        }
+    }));
     // What the analysis made shows at the same pace (a fast stream's analyses would otherwise
     // each draw the list again, besides the paced draws).
     cache.borrow_mut().paced_render = Some({

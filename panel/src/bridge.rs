@@ -38,6 +38,8 @@ extern "C" {
     fn later_js(callback: &JsValue);
     #[wasm_bindgen(js_name = soon)]
     fn soon_js(callback: &JsValue);
+    #[wasm_bindgen(js_name = watchShown)]
+    fn watch_shown_js(on_change: &JsValue) -> bool;
     #[wasm_bindgen(js_name = readChosenFile)]
     fn read_chosen_file_js(
         input: &web_sys::HtmlInputElement,
@@ -98,6 +100,12 @@ pub fn connect(
     let on_batch = Closure::<dyn Fn(String, i32)>::new(on_batch).into_js_value();
     let on_state = Closure::<dyn Fn(String, String)>::new(on_state).into_js_value();
     connect_to_tab_js(tab_id, &on_batch, &on_state);
+}
+
+/// Calls `on_change(shown)` whenever DevTools shows or hides the panel; returns whether it is
+/// shown now (standalone, or before DevTools said anything: shown).
+pub fn watch_shown(on_change: impl Fn(bool) + 'static) -> bool {
+    watch_shown_js(&Closure::<dyn Fn(bool)>::new(on_change).into_js_value())
 }
 
 /// Copies text to the clipboard; `on_done(true)` when it worked.

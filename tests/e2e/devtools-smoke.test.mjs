@@ -239,4 +239,39 @@ test('the SCAPI panel inside the real DevTools window shows the tab traffic', as
   assert.equal(sent.name, 'agent.getState');
   assert.match(sent.referenceId, /^scapi-console-\d+$/);
   assert.ok(offered.includes(new URL(sent.app).pathname.split('/').pop()), `${offered} / ${sent.app}`);
+
+  // Hidden behind another DevTools tool, the panel keeps what arrives but draws nothing (its draws
+  // and analyses would take the page's CPU for a view no one sees); shown again, it draws it all.
+  // The list is virtual (its rows are those in view): the toolbar's count says what is drawn.
+  // What the console's request brought is drawn once the count holds for a second.
+  const drawnCount = async () => Number(/\d+/.exec((await state()).count ?? '')?.[0] ?? NaN);
+  let countBefore = -1;
+  await poll('the panel settled', async () => {
+    const count = await drawnCount();
+    if (count === countBefore) return true;
+    countBefore = count;
+    await new Promise((r) => setTimeout(r, 1000));
+    return false;
+  });
+  await dt.evaluate(`(async () => { await ${inspectorView}.showPanel('console'); })()`);
+  await poll('the panel told it is hidden', () => panel.evaluate('window.scapiPanelShown === false'));
+  const HIDDEN_EVENTS = 5;
+  await page.evaluate((n) => {
+    for (let i = 0; i < n; i++) {
+      window.postMessage({
+        event: 'interaction',
+        data: { eventType: 'ATTACHED_DATA_CHANGED', interaction: { interactionId: `hidden-${i}`, userData: { Key0: 'v' } } },
+        userAgent: 'WWE Server', protocolVersion: 2,
+      }, '*');
+    }
+  }, HIDDEN_EVENTS);
+  // Long enough for the lines to reach the panel and for any draw to happen (a draw is asked for
+  // within 100 ms of a batch, paced at most 160 ms apart).
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.equal(await drawnCount(), countBefore, 'no draw while hidden');
+  await dt.evaluate(`(async () => { await ${inspectorView}.showPanel(${JSON.stringify(panelId)}); })()`);
+  await poll('the records that came while hidden, drawn once shown', async () =>
+    (await drawnCount()) === countBefore + HIDDEN_EVENTS).catch(async (err) =>
+    assert.fail(`${err.message}; panel state: ${JSON.stringify(await state())}`));
+  assert.equal(await panel.evaluate('window.scapiPanelShown'), true);
 });

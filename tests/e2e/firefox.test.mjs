@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from '../support/server.mjs';
-import { readRows, formatRows, waitForHeld, collectLogs, SCENARIO_COUNTS } from '../support/browser.mjs';
+import { readRows, formatRows, waitForHeld, collectLogs, scenarioFrames, SCENARIO_COUNTS } from '../support/browser.mjs';
 import { expectedRecord, mismatches } from '../support/records.mjs';
 import { harValidator, assertChromeImports } from '../support/har.mjs';
 import {
@@ -133,6 +133,31 @@ test('Firefox: the real DevTools toolbox shows the SCAPI panel with the same rec
     const rows = await assertShowsExactly(panel, messages, 'in the toolbox');
     // The same records (records of one moment in two frames may be listed in either order).
     assert.deepEqual(rows.map(keyOf).sort(), live.map(keyOf).sort());
+
+    // DevTools tells the panel when another tool hides it: hidden, it draws nothing (what comes
+    // meanwhile is kept), and shown again it draws it.
+    await panel.waitForFunction(() => window.scapiPanelShown === true);
+    const drawnCount = () => panel.evaluate(() => Number(/\d+/.exec(document.querySelector('[data-testid="record-count"]').textContent)[0]));
+    const before = await drawnCount();
+    assert.equal(await ff.selectTool('webconsole'), 'webconsole');
+    await panel.waitForFunction(() => window.scapiPanelShown === false);
+    const HIDDEN_EVENTS = 5;
+    const { top } = await scenarioFrames(state.page);
+    await top.evaluate((n) => {
+      for (let i = 0; i < n; i++) {
+        window.postMessage({
+          event: 'interaction',
+          data: { eventType: 'ATTACHED_DATA_CHANGED', interaction: { interactionId: `hidden-${i}`, userData: { Key0: 'v' } } },
+          userAgent: 'WWE Server', protocolVersion: 2,
+        }, '*');
+      }
+    }, HIDDEN_EVENTS);
+    // Long enough for the lines to reach the panel and for any draw to happen.
+    await sleep(2000);
+    assert.equal(await drawnCount(), before, 'no draw while hidden');
+    await ff.selectTool('scapi');
+    await panel.waitForFunction((n) => Number(/\d+/.exec(document.querySelector('[data-testid="record-count"]').textContent)[0]) === n, before + HIDDEN_EVENTS);
+    assert.equal(await panel.evaluate(() => window.scapiPanelShown), true);
   } finally {
     await panel.close();
   }

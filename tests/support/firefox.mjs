@@ -157,6 +157,7 @@ export async function launchFirefox({ extension = DIST_FIREFOX } = {}) {
       }
       const id = ids().find((id) => id.startsWith('webext-devtools-panel-'));
       if (!id) return { ids: ids(), key: null };
+      window.scapiTestToolbox = { toolbox, panelId: id };
       await toolbox.selectTool(id);
       // The tool's frame holds a <browser> showing the extension page.
       let found = null;
@@ -178,6 +179,17 @@ export async function launchFirefox({ extension = DIST_FIREFOX } = {}) {
     await panel.waitForSelector('[data-testid="connection"][data-state="connected"]', { timeout });
     return { panel, tools };
   };
+
+  /**
+   * Selects a tool of the toolbox `openToolbox` opened: a DevTools tool id ('webconsole', …), or
+   * 'scapi' for the extension's panel. Returns the selected tool's id.
+   */
+  handle.selectTool = (tool) =>
+    chrome(async (tool) => {
+      const { toolbox, panelId } = window.scapiTestToolbox;
+      await toolbox.selectTool(tool === 'scapi' ? panelId : tool);
+      return toolbox.currentToolId;
+    }, tool);
 
   /** The .har file Export HAR downloaded (waits for it); removes it from the folder. */
   handle.nextDownload = async ({ timeout = 10000 } = {}) => {
