@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { start } from '../support/server.mjs';
-import { DIST_CHROME, requireDist, launch, loadWorkspace, runPhase2, SCENARIO_COUNTS } from '../support/browser.mjs';
+import { DIST_CHROME, requireDist, launch, loadWorkspace, runPhase2, postWorkspaceEvents, SCENARIO_COUNTS } from '../support/browser.mjs';
 
 // Minimal WebSocket client, enough for CDP (node 20 has no global WebSocket without a flag, and we
 // add no npm dependency): masked text frames out; text, continuation, ping and close frames in.
@@ -256,15 +256,7 @@ test('the SCAPI panel inside the real DevTools window shows the tab traffic', as
   await dt.evaluate(`(async () => { await ${inspectorView}.showPanel('console'); })()`);
   await poll('the panel told it is hidden', () => panel.evaluate('window.scapiPanelShown === false'));
   const HIDDEN_EVENTS = 5;
-  await page.evaluate((n) => {
-    for (let i = 0; i < n; i++) {
-      window.postMessage({
-        event: 'interaction',
-        data: { eventType: 'ATTACHED_DATA_CHANGED', interaction: { interactionId: `hidden-${i}`, userData: { Key0: 'v' } } },
-        userAgent: 'WWE Server', protocolVersion: 2,
-      }, '*');
-    }
-  }, HIDDEN_EVENTS);
+  await page.evaluate(postWorkspaceEvents, HIDDEN_EVENTS);
   // Long enough for the lines to reach the panel and for any draw to happen (a draw is asked for
   // within 100 ms of a batch, paced at most 160 ms apart).
   await new Promise((r) => setTimeout(r, 2000));

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from '../support/server.mjs';
-import { readRows, formatRows, waitForHeld, collectLogs, scenarioFrames, SCENARIO_COUNTS } from '../support/browser.mjs';
+import { readRows, formatRows, waitForHeld, collectLogs, scenarioFrames, postWorkspaceEvents, SCENARIO_COUNTS } from '../support/browser.mjs';
 import { expectedRecord, mismatches } from '../support/records.mjs';
 import { harValidator, assertChromeImports } from '../support/har.mjs';
 import {
@@ -143,15 +143,7 @@ test('Firefox: the real DevTools toolbox shows the SCAPI panel with the same rec
     await panel.waitForFunction(() => window.scapiPanelShown === false);
     const HIDDEN_EVENTS = 5;
     const { top } = await scenarioFrames(state.page);
-    await top.evaluate((n) => {
-      for (let i = 0; i < n; i++) {
-        window.postMessage({
-          event: 'interaction',
-          data: { eventType: 'ATTACHED_DATA_CHANGED', interaction: { interactionId: `hidden-${i}`, userData: { Key0: 'v' } } },
-          userAgent: 'WWE Server', protocolVersion: 2,
-        }, '*');
-      }
-    }, HIDDEN_EVENTS);
+    await top.evaluate(postWorkspaceEvents, HIDDEN_EVENTS);
     // Long enough for the lines to reach the panel and for any draw to happen.
     await sleep(2000);
     assert.equal(await drawnCount(), before, 'no draw while hidden');

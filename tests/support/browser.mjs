@@ -269,6 +269,20 @@ export const SCENARIO_COUNTS = {
 };
 
 /** The test frames of a workspace page, by recorder name (top, cross, same, blank). */
+/**
+ * Posts `n` Workspace events (ATTACHED_DATA_CHANGED, the protocol reference's shape) from a frame
+ * to itself: SCAPI traffic the hook captures. For `frame.evaluate(postWorkspaceEvents, n)`.
+ */
+export function postWorkspaceEvents(n) {
+  for (let i = 0; i < n; i++) {
+    window.postMessage({
+      event: 'interaction',
+      data: { eventType: 'ATTACHED_DATA_CHANGED', interaction: { interactionId: `posted-${i}`, userData: { Key0: 'v' } } },
+      userAgent: 'WWE Server', protocolVersion: 2,
+    }, '*');
+  }
+}
+
 export async function scenarioFrames(page) {
   const out = {};
   for (const f of page.frames()) {
