@@ -44,42 +44,17 @@ pub struct Pairer<T> {
     clients: Vec<Client>,
     client_ids: HashMap<Client, ClientId>,
     exchanges: HashMap<ExchangeId, Open<T>>,
-    /// Requests by client, then referenceId. Keyed in two levels so that an answer looks its
-    /// referenceId up without copying it (every answer does, and every analysis pairs them all).
-    by_key: HashMap<ClientId, ByReference>,
-    /// Unanswered requests of senders no frame matched, by their origin, then referenceId: where
-    /// an answer looks when its own frame sent no such request.
-    unresolved: HashMap<String, ByReference>,
+    by_key: HashMap<(ClientId, String), Vec<ExchangeId>>,
+    /// Unanswered requests of senders no frame matched, by (their origin, referenceId): where an
+    /// answer looks when its own frame sent no such request.
+    unresolved: HashMap<(String, String), Vec<ExchangeId>>,
     /// Which unresolved sender a frame is, learned from an answer that only one sender's
     /// request could take (`None`: two answers said otherwise).
     learned: HashMap<usize, Option<ClientId>>,
     /// (origin, referenceId) of unresolved senders where an answer was paired by a guess: what
     /// is left there for later answers is the rest of that guess, a guess too.
-    guessed: HashMap<String, HashSet<String>>,
+    guessed: HashSet<(String, String)>,
     next: ExchangeId,
-}
-
-/// Requests by referenceId, oldest first.
-type ByReference = HashMap<String, Vec<ExchangeId>>;
-
-/// Adds `id` under `reference_id` (copying the referenceId only when it is new there).
-fn add_reference(map: &mut ByReference, reference_id: &str, id: ExchangeId) {
-    match map.get_mut(reference_id) {
-        Some(ids) => ids.push(id),
-        None => {
-            map.insert(reference_id.to_owned(), vec![id]);
-        }
-    }
-}
-
-/// Removes `id` from under `reference_id`, and the referenceId once none is left.
-fn remove_reference(map: &mut ByReference, reference_id: &str, id: ExchangeId) {
-    if let Some(ids) = map.get_mut(reference_id) {
-        ids.retain(|&other| other != id);
-        if ids.is_empty() {
-            map.remove(reference_id);
-        }
-    }
 }
 
 impl<T> Default for Pairer<T> {
@@ -93,7 +68,7 @@ impl<T> Default for Pairer<T> {
             by_key: HashMap::new(),
             unresolved: HashMap::new(),
             learned: HashMap::new(),
-            guessed: HashMap::new(),
+            guessed: HashSet::new(),
             next: 0,
         }
     }
@@ -124,9 +99,8 @@ impl<T> Pairer<T> {
         T: 'static,
     {
         shredder.add(self.exchanges);
-        // One referenceId's requests per unit, not a client's or an origin's all at once.
-        shredder.add(self.by_key.into_values().flatten());
-        shredder.add(self.unresolved.into_values().flatten());
+        shredder.add(self.by_key);
+        shredder.add(self.unresolved);
         shredder.add(self.client_ids);
         shredder.add(self.clients);
     }
@@ -178,6 +152,14 @@ impl<T> Pairer<T> {
         &self.clients[id as usize]
     }
 
+    /// The sender's origin when `client` is one no frame matched.
+    fn unresolved_origin(&self, client: ClientId) -> Option<&str> {
+        match &self.clients[client as usize] {
+            Client::Unresolved { origin, .. } => Some(origin),
+            Client::Frame { .. } => None,
+        }
+    }
+
     /// A request of `client` with `reference_id`, sent at `requested_at`, now waits for answers.
     pub fn open(
         &mut self,
@@ -188,14 +170,13 @@ impl<T> Pairer<T> {
     ) -> ExchangeId {
         let id = self.next;
         self.next += 1;
-        add_reference(self.by_key.entry(client).or_default(), reference_id, id);
-        if let Client::Unresolved { origin, .. } = &self.clients[client as usize] {
-            if !self.unresolved.contains_key(origin.as_str()) {
-                self.unresolved.insert(origin.clone(), ByReference::new());
-            }
-            if let Some(by_reference) = self.unresolved.get_mut(origin.as_str()) {
-                add_reference(by_reference, reference_id, id);
-            }
+        self.by_key
+            .entry((client, reference_id.to_owned()))
+            .or_default()
+            .push(id);
+        if let Some(origin) = self.unresolved_origin(client) {
+            let key = (origin.to_owned(), reference_id.to_owned());
+            self.unresolved.entry(key).or_default().push(id);
         }
         self.exchanges.insert(
             id,
@@ -222,8 +203,7 @@ impl<T> Pairer<T> {
         let own = self
             .client_ids
             .get(&client)
-            .and_then(|client| self.by_key.get(client))
-            .and_then(|by_reference| by_reference.get(reference_id));
+            .and_then(|&client| self.by_key.get(&(client, reference_id.to_owned())));
         let sent_before = |id: &ExchangeId| {
             self.exchanges
                 .get(id)
@@ -239,44 +219,41 @@ impl<T> Pairer<T> {
                     ambiguous: false,
                 });
         }
-        let origin = receiver.origin.as_str();
-        let ids = self.unresolved.get(origin)?.get(reference_id)?;
-        // What earlier answers taught: this frame is a known sender, or the others are (the
-        // frames learned are few: looked through, not collected).
+        let key = (receiver.origin.clone(), reference_id.to_owned());
+        let ids = self.unresolved.get(&key)?;
+        let mut candidates: Vec<ExchangeId> = ids.iter().copied().filter(sent_before).collect();
+        // What earlier answers taught: this frame is a known sender, or the others are.
         let client_of = |id: &ExchangeId| self.exchanges.get(id).map(|open| open.client);
-        let taught = |id: &ExchangeId| match self.learned.get(&frame) {
-            Some(Some(client)) => client_of(id) == Some(*client),
-            _ => client_of(id).is_some_and(|client| {
-                !self
+        let narrowed: Vec<ExchangeId> = match self.learned.get(&frame) {
+            Some(Some(client)) => candidates
+                .iter()
+                .copied()
+                .filter(|id| client_of(id) == Some(*client))
+                .collect(),
+            _ => {
+                let taken: HashSet<ClientId> = self
                     .learned
                     .iter()
-                    .any(|(&other, known)| other != frame && *known == Some(client))
-            }),
-        };
-        // The candidates are the requests sent before the answer; those that fit what was
-        // taught, when any does.
-        let narrowed = ids.iter().any(|id| sent_before(id) && taught(id));
-        let mut latest: Option<ExchangeId> = None;
-        let mut sender: Option<ClientId> = None;
-        let mut several_senders = false;
-        for id in ids
-            .iter()
-            .filter(|id| sent_before(id) && (!narrowed || taught(id)))
-        {
-            latest = latest.max(Some(*id));
-            match (sender, client_of(id)) {
-                (None, client) => sender = client,
-                (Some(first), Some(client)) if client != first => several_senders = true,
-                _ => {}
+                    .filter(|(&other, _)| other != frame)
+                    .filter_map(|(_, client)| *client)
+                    .collect();
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|id| client_of(id).is_some_and(|client| !taken.contains(&client)))
+                    .collect()
             }
+        };
+        if !narrowed.is_empty() {
+            candidates = narrowed;
         }
-        let guessed = self
-            .guessed
-            .get(origin)
-            .is_some_and(|references| references.contains(reference_id));
-        latest.map(|exchange| Choice {
+        let senders: HashSet<ClientId> = candidates
+            .iter()
+            .filter_map(|id| self.exchanges.get(id).map(|open| open.client))
+            .collect();
+        candidates.iter().max().map(|&exchange| Choice {
             exchange,
-            ambiguous: several_senders || guessed,
+            ambiguous: senders.len() > 1 || self.guessed.contains(&key),
         })
     }
 
@@ -307,9 +284,7 @@ impl<T> Pairer<T> {
         };
         if choice.ambiguous {
             self.guessed
-                .entry(origin.clone())
-                .or_default()
-                .insert(open.reference_id.clone());
+                .insert((origin.clone(), open.reference_id.clone()));
             return;
         }
         match self.learned.get(&frame) {
@@ -347,45 +322,34 @@ impl<T> Pairer<T> {
             return;
         };
         open.answered = true;
-        forget_unresolved(
-            &self.clients,
-            &mut self.unresolved,
-            (id, open.client, &open.reference_id),
-        );
+        let (client, reference_id) = (open.client, open.reference_id.clone());
+        self.forget_unresolved(id, client, reference_id);
     }
 
     /// Forgets an exchange (bounded memory): no answer finds it any more.
     pub fn close(&mut self, id: ExchangeId) -> Option<Open<T>> {
         let open = self.exchanges.remove(&id)?;
-        forget_unresolved(
-            &self.clients,
-            &mut self.unresolved,
-            (id, open.client, &open.reference_id),
-        );
-        if let Some(by_reference) = self.by_key.get_mut(&open.client) {
-            remove_reference(by_reference, &open.reference_id, id);
-            if by_reference.is_empty() {
-                self.by_key.remove(&open.client);
+        self.forget_unresolved(id, open.client, open.reference_id.clone());
+        let key = (open.client, open.reference_id.clone());
+        if let Some(ids) = self.by_key.get_mut(&key) {
+            ids.retain(|&other| other != id);
+            if ids.is_empty() {
+                self.by_key.remove(&key);
             }
         }
         Some(open)
     }
-}
 
-/// An exchange (`id`, its client, its referenceId) is no longer a candidate for answers in other
-/// frames. Of the pairer's fields, so that the exchange may stay borrowed meanwhile.
-fn forget_unresolved(
-    clients: &[Client],
-    unresolved: &mut HashMap<String, ByReference>,
-    (id, client, reference_id): (ExchangeId, ClientId, &str),
-) {
-    let Client::Unresolved { origin, .. } = &clients[client as usize] else {
-        return;
-    };
-    if let Some(by_reference) = unresolved.get_mut(origin.as_str()) {
-        remove_reference(by_reference, reference_id, id);
-        if by_reference.is_empty() {
-            unresolved.remove(origin.as_str());
+    fn forget_unresolved(&mut self, id: ExchangeId, client: ClientId, reference_id: String) {
+        let Some(origin) = self.unresolved_origin(client) else {
+            return;
+        };
+        let key = (origin.to_owned(), reference_id);
+        if let Some(ids) = self.unresolved.get_mut(&key) {
+            ids.retain(|&other| other != id);
+            if ids.is_empty() {
+                self.unresolved.remove(&key);
+            }
         }
     }
 }
