@@ -268,7 +268,6 @@ export const SCENARIO_COUNTS = {
   phase2: { top: 13, cross: 8, same: 9, blank: 3 },
 };
 
-/** The test frames of a workspace page, by recorder name (top, cross, same, blank). */
 /**
  * Posts `n` Workspace events (ATTACHED_DATA_CHANGED, the protocol reference's shape) from a frame
  * to itself: SCAPI traffic the hook captures. For `frame.evaluate(postWorkspaceEvents, n)`.
@@ -283,6 +282,7 @@ export function postWorkspaceEvents(n) {
   }
 }
 
+/** The test frames of a workspace page, by recorder name (top, cross, same, blank). */
 export async function scenarioFrames(page) {
   const out = {};
   for (const f of page.frames()) {
